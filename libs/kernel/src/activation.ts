@@ -1,0 +1,29 @@
+/**
+ * Activations: the kernel's lifecycle hooks, for diagnostics and plug-ins.
+ * @packageDocumentation
+ */
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import type { Trap } from './traps.js';
+
+/**
+ * Lifecycle hooks. Pass any number as `run(main, { activations })`; every method is
+ * optional, and each is called synchronously from the kernel (keep them cheap).
+ */
+export interface Activation {
+  /** Once, before the kernel's first task is created. */
+  activate?(kernel: Kernel): void;
+  /** A task was created (it is on the ready queue, not yet run). */
+  created?(task: Task): void;
+  /** A task is about to get the CPU. */
+  running?(task: Task): void;
+  /**
+   * A task left the CPU: parked on `trap` (whose `name` reads like `READ_WAIT`), or
+   * `null` when it is terminating. Always called before {@link Activation.terminated}.
+   */
+  suspended?(task: Task, trap: Trap | null): void;
+  /** A task has terminated; its result or exception is readable. */
+  terminated?(task: Task): void;
+  /** The kernel has shut down. */
+  shutdown?(kernel: Kernel): void;
+}

@@ -1,0 +1,57 @@
+/**
+ * Control over when cancellation may be delivered to the running task.
+ * @packageDocumentation
+ */
+import type { Operation } from './traps.js';
+import { _requireTask } from './current.js';
+import { isGenerator, describe } from './kernel.js';
+import type { OperationOrBlock } from './timeout.js';
+
+/**
+ * Runs `op` (an operation or a block) with cancellation held back: a cancellation or
+ * timeout that arrives meanwhile stays pending and is delivered at the first blocking
+ * call after the block. Inside, {@link checkCancellation} tells whether one is pending.
+ */
+export function* disableCancellation<T>(op: OperationOrBlock<T>): Operation<T> {
+  const task = _requireTask('disableCancellation');
+  const gen = typeof op === 'function' ? op() : op;
+  if (!isGenerator(gen)) throw new TypeError(`disableCancellation(): expected an operation or a generator function, got ${describe(gen)}`);
+  const previous = task._allowCancel;
+  task._allowCancel = false;
+  try {
+    return yield* gen;
+  } finally {
+    task._allowCancel = previous;
+  }
+}
+
+/**
+ * Looks at the pending cancellation of the running task. If cancellation is allowed
+ * and one is pending, throws it now. If it is not allowed (inside
+ * {@link disableCancellation}), returns it (or null) and leaves it pending.
+ * With `excType`, only a pending exception of that type counts: it is returned and
+ * cleared.
+ */
+export function* checkCancellation(excType?: abstract new (...args: never[]) => Error): Operation<Error | null> {
+  const task = _requireTask('checkCancellation');
+  const pending = task._cancelPending;
+  if (excType !== undefined && !(pending instanceof excType)) return null;
+  if (pending !== null && task._allowCancel) {
+    task._cancelPending = null;
+    throw pending;
+  }
+  if (excType !== undefined) task._cancelPending = null;
+  return pending;
+}
+
+/**
+ * Sets (or with null clears) the running task's pending cancellation exception and
+ * returns the previous one. It is delivered at the next blocking call where
+ * cancellation is allowed.
+ */
+export function* setCancellation(exc: Error | null): Operation<Error | null> {
+  const task = _requireTask('setCancellation');
+  const previous = task._cancelPending;
+  task._cancelPending = exc;
+  return previous;
+}

@@ -1,0 +1,45 @@
+/**
+ * Which task is running right now. JavaScript runs one thing at a time, so while the
+ * kernel steps a task this module-level slot names it; operations read it to find
+ * their task without a trap.
+ * @internal
+ */
+import { CurioError } from './errors.js';
+import type { Task } from './task.js';
+import type { Trap } from './traps.js';
+
+let running: Task | null = null;
+
+/** @internal The task being stepped, or null outside any task. */
+export function _currentTask(): Task | null {
+  return running;
+}
+
+/** @internal Swaps the running task; returns the previous one. */
+export function _setCurrentTask(task: Task | null): Task | null {
+  const prev = running;
+  running = task;
+  return prev;
+}
+
+/** @internal The running task, or a clear error naming the operation misused outside one. */
+export function _requireTask(operation: string): Task {
+  if (running === null) {
+    throw new CurioError(
+      `${operation}() was called outside any task: call it inside a task started by ` +
+        `run(), kernel.run() or spawn(), and wait on blocking operations with yield*`,
+    );
+  }
+  return running;
+}
+
+/**
+ * @internal Every trap is yielded through this, from inside the operation's generator,
+ * so that with stack tracing on the task's stack at its blocking point is recorded
+ * (generator frames are gone once the kernel has the trap).
+ */
+export function _traced<T extends Trap>(trap: T): T {
+  const task = running;
+  if (task !== null && task._kernel._traceStacks) task._stack = new Error().stack ?? null;
+  return trap;
+}

@@ -1,0 +1,20 @@
+/**
+ * `@curio/kernel`: Curio's task queuing kernel. Tasks are generators; every blocking
+ * call is an {@link Operation} waited on with `yield*`, ending in a trap the kernel
+ * schedules on.
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export { Trap, type Operation, type TaskBody, type Waker, type ParkRegistration } from './traps.js';
+export { Task, type TaskState, type CancelOptions } from './task.js';
+export type { StackFrame } from './stack.js';
+export { Kernel, run, type KernelOptions, type SpawnOptions } from './kernel.js';
+export type { Activation } from './activation.js';
+export { RealClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';
+export { spawn, currentTask, sleep, wakeAt, clock, schedule, type SpawnFunction } from './ops.js';
+export { timeoutAfter, timeoutAt, ignoreAfter, ignoreAt, type OperationOrBlock, type IgnoreOptions } from './timeout.js';
+export { disableCancellation, checkCancellation, setCancellation } from './cancellation.js';
+export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
+export { park } from './park.js';
+export { awaitPromise, call } from './promise.js';
+export { TaskLocal } from './local.js';

@@ -1,0 +1,523 @@
+/**
+ * The kernel: a ready queue, a time queue and the run loop that steps tasks until they
+ * block. It does no I/O. It lives inside Node's event loop: it drains its ready queue
+ * (for a bounded time, so a task that never blocks cannot starve Node's I/O), then
+ * returns; Node callbacks put tasks back on the ready queue and schedule the next drain,
+ * and one clock wake-up covers the earliest deadline.
+ * @packageDocumentation
+ */
+import { CurioError, TaskCancelled, TaskTimeout } from './errors.js';
+import { Deque } from './deque.js';
+import { TimeEntry, TimeQueue } from './timequeue.js';
+import { RealClock, type Clock } from './clock.js';
+import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type Operation, type TaskBody, type Waker } from './traps.js';
+import { Task, type Detachable } from './task.js';
+import { WaitQueue } from './waitqueue.js';
+import { _currentTask, _setCurrentTask } from './current.js';
+import type { Activation } from './activation.js';
+
+/** Options of {@link Kernel} and {@link run}. */
+export interface KernelOptions {
+  /** Lifecycle hooks for diagnostics and plug-ins (see {@link Activation}). */
+  activations?: Activation[];
+  /** The clock; default the real monotonic clock. Pass a {@link VirtualClock} in tests. */
+  clock?: Clock;
+  /**
+   * Record each task's stack at its blocking points, for {@link Task.where} and
+   * {@link Task.traceback}. Costs a stack capture per blocking call. Default: on when
+   * the environment has `CURIO_TRACE_STACKS=1`.
+   */
+  traceStacks?: boolean;
+}
+
+/** Options of {@link spawn} (through `spawn.with`) and {@link Kernel.spawnTask}. */
+export interface SpawnOptions {
+  /** A daemon runs in the background; shutdown cancels it, nobody needs to join it. */
+  daemon?: boolean;
+  /** Readable name for tracing; default the generator function's name. */
+  name?: string;
+}
+
+/** How long one drain may run before handing the thread back to Node's event loop. */
+const DRAIN_BUDGET_MS = 5;
+/** How many task steps between checks of the clock (time budget and deadlines). */
+const STEPS_PER_CLOCK_CHECK = 128;
+
+/** The wait handle behind `park()`: resumes its task at most once. */
+class TaskWaker implements Waker<unknown>, Detachable {
+  undo: (() => void) | null = null;
+  constructor(private task: Task | null) {}
+
+  get active(): boolean {
+    return this.task !== null && this.task._blockedOn === this;
+  }
+
+  wake(value: unknown): void {
+    const task = this.task;
+    if (task === null || task._blockedOn !== this) return;
+    this.task = this.undo = null;
+    task._kernel._reschedule(task, value);
+  }
+
+  fail(error: unknown): void {
+    const task = this.task;
+    if (task === null || task._blockedOn !== this) return;
+    this.task = this.undo = null;
+    task._kernel._rescheduleThrow(task, error);
+  }
+
+  _detach(): void {
+    const undo = this.undo;
+    this.task = this.undo = null;
+    if (undo !== null) undo();
+  }
+}
+
+/**
+ * A Curio kernel. Most programs use {@link run}; create a Kernel to run several main
+ * tasks in turn, to keep background tasks between runs, or to pass options once.
+ * Several kernels may run side by side in one process; a task belongs to one kernel.
+ */
+export class Kernel {
+  /** The kernel's clock. */
+  readonly clock: Clock;
+  /** @internal */ readonly _traceStacks: boolean;
+
+  private readonly ready = new Deque<Task>();
+  private readonly timeq = new TimeQueue<Task>();
+  private readonly taskTable = new Map<number, Task>();
+  private readonly activations: Activation[];
+  private readonly onCreated: Activation[];
+  private readonly onRunning: Activation[];
+  private readonly onSuspended: Activation[];
+  private readonly onTerminated: Activation[];
+  private activated = false;
+  private draining = false;
+  private drainScheduled = false;
+  private main: { task: Task; resolve: (value: unknown) => void; reject: (error: unknown) => void } | null = null;
+  private shuttingDown: Promise<void> | null = null;
+  private closed = false;
+  private onEmpty: (() => void) | null = null;
+
+  constructor(options: KernelOptions = {}) {
+    this.clock = options.clock ?? new RealClock();
+    this._traceStacks = options.traceStacks ?? process.env.CURIO_TRACE_STACKS === '1';
+    this.activations = [...(options.activations ?? [])];
+    const having = (hook: keyof Activation) => this.activations.filter((a) => typeof a[hook] === 'function');
+    this.onCreated = having('created');
+    this.onRunning = having('running');
+    this.onSuspended = having('suspended');
+    this.onTerminated = having('terminated');
+  }
+
+  /** The live tasks, by id. */
+  get tasks(): ReadonlyMap<number, Task> {
+    return this.taskTable;
+  }
+
+  /** True once {@link Kernel.shutdown} has finished. */
+  get isShutdown(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Runs `main` as the kernel's main task and settles with its result: resolves with
+   * what it returns, rejects with what it throws. Other tasks it spawned keep running in
+   * the background until they finish or {@link Kernel.shutdown} cancels them.
+   * @throws CurioError (as a rejection) if a main task is already running or the kernel is shut down.
+   */
+  run<T, A extends unknown[]>(main: TaskBody<T, A>, ...args: A): Promise<T> {
+    if (this.closed || this.shuttingDown !== null) return Promise.reject(new CurioError('Kernel.run(): the kernel has been shut down'));
+    if (this.main !== null) return Promise.reject(new CurioError('Kernel.run(): the kernel is already running a main task'));
+    let task: Task<T>;
+    try {
+      task = this.spawnTask(main, args, {}, null);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.main = { task, resolve: resolve as (value: unknown) => void, reject };
+    });
+  }
+
+  /**
+   * Creates a task from outside any task (from plain Node code) and schedules it.
+   * Inside a task use `yield* spawn(...)`.
+   */
+  spawnTask<T, A extends unknown[]>(body: TaskBody<T, A>, args: A, options: SpawnOptions = {}, parent: Task | null = _currentTask()): Task<T> {
+    if (this.closed) throw new CurioError('spawn(): the kernel has been shut down');
+    if (!this.activated) {
+      this.activated = true;
+      for (const a of this.activations) a.activate?.(this);
+    }
+    const gen = typeof body === 'function' ? body(...args) : body;
+    if (!isGenerator(gen)) throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${describe(gen)}`);
+    const name = options.name ?? (typeof body === 'function' && body.name ? body.name : 'task');
+    const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id);
+    if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);
+    this.taskTable.set(task.id, task as Task);
+    for (const a of this.onCreated) a.created!(task as Task);
+    this._reschedule(task as Task, undefined);
+    if (this.shuttingDown !== null) this._cancel(task as Task, new TaskCancelled('kernel shutting down'));
+    return task;
+  }
+
+  /**
+   * Cancels every remaining task (daemons included), waits for them to finish their
+   * cleanup, then calls the activations' `shutdown` hooks. The kernel cannot run again
+   * afterwards. Safe to call more than once.
+   */
+  shutdown(): Promise<void> {
+    if (this.shuttingDown !== null) return this.shuttingDown;
+    this.shuttingDown = (async () => {
+      if (this.taskTable.size > 0) {
+        const empty = new Promise<void>((resolve) => (this.onEmpty = resolve));
+        for (const task of [...this.taskTable.values()].sort((a, b) => a.id - b.id)) {
+          this._cancel(task, new TaskCancelled('kernel shutting down'));
+        }
+        await empty;
+      }
+      this.clock.cancelWake();
+      this.closed = true;
+      if (this.activated) for (const a of this.activations) a.shutdown?.(this);
+    })();
+    return this.shuttingDown;
+  }
+
+  /** `await using kernel = new Kernel()` shuts the kernel down at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /** @internal Puts a task on the ready queue, to resume with `value`. */
+  _reschedule(task: Task, value: unknown): void {
+    task._blockedOn = null;
+    task._next = value;
+    task._throwNext = false;
+    task._state = 'READY';
+    this.ready.push(task);
+    if (!this.draining && !this.drainScheduled) this.scheduleDrain();
+  }
+
+  /** @internal Puts a task on the ready queue, to resume by throwing `error` into it. */
+  _rescheduleThrow(task: Task, error: unknown): void {
+    this._reschedule(task, error);
+    task._throwNext = true;
+  }
+
+  /**
+   * @internal Delivers a cancellation (Curio's rules): the first one wins; it is thrown
+   * in at once if the task is parked and allows cancellation, otherwise it waits for the
+   * task's next blocking point (or the end of its disableCancellation block).
+   */
+  _cancel(task: Task, error: Error): void {
+    if (task._cancelled || task._terminated) return;
+    task._cancelled = true;
+    // A cancelled task no longer cares about its timeout.
+    this.clearTimeoutEntry(task);
+    task._cancelPending = error;
+    if (!task._allowCancel || task._blockedOn === null) return;
+    task._cancelPending = null;
+    this.detach(task);
+    this._rescheduleThrow(task, error);
+  }
+
+  /**
+   * @internal Sets the task's timeout to `deadline` (null: keep the current one); an
+   * earlier timeout already in force wins. Returns the previous deadline.
+   */
+  _setTimeout(task: Task, deadline: number | null): number | null {
+    const previous = task._timeout === null ? null : task._timeout.deadline;
+    if (deadline !== null && (previous === null || deadline < previous)) this.setTimeoutEntry(task, deadline);
+    return previous;
+  }
+
+  /**
+   * @internal Restores the timeout in force before a timeout block. If that one has
+   * already expired it fires at the task's next blocking point, not here (the block is
+   * still unwinding). Returns the clock.
+   */
+  _unsetTimeout(task: Task, previous: number | null): number {
+    const now = this.clock.now();
+    this.setTimeoutEntry(task, previous);
+    if ((previous === null || previous >= now) && task._cancelPending instanceof TaskTimeout) {
+      // The task is leaving the block whose timeout is still pending: drop it.
+      task._cancelPending = null;
+    }
+    return now;
+  }
+
+  /** @internal Parks the running task on `trap`; false means resume it at once (with _next set). */
+  private block(task: Task, trap: unknown): boolean {
+    if (!(trap instanceof Trap)) {
+      task._next = misuse(task, trap);
+      task._throwNext = true;
+      return false;
+    }
+    if (task._cancelPending !== null && task._allowCancel) {
+      task._next = task._cancelPending;
+      task._cancelPending = null;
+      task._throwNext = true;
+      return false;
+    }
+    const t = trap as AnyTrap;
+    switch (t.kind) {
+      case TrapKind.SchedWait: {
+        const queue = (t as SchedWaitTrap).queue;
+        queue._add(task);
+        task._blockedOn = queue;
+        task._state = t.name;
+        return true;
+      }
+      case TrapKind.Sleep: {
+        const sleep = t as SleepTrap;
+        if (sleep.reschedule) {
+          this._reschedule(task, this.clock.now());
+          return true;
+        }
+        task._blockedOn = this.timeq.push(sleep.deadline, task);
+        task._state = 'TIME_SLEEP';
+        return true;
+      }
+      case TrapKind.Park: {
+        const park = t as ParkTrap<unknown>;
+        const waker = new TaskWaker(task);
+        task._blockedOn = waker;
+        task._state = park.name;
+        let undo: (() => void) | void;
+        try {
+          undo = park.register(waker);
+        } catch (error) {
+          // The operation could not even start waiting: it fails with that error.
+          task._blockedOn = null;
+          task._state = 'RUNNING';
+          task._next = error;
+          task._throwNext = true;
+          return false;
+        }
+        if (waker.active && typeof undo === 'function') waker.undo = undo;
+        return true;
+      }
+    }
+  }
+
+  /** Detaches a parked task from whatever it waits on. */
+  private detach(task: Task): void {
+    const on = task._blockedOn;
+    task._blockedOn = null;
+    if (on === null) return;
+    if (on instanceof WaitQueue) on._remove(task);
+    else if (on instanceof TimeEntry) this.timeq.remove(on);
+    else on._detach();
+  }
+
+  private setTimeoutEntry(task: Task, deadline: number | null): void {
+    const entry = task._timeout;
+    if (entry !== null && entry.deadline === deadline && entry.index >= 0) return;
+    this.clearTimeoutEntry(task);
+    if (deadline !== null) task._timeout = this.timeq.push(deadline, task);
+  }
+
+  private clearTimeoutEntry(task: Task): void {
+    if (task._timeout !== null) {
+      this.timeq.remove(task._timeout);
+      task._timeout = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- the run loop
+
+  private scheduleDrain(): void {
+    this.drainScheduled = true;
+    setImmediate(this.drain);
+  }
+
+  /** Runs ready tasks until none is left or the time budget is spent. */
+  private readonly drain = (): void => {
+    this.drainScheduled = false;
+    if (this.draining) return;
+    this.draining = true;
+    const clock = this.clock;
+    let now = clock.now();
+    const budgetEnd = now + DRAIN_BUDGET_MS;
+    let steps = 0;
+    try {
+      this.fireTimers(now);
+      for (;;) {
+        const task = this.ready.shift();
+        if (task === undefined) {
+          // Deadlines may have passed while tasks ran.
+          if (this.timeq.nextDeadline() <= (now = clock.now())) {
+            this.fireTimers(now);
+            if (this.ready.length > 0) continue;
+          }
+          break;
+        }
+        this.step(task);
+        if (++steps % STEPS_PER_CLOCK_CHECK === 0) {
+          now = clock.now();
+          this.fireTimers(now);
+          if (now >= budgetEnd) break;
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (this.ready.length > 0) {
+      if (!this.drainScheduled) this.scheduleDrain();
+    } else if (this.timeq.size > 0) {
+      clock.wakeAt(this.timeq.nextDeadline(), this.drain);
+    } else {
+      clock.cancelWake();
+    }
+  };
+
+  /** Wakes sleepers and delivers timeouts whose deadline is at or before `now`. */
+  private fireTimers(now: number): void {
+    let entry: TimeEntry<Task> | undefined;
+    while ((entry = this.timeq.popExpired(now)) !== undefined) {
+      const task = entry.value;
+      if (task._blockedOn === entry) {
+        task._blockedOn = null;
+        this._reschedule(task, now);
+      } else if (task._timeout === entry) {
+        task._timeout = null;
+        const timeout = new TaskTimeout(now);
+        if (task._allowCancel && task._blockedOn !== null) {
+          this.detach(task);
+          this._rescheduleThrow(task, timeout);
+        } else {
+          task._cancelPending = timeout;
+        }
+      }
+    }
+  }
+
+  /** Runs one task until it blocks or terminates. */
+  private step(task: Task): void {
+    const previous = _setCurrentTask(task);
+    task._state = 'RUNNING';
+    task._cycles++;
+    for (const a of this.onRunning) a.running!(task);
+    const gen = task._gen;
+    let trap: unknown;
+    for (;;) {
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        const value = task._next;
+        task._next = undefined;
+        if (task._throwNext) {
+          task._throwNext = false;
+          r = gen.throw(value);
+        } else {
+          r = gen.next(value);
+        }
+      } catch (error) {
+        _setCurrentTask(previous);
+        this.finish(task, error, true);
+        return;
+      }
+      if (r.done === true) {
+        _setCurrentTask(previous);
+        this.finish(task, r.value, false);
+        return;
+      }
+      trap = r.value;
+      if (this.block(task, trap)) break;
+    }
+    _setCurrentTask(previous);
+    for (const a of this.onSuspended) a.suspended!(task, trap as Trap);
+  }
+
+  /** Records how a task ended, wakes its joiners and tells whoever watches. */
+  private finish(task: Task, outcome: unknown, failed: boolean): void {
+    if (failed) addYieldStarHint(outcome);
+    task._terminated = true;
+    task._outcome = outcome;
+    task._failed = failed;
+    this.clearTimeoutEntry(task);
+    task._cancelPending = null;
+    this.taskTable.delete(task.id);
+    // Activations see a task leave the CPU before they see it terminate.
+    for (const a of this.onSuspended) a.suspended!(task, null);
+    task._state = 'TERMINATED';
+    task._stack = null;
+    if (task._joining !== null) task._joining.wake();
+    if (task._group !== null) task._group._taskDone(task);
+    for (const a of this.onTerminated) a.terminated!(task);
+    const main = this.main;
+    if (main !== null && main.task === task) {
+      this.main = null;
+      task._joined = true;
+      if (failed) main.reject(outcome);
+      else main.resolve(outcome);
+    }
+    if (this.taskTable.size === 0 && this.onEmpty !== null) {
+      const onEmpty = this.onEmpty;
+      this.onEmpty = null;
+      onEmpty();
+    }
+  }
+}
+
+/**
+ * Runs `main` in a new kernel and settles with its result; then shuts the kernel down,
+ * cancelling whatever tasks are left and waiting for their cleanup.
+ *
+ * ```ts
+ * const answer = await run(function* () { yield* sleep(10); return 42; });
+ * ```
+ */
+export async function run<T, A extends unknown[]>(main: TaskBody<T, A>, options?: KernelOptions & { args?: A }): Promise<T> {
+  const kernel = new Kernel(options);
+  try {
+    return await kernel.run(main, ...((options?.args ?? []) as A));
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+/** @internal */
+export function isGenerator(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Operation<unknown>).next === 'function' &&
+    typeof (value as Operation<unknown>).throw === 'function' &&
+    typeof (value as Operation<unknown>)[Symbol.iterator] === 'function'
+  );
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** @internal A short readable description of a value, for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (isThenable(value)) return 'a Promise (is it an async function? tasks are generator functions: function*)';
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The error thrown into a task that yielded something other than a trap. */
+function misuse(task: Task, value: unknown): TypeError {
+  const who = `task ${task.id} (${task.name})`;
+  if (isGenerator(value)) {
+    return new TypeError(`${who} yielded a generator instead of waiting on it: use yield* (not yield), e.g. \`yield* sleep(10)\``);
+  }
+  if (isThenable(value)) {
+    return new TypeError(`${who} yielded a Promise: wait on promises with \`yield* awaitPromise(promise)\``);
+  }
+  return new TypeError(`${who} yielded ${describe(value)}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
+}
+
+/** `yield*` of a non-operation fails inside V8 with a terse TypeError; say what to do. */
+function addYieldStarHint(error: unknown): void {
+  if (error instanceof TypeError && /is not iterable|is not a function or its return value is not iterable/.test(error.message) && !error.message.includes('Operation')) {
+    error.message += ' (in a task, yield* needs an Operation, i.e. a generator; to wait on a Promise use `yield* awaitPromise(promise)`)';
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The basic operations of a task: spawning, finding itself, time and yielding the CPU.
+ * @packageDocumentation
+ */
+import { SleepTrap, type Operation, type TaskBody } from './traps.js';
+import { _requireTask, _traced } from './current.js';
+import type { Task } from './task.js';
+import type { SpawnOptions } from './kernel.js';
+
+/** A `spawn` bound to options; see {@link spawn}. */
+export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A) => Operation<Task<T>>;
+
+function spawnWith(options: SpawnOptions): SpawnFunction {
+  return function* spawnTask<T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A): Operation<Task<T>> {
+    const parent = _requireTask('spawn');
+    return parent._kernel.spawnTask(body, args, options, parent);
+  };
+}
+
+/**
+ * Creates a new task running `body(...args)` and returns it at once (the new task is
+ * queued, the caller keeps running). For options use `spawn.with`:
+ *
+ * ```ts
+ * const worker = yield* spawn(handle, client, addr);
+ * const ticker = yield* spawn.with({ daemon: true, name: 'ticker' })(tick);
+ * ```
+ */
+export const spawn: SpawnFunction & {
+  /** A `spawn` that applies `options` (`daemon`, `name`) to the tasks it creates. */
+  with(options: SpawnOptions): SpawnFunction;
+} = Object.assign(spawnWith({}), { with: spawnWith });
+
+/** The running task. */
+export function* currentTask(): Operation<Task> {
+  return _requireTask('currentTask');
+}
+
+const RESCHEDULE = new SleepTrap(0, true);
+
+function checkMs(operation: string, ms: number): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${String(ms)}`);
+}
+
+/**
+ * Sleeps for `ms` milliseconds; returns the kernel clock when woken. `sleep(0)` just
+ * moves the task to the back of the ready queue, letting others (and, between drains,
+ * Node's own callbacks) run.
+ */
+export function* sleep(ms: number): Operation<number> {
+  checkMs('sleep', ms);
+  const task = _requireTask('sleep');
+  if (ms <= 0) return (yield _traced(RESCHEDULE)) as number;
+  return (yield _traced(new SleepTrap(task._kernel.clock.now() + ms, false))) as number;
+}
+
+/** Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken. */
+export function* wakeAt(clockMs: number): Operation<number> {
+  checkMs('wakeAt', clockMs);
+  _requireTask('wakeAt');
+  return (yield _traced(new SleepTrap(clockMs, false))) as number;
+}
+
+/** The kernel's monotonic clock in milliseconds. Does not block. */
+export function* clock(): Operation<number> {
+  return _requireTask('clock')._kernel.clock.now();
+}
+
+/** Yields the CPU to the other ready tasks (same as `sleep(0)`). */
+export function* schedule(): Operation<void> {
+  _requireTask('schedule');
+  yield _traced(RESCHEDULE);
+}

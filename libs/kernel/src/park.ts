@@ -1,0 +1,28 @@
+/**
+ * The low-level way for I/O layers to block a task on something outside the kernel
+ * (a Node callback, a promise): park it, and wake it from the callback.
+ * @packageDocumentation
+ */
+import { ParkTrap, type Operation, type ParkRegistration } from './traps.js';
+import { _requireTask, _traced } from './current.js';
+
+/**
+ * Parks the running task in state `state` (e.g. `'READ_WAIT'`) until the registration
+ * resumes it. `register` is called once, with a {@link Waker}; arrange for
+ * `waker.wake(value)` or `waker.fail(error)` to be called, and return a function that
+ * undoes the arrangement. That function is called if the wait is cancelled or times out
+ * (then later calls on the waker are ignored). If `register` throws, the operation
+ * fails with that error.
+ *
+ * ```ts
+ * const data = yield* park<Buffer>('READ_WAIT', (waker) => {
+ *   stream.once('data', onData);
+ *   function onData(chunk: Buffer) { waker.wake(chunk); }
+ *   return () => stream.off('data', onData);
+ * });
+ * ```
+ */
+export function* park<T>(state: string, register: ParkRegistration<T>): Operation<T> {
+  _requireTask('park');
+  return (yield _traced(new ParkTrap(state, register as ParkRegistration<unknown>))) as T;
+}

@@ -1,0 +1,50 @@
+/**
+ * Interop with promise-based code, in both directions (`run` covers the other one).
+ * @packageDocumentation
+ */
+import type { Operation } from './traps.js';
+import { park } from './park.js';
+import { describe } from './kernel.js';
+
+/**
+ * Waits for a promise inside a task and returns its value (or throws its rejection).
+ * Cancelling the task stops the wait; the promise itself runs on (use {@link call} for
+ * work that can be aborted).
+ */
+export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
+  if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
+    if (typeof promise === 'function') throw new TypeError(`awaitPromise(): expected a promise, got ${describe(promise)}; did you mean call()?`);
+    return promise as T;
+  }
+  return yield* park<T>('FUTURE_WAIT', (waker) => {
+    (promise as PromiseLike<T>).then(
+      (value) => waker.wake(value),
+      (error: unknown) => waker.fail(error),
+    );
+  });
+}
+
+/**
+ * Calls promise-returning `fn` with an `AbortSignal` and waits for its result. If the
+ * task is cancelled (or times out) while waiting, the signal is aborted with the
+ * cancellation exception as its reason.
+ *
+ * ```ts
+ * const res = yield* call((signal) => fetch(url, { signal }));
+ * ```
+ */
+export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T): Operation<T> {
+  if (typeof fn !== 'function') throw new TypeError(`call(): expected a function taking an AbortSignal, got ${describe(fn)}`);
+  const controller = new AbortController();
+  let aborted = false;
+  try {
+    const promise = fn(controller.signal);
+    return yield* awaitPromise(promise);
+  } catch (error) {
+    if (!aborted && !controller.signal.aborted) {
+      aborted = true;
+      controller.abort(error);
+    }
+    throw error;
+  }
+}

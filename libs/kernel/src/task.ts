@@ -1,0 +1,218 @@
+/**
+ * Tasks: a generator plus what the kernel needs to schedule, cancel and join it.
+ * @packageDocumentation
+ */
+import { CurioError, TaskCancelled, TaskError } from './errors.js';
+import type { Operation, Trap } from './traps.js';
+import { SchedBarrier, type WaitQueue } from './waitqueue.js';
+import type { TimeEntry } from './timequeue.js';
+import type { Kernel } from './kernel.js';
+import { _requireTask } from './current.js';
+import { parseFrames, type StackFrame } from './stack.js';
+
+/**
+ * A task's execution state, with Curio's names. Parked tasks show the name of the trap
+ * they wait on (`READ_WAIT`, `EVENT_WAIT`, `QUEUE_GET`, ...).
+ */
+export type TaskState =
+  | 'INITIAL'
+  | 'READY'
+  | 'RUNNING'
+  | 'TIME_SLEEP'
+  | 'READ_WAIT'
+  | 'WRITE_WAIT'
+  | 'TASK_JOIN'
+  | 'FUTURE_WAIT'
+  | 'TERMINATED'
+  | (string & Record<never, never>);
+
+/** Options of {@link Task.cancel}. */
+export interface CancelOptions {
+  /** Wait until the task has terminated (default true). */
+  blocking?: boolean;
+  /** The exception to throw into the task: an instance or a class (default {@link TaskCancelled}). */
+  exc?: Error | (new () => Error);
+}
+
+/** @internal What a task tells the group it belongs to when it terminates. */
+export interface TaskDoneListener {
+  _taskDone(task: Task): void;
+}
+
+/** @internal Something a parked task can be detached from (see Kernel._detach). */
+export interface Detachable {
+  _detach(): void;
+}
+
+let lastId = 0;
+
+/**
+ * A task: a generator run by the kernel, with its scheduling state. Create tasks with
+ * {@link spawn} or {@link Kernel.run}, never with `new`.
+ */
+export class Task<T = unknown> {
+  /** Unique (per process) task id. */
+  readonly id: number;
+  /** Readable name: the `name` spawn option, or the generator function's name. */
+  readonly name: string;
+  /** Daemon tasks run in the background; nobody is expected to join them. */
+  readonly daemon: boolean;
+  /** Id of the task that spawned this one, or null for a main task. */
+  readonly parentId: number | null;
+
+  /** @internal */ readonly _kernel: Kernel;
+  /** @internal */ _gen: Operation<T>;
+  /** @internal */ _state: TaskState = 'INITIAL';
+  /** @internal */ _cycles = 0;
+  /** @internal */ _cancelled = false;
+  /** @internal */ _terminated = false;
+  /** @internal */ _joined = false;
+  /** @internal Value (or, with _throwNext, exception) to send in at the next step. */ _next: unknown = undefined;
+  /** @internal */ _throwNext = false;
+  /** @internal What the task is parked on; null while ready or running. */
+  _blockedOn: WaitQueue | TimeEntry<Task> | Detachable | null = null;
+  /** @internal */ _waitPrev: Task | null = null;
+  /** @internal */ _waitNext: Task | null = null;
+  /** @internal A cancellation waiting for the next blocking point. */ _cancelPending: Error | null = null;
+  /** @internal */ _allowCancel = true;
+  /** @internal The task's current timeout in the time queue. */ _timeout: TimeEntry<Task> | null = null;
+  /** @internal Deadlines of the timeout blocks the task is in, outermost first. */ _deadlines: number[] | null = null;
+  /** @internal */ _joining: SchedBarrier | null = null;
+  /** @internal Return value, or exception when _failed. */ _outcome: unknown = undefined;
+  /** @internal */ _failed = false;
+  /** @internal Task-local values (see TaskLocal). */ _locals: Map<object, unknown> | null = null;
+  /** @internal */ _group: TaskDoneListener | null = null;
+  /** @internal Stack at the last blocking point (stack tracing only). */ _stack: string | null = null;
+
+  /** @internal */
+  constructor(kernel: Kernel, gen: Operation<T>, name: string, daemon: boolean, parentId: number | null) {
+    this.id = ++lastId;
+    this._kernel = kernel;
+    this._gen = gen;
+    this.name = name;
+    this.daemon = daemon;
+    this.parentId = parentId;
+  }
+
+  /** Current state (`READY`, `RUNNING`, `TIME_SLEEP`, ..., `TERMINATED`). */
+  get state(): TaskState {
+    return this._state;
+  }
+
+  /** How many times the task has been given the CPU. */
+  get cycles(): number {
+    return this._cycles;
+  }
+
+  /** True once a cancellation has been requested. */
+  get cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** True once the task has finished (returned, failed or was cancelled). */
+  get terminated(): boolean {
+    return this._terminated;
+  }
+
+  /** The kernel the task belongs to. */
+  get kernel(): Kernel {
+    return this._kernel;
+  }
+
+  /**
+   * The task's return value. Rethrows the task's exception if it failed.
+   * @throws CurioError if the task has not terminated yet.
+   */
+  get result(): T {
+    this.requireTerminated('result');
+    this._joined = true;
+    if (this._failed) throw this._outcome;
+    return this._outcome as T;
+  }
+
+  /**
+   * The exception the task ended with, or null if it returned normally.
+   * @throws CurioError if the task has not terminated yet.
+   */
+  get exception(): unknown {
+    this.requireTerminated('exception');
+    return this._failed ? this._outcome : null;
+  }
+
+  /**
+   * Waits for the task to terminate and returns its result.
+   * @throws TaskError (with the failure as `cause`) if the task failed or was cancelled.
+   */
+  *join(): Operation<T> {
+    yield* this.wait();
+    this._joined = true;
+    if (this._failed) {
+      const cause = this._outcome;
+      const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      throw new TaskError(`task ${this.id} (${this.name}) failed: ${what}`, cause);
+    }
+    return this._outcome as T;
+  }
+
+  /** Waits for the task to terminate, without looking at how it ended. */
+  *wait(): Operation<void> {
+    _requireTask('wait');
+    if (this._terminated) return;
+    yield* (this._joining ??= new SchedBarrier()).suspend('TASK_JOIN');
+  }
+
+  /**
+   * Cancels the task: throws `exc` (default {@link TaskCancelled}) into it at its current
+   * or next blocking point. With `blocking` (the default) waits until it has terminated.
+   * A second cancel does not replace the first exception; it waits like the first.
+   * @returns false if the task had already terminated, true otherwise.
+   */
+  *cancel(options: CancelOptions = {}): Operation<boolean> {
+    _requireTask('cancel');
+    if (this._terminated) {
+      this._joined = true;
+      return false;
+    }
+    const exc = options.exc;
+    const error = exc === undefined ? new TaskCancelled() : typeof exc === 'function' ? new exc() : exc;
+    this._kernel._cancel(this, error);
+    if (options.blocking ?? true) yield* this.wait();
+    return true;
+  }
+
+  /**
+   * Where the task is parked: the innermost frame of user code at its last blocking
+   * point, or null when unknown. Needs stack tracing (`new Kernel({ traceStacks: true })`
+   * or `CURIO_TRACE_STACKS=1`), because V8 does not expose a suspended generator's frames.
+   */
+  where(): StackFrame | null {
+    return this.frames()[0] ?? null;
+  }
+
+  /**
+   * The task's stack at its last blocking point, innermost first, one frame a line, or a
+   * line saying why there is none (stack tracing off, or the task has not blocked yet).
+   */
+  traceback(): string {
+    const frames = this.frames();
+    if (frames.length === 0) {
+      return this._kernel._traceStacks
+        ? `${this}: no stack recorded (the task has not blocked yet)`
+        : `${this}: no stack recorded (turn on stack tracing: new Kernel({ traceStacks: true }) or CURIO_TRACE_STACKS=1)`;
+    }
+    return `Stack for ${this} (most recent call first):\n` + frames.map((f) => `  at ${f.function} (${f.file}:${f.line}:${f.column})`).join('\n');
+  }
+
+  /** `Task(id=1, name='main', state='READY')`. */
+  toString(): string {
+    return `Task(id=${this.id}, name='${this.name}', state='${this._state}')`;
+  }
+
+  private frames(): StackFrame[] {
+    return this._stack === null || this._terminated ? [] : parseFrames(this._stack);
+  }
+
+  private requireTerminated(what: string): void {
+    if (!this._terminated) throw new CurioError(`Task.${what}: task ${this.id} (${this.name}) has not terminated yet`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Timeouts with Curio's nesting rules.
+ *
+ * Each task keeps the deadlines of the timeout blocks it is in, outermost first; the
+ * kernel keeps only the earliest in its time queue. When that expires the task gets a
+ * TaskTimeout carrying the clock, and every block it unwinds through decides, from its
+ * deadlines, what the exception means there:
+ * 1. the outermost expired block is the one that timed out: it gets TaskTimeout;
+ * 2. a block inside it is being cancelled by it: TimeoutCancellationError;
+ * 3. if no block's deadline has expired the timeout escaped the block it belonged to:
+ *    UncaughtTimeoutError.
+ * @packageDocumentation
+ */
+import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError } from './errors.js';
+import type { Operation } from './traps.js';
+import { _requireTask } from './current.js';
+import { isGenerator, describe } from './kernel.js';
+
+/** An operation, or a block: a generator function run under the timeout. */
+export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
+
+/** Options of {@link ignoreAfter} and {@link ignoreAt}. */
+export interface IgnoreOptions<R> {
+  /** What to return when time runs out (default `undefined`). */
+  timeoutResult?: R;
+}
+
+/**
+ * Runs `op` (an operation, or a block `function* () { ... }`) and throws
+ * {@link TaskTimeout} into it if it is not done within `ms` milliseconds. `null` means
+ * no timeout.
+ */
+export function timeoutAfter<T>(ms: number | null, op: OperationOrBlock<T>): Operation<T> {
+  return underDeadline('timeoutAfter', ms, false, op, false, undefined) as Operation<T>;
+}
+
+/** Like {@link timeoutAfter} with an absolute deadline on the kernel clock. */
+export function timeoutAt<T>(clockMs: number | null, op: OperationOrBlock<T>): Operation<T> {
+  return underDeadline('timeoutAt', clockMs, true, op, false, undefined) as Operation<T>;
+}
+
+/**
+ * Runs `op` for at most `ms` milliseconds; if time runs out it is cancelled and
+ * `timeoutResult` (default `undefined`) is returned instead of throwing.
+ */
+export function ignoreAfter<T, R = undefined>(ms: number | null, op: OperationOrBlock<T>, options: IgnoreOptions<R> = {}): Operation<T | R> {
+  return underDeadline('ignoreAfter', ms, false, op, true, options.timeoutResult as R);
+}
+
+/** Like {@link ignoreAfter} with an absolute deadline on the kernel clock. */
+export function ignoreAt<T, R = undefined>(clockMs: number | null, op: OperationOrBlock<T>, options: IgnoreOptions<R> = {}): Operation<T | R> {
+  return underDeadline('ignoreAt', clockMs, true, op, true, options.timeoutResult as R);
+}
+
+function* underDeadline<T, R>(
+  name: string,
+  time: number | null,
+  absolute: boolean,
+  op: OperationOrBlock<T>,
+  ignore: boolean,
+  timeoutResult: R,
+): Operation<T | R> {
+  if (time !== null && (typeof time !== 'number' || Number.isNaN(time))) {
+    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${String(time)}`);
+  }
+  const task = _requireTask(name);
+  const kernel = task._kernel;
+  const gen = typeof op === 'function' ? op() : op;
+  if (!isGenerator(gen)) throw new TypeError(`${name}(): expected an operation or a generator function, got ${describe(gen)}`);
+  const deadline = time === null ? null : absolute ? time : kernel.clock.now() + time;
+  const deadlines = (task._deadlines ??= []);
+  deadlines.push(deadline ?? Infinity);
+  const prior = kernel._setTimeout(task, deadline);
+  let result: T;
+  try {
+    result = yield* gen;
+  } catch (error) {
+    kernel._unsetTimeout(task, prior);
+    try {
+      if (!(error instanceof TaskTimeout || error instanceof TimeoutCancellationError)) throw error;
+      // The outermost block whose deadline has passed is the one that timed out.
+      const expired = deadlines.findIndex((d) => d <= error.clock);
+      if (expired < 0) throw new UncaughtTimeoutError(`${name}(): a timeout escaped the block it belonged to (uncaught timeout received)`, { cause: error });
+      if (expired < deadlines.length - 1) {
+        // An enclosing block timed out: this one is just being cancelled.
+        throw error instanceof TaskTimeout ? new TimeoutCancellationError(error.clock) : error;
+      }
+      if (ignore) return timeoutResult;
+      throw error instanceof TimeoutCancellationError ? new TaskTimeout(error.clock) : error;
+    } finally {
+      deadlines.pop();
+    }
+  }
+  kernel._unsetTimeout(task, prior);
+  deadlines.pop();
+  return result;
+}
