@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { CurioError, TaskCancelled, TaskError } from './errors.js';
-import type { Operation, Trap } from './traps.js';
+import type { Operation } from './traps.js';
 import { SchedBarrier, type WaitQueue } from './waitqueue.js';
 import type { TimeEntry } from './timequeue.js';
 import type { Kernel } from './kernel.js';

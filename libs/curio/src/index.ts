@@ -1,0 +1,6 @@
+/**
+ * `curio`: the umbrella package. Re-exports everything users need from the `@curio/*`
+ * packages, so `import { run, spawn, sleep } from 'curio'` is all most programs write.
+ * @packageDocumentation
+ */
+export * from '@curio/kernel';
