@@ -30,6 +30,7 @@ module.exports = function preset(projectDir, projectName) {
       '^curio$': path.join(root, 'libs/curio/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
+    setupFiles: [path.join(root, 'tools/jest/setup-symbols.cjs')],
     reporters: ['default'],
     testTimeout: 60000,
     displayName: projectName,

@@ -1,0 +1,385 @@
+import * as net from 'node:net';
+import {
+  Kernel, run, spawn, sleep, clock, schedule, wakeAt, currentTask, VirtualClock, CurioError, TaskCancelled,
+  type Activation, type Task, type Trap, type Operation,
+} from '../src/index.js';
+import { rejectionOf, runVirtual } from './helpers.js';
+
+describe('run', () => {
+  it('resolves with the main task result', async () => {
+    expect(await run(function* () {
+      return 'hello';
+    })).toBe('hello');
+  });
+
+  it('rejects with the main task error itself', async () => {
+    const boom = new Error('boom');
+    expect(await rejectionOf(run(function* () {
+      yield* sleep(1);
+      throw boom;
+    }))).toBe(boom);
+  });
+
+  it('passes args to the main function', async () => {
+    expect(await run(function* (a: number, b: string) {
+      return `${a}${b}`;
+    }, { args: [1, 'x'] as [number, string] })).toBe('1x');
+  });
+
+  it('cancels the tasks left over when main returns, running their finally blocks', async () => {
+    const log: string[] = [];
+    let left: Task | undefined;
+    await run(function* () {
+      left = yield* spawn(function* () {
+        try {
+          yield* sleep(60_000);
+        } finally {
+          log.push('cleanup of leftover');
+        }
+      });
+      yield* sleep(1);
+    });
+    expect(log).toEqual(['cleanup of leftover']);
+    expect(left!.terminated).toBe(true);
+    expect(left!.exception).toBeInstanceOf(TaskCancelled);
+  });
+});
+
+describe('Kernel', () => {
+  it('can run several main tasks in turn; background tasks live on between runs', async () => {
+    const kernel = new Kernel();
+    let ticks = 0;
+    await kernel.run(function* () {
+      yield* spawn.with({ daemon: true })(function* ticker() {
+        for (;;) {
+          yield* sleep(1);
+          ticks++;
+        }
+      });
+    });
+    const first = ticks;
+    const second = await kernel.run(function* () {
+      yield* sleep(20);
+      return 'second';
+    });
+    expect(second).toBe('second');
+    expect(ticks).toBeGreaterThan(first);
+    await kernel.shutdown();
+    expect(kernel.tasks.size).toBe(0);
+    expect(kernel.isShutdown).toBe(true);
+  });
+
+  it('refuses a second main task while one runs, and any run after shutdown', async () => {
+    const kernel = new Kernel();
+    const first = kernel.run(function* () {
+      yield* sleep(5);
+    });
+    const err = await rejectionOf(kernel.run(function* () {}));
+    expect(err).toBeInstanceOf(CurioError);
+    expect((err as Error).message).toMatch(/already running a main task/);
+    await first;
+    await kernel.shutdown();
+    expect(((await rejectionOf(kernel.run(function* () {}))) as Error).message).toMatch(/shut down/);
+  });
+
+  it('shutdown cancels daemons and waits for their cleanup, including cleanup that blocks', async () => {
+    const kernel = new Kernel({ clock: new VirtualClock() });
+    const log: string[] = [];
+    await kernel.run(function* () {
+      yield* spawn.with({ daemon: true })(function* () {
+        try {
+          yield* sleep(1e9);
+        } finally {
+          yield* sleep(10);
+          log.push('daemon cleaned up');
+        }
+      });
+    });
+    await kernel.shutdown();
+    expect(log).toEqual(['daemon cleaned up']);
+  });
+
+  it('is async-disposable', async () => {
+    let cleaned = false;
+    {
+      await using kernel = new Kernel();
+      await kernel.run(function* () {
+        yield* spawn(function* () {
+          try {
+            yield* sleep(1e9);
+          } finally {
+            cleaned = true;
+          }
+        });
+      });
+    }
+    expect(cleaned).toBe(true);
+  });
+
+  it('runs several kernels side by side, each task in its own kernel', async () => {
+    const a = new Kernel();
+    const b = new Kernel();
+    const order: string[] = [];
+    const body = (label: string) =>
+      function* () {
+        const me = yield* currentTask();
+        for (let i = 0; i < 3; i++) {
+          order.push(label);
+          yield* sleep(1);
+        }
+        return me.kernel;
+      };
+    const [ka, kb] = await Promise.all([a.run(body('a')), b.run(body('b'))]);
+    expect(ka).toBe(a);
+    expect(kb).toBe(b);
+    expect(order.filter((x) => x === 'a')).toHaveLength(3);
+    expect(order.filter((x) => x === 'b')).toHaveLength(3);
+    await Promise.all([a.shutdown(), b.shutdown()]);
+  });
+
+  it('spawnTask starts a task from plain Node code', async () => {
+    const kernel = new Kernel();
+    const task = kernel.spawnTask(function* (x: number) {
+      yield* sleep(1);
+      return x + 1;
+    }, [41]);
+    const result = await kernel.run(function* () {
+      return yield* task.join();
+    });
+    expect(result).toBe(42);
+    await kernel.shutdown();
+  });
+});
+
+describe('time', () => {
+  it('sleepers wake in deadline order and sleep returns the clock', async () => {
+    const woke: [string, number][] = [];
+    await runVirtual(function* () {
+      const mk = (name: string, ms: number) =>
+        spawn(function* () {
+          woke.push([name, yield* sleep(ms)]);
+        });
+      const tasks = [yield* mk('c', 30), yield* mk('a', 10), yield* mk('b', 20)];
+      for (const t of tasks) yield* t.join();
+    });
+    expect(woke).toEqual([['a', 10], ['b', 20], ['c', 30]]);
+  });
+
+  it('equal deadlines wake first-in first-out', async () => {
+    const woke: number[] = [];
+    await runVirtual(function* () {
+      const tasks = [];
+      for (let i = 0; i < 5; i++) tasks.push(yield* spawn(function* () {
+        yield* sleep(10);
+        woke.push(i);
+      }));
+      for (const t of tasks) yield* t.join();
+    });
+    expect(woke).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('wakeAt sleeps until an absolute clock value', async () => {
+    expect(await runVirtual(function* () {
+      yield* sleep(5);
+      return yield* wakeAt(42);
+    })).toBe(42);
+  });
+
+  it('the real clock is monotonic and advances by about the sleep', async () => {
+    const [t0, t1] = await run(function* () {
+      const a = yield* clock();
+      yield* sleep(15);
+      return [a, yield* clock()];
+    });
+    expect(t1 - t0).toBeGreaterThanOrEqual(14);
+  });
+
+  it('rejects a sleep time that is not a number', async () => {
+    const e = await rejectionOf(runVirtual(function* () {
+      yield* sleep(Number.NaN);
+    }));
+    expect((e as Error).message).toMatch(/sleep\(\): expected a number of milliseconds, got NaN/);
+  });
+
+  it('sleep(0) and schedule() let the other ready tasks run, round-robin', async () => {
+    const order: string[] = [];
+    await runVirtual(function* () {
+      const a = yield* spawn(function* () {
+        for (let i = 0; i < 3; i++) {
+          order.push('a');
+          yield* sleep(0);
+        }
+      });
+      const b = yield* spawn(function* () {
+        for (let i = 0; i < 3; i++) {
+          order.push('b');
+          yield* schedule();
+        }
+      });
+      yield* a.join();
+      yield* b.join();
+    });
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('a task looping on sleep(0) does not starve Node timers, I/O, or sleeping tasks', async () => {
+    const server = net.createServer((s) => s.end('pong'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    let timerFired = false;
+    let ioDone = false;
+    setTimeout(() => (timerFired = true), 5);
+    const client = net.connect(port, '127.0.0.1');
+    client.on('data', () => (ioDone = true));
+    const spins = await run(function* () {
+      let sleeperWoke = false;
+      yield* spawn(function* () {
+        yield* sleep(5);
+        sleeperWoke = true;
+      });
+      let n = 0;
+      while (!(timerFired && ioDone && sleeperWoke)) {
+        n++;
+        yield* sleep(0);
+      }
+      return n;
+    });
+    client.destroy();
+    server.close();
+    expect(timerFired && ioDone).toBe(true);
+    expect(spins).toBeGreaterThan(0);
+  });
+
+  it('the virtual clock stands still while tasks run and jumps when all are blocked', async () => {
+    const times = await runVirtual(function* () {
+      const t0 = yield* clock();
+      for (let i = 0; i < 1000; i++) yield* sleep(0);
+      const t1 = yield* clock();
+      yield* sleep(3_600_000);
+      return [t0, t1, yield* clock()];
+    });
+    expect(times).toEqual([0, 0, 3_600_000]);
+  });
+
+  it('with autojump off, the virtual clock moves only when advanced by hand', async () => {
+    const vclock = new VirtualClock({ autojumpMs: Infinity, start: 100 });
+    const kernel = new Kernel({ clock: vclock });
+    let woke = -1;
+    const done = kernel.run(function* () {
+      woke = yield* sleep(50);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woke).toBe(-1);
+    vclock.advance(49);
+    await new Promise((r) => setImmediate(r));
+    expect(woke).toBe(-1);
+    vclock.advance(1);
+    await done;
+    expect(woke).toBe(150);
+    expect(() => vclock.advance(-1)).toThrow(RangeError);
+    await kernel.shutdown();
+  });
+});
+
+describe('misuse gets clear errors', () => {
+  function* caught(op: () => Operation<unknown>): Operation<unknown> {
+    try {
+      yield* op();
+      return null;
+    } catch (e) {
+      return e;
+    }
+  }
+
+  it('a bare yield of a non-trap', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield 42 as unknown as Trap;
+      });
+    });
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(/yielded number 42, which is not a kernel trap/);
+  });
+
+  it('yield (without *) of an operation', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield sleep(1) as unknown as Trap;
+      });
+    });
+    expect((e as Error).message).toMatch(/yielded a generator instead of waiting on it: use yield\*/);
+  });
+
+  it('yield of a Promise', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield Promise.resolve(1) as unknown as Trap;
+      });
+    });
+    expect((e as Error).message).toMatch(/yielded a Promise: wait on promises with `yield\* awaitPromise\(promise\)`/);
+  });
+
+  it('yield* of a Promise (not an operation)', async () => {
+    const e = await rejectionOf(runVirtual(function* () {
+      yield* (Promise.resolve(1) as unknown as Operation<number>);
+    }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(/yield\* needs an Operation/);
+  });
+
+  it('a blocking operation outside any task', () => {
+    expect(() => sleep(10).next()).toThrow(/sleep\(\) was called outside any task/);
+    expect(() => currentTask().next()).toThrow(CurioError);
+  });
+
+  it('an async function given as a task', async () => {
+    const e = await rejectionOf(run((async function* () {}) as unknown as () => Operation<void>));
+    expect(e).toBeInstanceOf(TypeError);
+    const e2 = await rejectionOf(run((async () => 1) as unknown as () => Operation<number>));
+    expect((e2 as Error).message).toMatch(/a task must be a generator function \(function\*\) or a generator object; got a Promise/);
+  });
+});
+
+describe('activations', () => {
+  it('see every lifecycle event in order, with trap names, suspended before terminated', async () => {
+    const events: string[] = [];
+    const act: Activation = {
+      activate: (k) => events.push(`activate ${k instanceof Kernel}`),
+      created: (t) => events.push(`created ${t.name}`),
+      running: (t) => events.push(`running ${t.name}`),
+      suspended: (t, trap) => events.push(`suspended ${t.name} ${trap === null ? 'null' : trap.name}`),
+      terminated: (t) => events.push(`terminated ${t.name}`),
+      shutdown: () => events.push('shutdown'),
+    };
+    await runVirtual(function* main() {
+      const child = yield* spawn(function* child() {
+        yield* sleep(1);
+      });
+      yield* child.join();
+    }, { activations: [act] });
+    expect(events).toEqual([
+      'activate true',
+      'created main',
+      'running main',
+      'created child',
+      'suspended main TASK_JOIN',
+      'running child',
+      'suspended child TIME_SLEEP',
+      'running child',
+      'suspended child null',
+      'terminated child',
+      'running main',
+      'suspended main null',
+      'terminated main',
+      'shutdown',
+    ]);
+  });
+
+  it('a partial activation (only some hooks) is fine', async () => {
+    let terminated = 0;
+    await run(function* () {
+      yield* sleep(1);
+    }, { activations: [{ terminated: () => terminated++ }] });
+    expect(terminated).toBe(1);
+  });
+});

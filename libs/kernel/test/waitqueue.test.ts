@@ -1,0 +1,76 @@
+import { SchedFIFO, SchedBarrier, spawn, sleep, timeoutAfter, TaskTimeout } from '../src/index.js';
+import { runVirtual } from './helpers.js';
+
+describe('SchedFIFO', () => {
+  it('wakes parked tasks one at a time, oldest first; wake(n) wakes n', async () => {
+    const q = new SchedFIFO();
+    const woke: number[] = [];
+    await runVirtual(function* () {
+      const tasks = [];
+      for (let i = 0; i < 4; i++) tasks.push(yield* spawn(function* () {
+        yield* q.suspend('MY_WAIT');
+        woke.push(i);
+      }));
+      yield* sleep(1);
+      expect(q.length).toBe(4);
+      expect(tasks[0].state).toBe('MY_WAIT');
+      expect(q.wake()).toBe(1);
+      yield* sleep(1);
+      expect(woke).toEqual([0]);
+      expect(q.wake(2)).toBe(2);
+      yield* sleep(1);
+      expect(woke).toEqual([0, 1, 2]);
+      expect(q.wake(5)).toBe(1);
+      for (const t of tasks) yield* t.join();
+    });
+    expect(woke).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a cancelled waiter leaves the queue wherever it stands', async () => {
+    const q = new SchedFIFO();
+    await runVirtual(function* () {
+      const tasks = [];
+      for (let i = 0; i < 3; i++) tasks.push(yield* spawn(function* () {
+        yield* q.suspend('X');
+      }));
+      yield* sleep(1);
+      yield* tasks[1].cancel();
+      expect(q.length).toBe(2);
+      expect([...q]).toEqual([tasks[0], tasks[2]]);
+      q.wake(2);
+      yield* tasks[0].join();
+      yield* tasks[2].join();
+    });
+  });
+
+  it('a timed-out waiter leaves the queue', async () => {
+    const q = new SchedFIFO();
+    const e = await runVirtual(function* () {
+      try {
+        yield* timeoutAfter(10, q.suspend('X'));
+      } catch (err) {
+        expect(q.length).toBe(0);
+        return err;
+      }
+    });
+    expect(e).toBeInstanceOf(TaskTimeout);
+  });
+});
+
+describe('SchedBarrier', () => {
+  it('wakes every parked task by default', async () => {
+    const b = new SchedBarrier();
+    let woke = 0;
+    await runVirtual(function* () {
+      const tasks = [];
+      for (let i = 0; i < 5; i++) tasks.push(yield* spawn(function* () {
+        yield* b.suspend('BARRIER');
+        woke++;
+      }));
+      yield* sleep(1);
+      expect(b.wake()).toBe(5);
+      for (const t of tasks) yield* t.join();
+    });
+    expect(woke).toBe(5);
+  });
+});
