@@ -46,6 +46,23 @@ export interface Detachable {
 
 let lastId = 0;
 
+// Task flags, packed in one word: an idle task should cost as little memory as possible.
+const CANCELLED = 1;
+const TERMINATED = 2;
+const JOINED = 4;
+const THROW_NEXT = 8;
+const NO_CANCEL = 16;
+const FAILED = 32;
+const DAEMON = 64;
+
+/** @internal Rarely used task state, allocated on first use. */
+interface TaskExtra {
+  deadlines: number[] | null;
+  locals: Map<object, unknown> | null;
+  group: TaskDoneListener | null;
+  stack: string | null;
+}
+
 /**
  * A task: a generator run by the kernel, with its scheduling state. Create tasks with
  * {@link spawn} or {@link Kernel.run}, never with `new`.
@@ -55,8 +72,6 @@ export class Task<T = unknown> {
   readonly id: number;
   /** Readable name: the `name` spawn option, or the generator function's name. */
   readonly name: string;
-  /** Daemon tasks run in the background; nobody is expected to join them. */
-  readonly daemon: boolean;
   /** Id of the task that spawned this one, or null for a main task. */
   readonly parentId: number | null;
 
@@ -64,25 +79,17 @@ export class Task<T = unknown> {
   /** @internal */ _gen: Operation<T>;
   /** @internal */ _state: TaskState = 'INITIAL';
   /** @internal */ _cycles = 0;
-  /** @internal */ _cancelled = false;
-  /** @internal */ _terminated = false;
-  /** @internal */ _joined = false;
-  /** @internal Value (or, with _throwNext, exception) to send in at the next step. */ _next: unknown = undefined;
-  /** @internal */ _throwNext = false;
+  /** @internal Packed booleans, see the flag constants. */ _flags = 0;
+  /** @internal Value (or, with _throwNext, exception) to send in at the next step; the outcome once terminated. */
+  _next: unknown = undefined;
   /** @internal What the task is parked on; null while ready or running. */
   _blockedOn: WaitQueue | TimeEntry<Task> | Detachable | null = null;
   /** @internal */ _waitPrev: Task | null = null;
   /** @internal */ _waitNext: Task | null = null;
   /** @internal A cancellation waiting for the next blocking point. */ _cancelPending: Error | null = null;
-  /** @internal */ _allowCancel = true;
   /** @internal The task's current timeout in the time queue. */ _timeout: TimeEntry<Task> | null = null;
-  /** @internal Deadlines of the timeout blocks the task is in, outermost first. */ _deadlines: number[] | null = null;
   /** @internal */ _joining: SchedBarrier | null = null;
-  /** @internal Return value, or exception when _failed. */ _outcome: unknown = undefined;
-  /** @internal */ _failed = false;
-  /** @internal Task-local values (see TaskLocal). */ _locals: Map<object, unknown> | null = null;
-  /** @internal */ _group: TaskDoneListener | null = null;
-  /** @internal Stack at the last blocking point (stack tracing only). */ _stack: string | null = null;
+  /** @internal */ _extra: TaskExtra | null = null;
 
   /** @internal */
   constructor(kernel: Kernel, gen: Operation<T>, name: string, daemon: boolean, parentId: number | null) {
@@ -90,8 +97,48 @@ export class Task<T = unknown> {
     this._kernel = kernel;
     this._gen = gen;
     this.name = name;
-    this.daemon = daemon;
+    if (daemon) this._flags = DAEMON;
     this.parentId = parentId;
+  }
+
+  /** Daemon tasks run in the background; nobody is expected to join them. */
+  get daemon(): boolean {
+    return (this._flags & DAEMON) !== 0;
+  }
+
+  /** @internal */ get _cancelled(): boolean { return (this._flags & CANCELLED) !== 0; }
+  /** @internal */ set _cancelled(on: boolean) { this.setFlag(CANCELLED, on); }
+  /** @internal */ get _terminated(): boolean { return (this._flags & TERMINATED) !== 0; }
+  /** @internal */ set _terminated(on: boolean) { this.setFlag(TERMINATED, on); }
+  /** @internal */ get _joined(): boolean { return (this._flags & JOINED) !== 0; }
+  /** @internal */ set _joined(on: boolean) { this.setFlag(JOINED, on); }
+  /** @internal */ get _throwNext(): boolean { return (this._flags & THROW_NEXT) !== 0; }
+  /** @internal */ set _throwNext(on: boolean) { this.setFlag(THROW_NEXT, on); }
+  /** @internal */ get _allowCancel(): boolean { return (this._flags & NO_CANCEL) === 0; }
+  /** @internal */ set _allowCancel(on: boolean) { this.setFlag(NO_CANCEL, !on); }
+  /** @internal */ get _failed(): boolean { return (this._flags & FAILED) !== 0; }
+  /** @internal */ set _failed(on: boolean) { this.setFlag(FAILED, on); }
+  /** @internal Return value, or exception when _failed. */ get _outcome(): unknown { return this._next; }
+  /** @internal */ set _outcome(value: unknown) { this._next = value; }
+  /** @internal Deadlines of the timeout blocks the task is in, outermost first. */
+  get _deadlines(): number[] | null { return this._extra === null ? null : this._extra.deadlines; }
+  /** @internal */ set _deadlines(value: number[] | null) { this.extra().deadlines = value; }
+  /** @internal Task-local values (see TaskLocal). */
+  get _locals(): Map<object, unknown> | null { return this._extra === null ? null : this._extra.locals; }
+  /** @internal */ set _locals(value: Map<object, unknown> | null) { this.extra().locals = value; }
+  /** @internal The group told when the task terminates. */
+  get _group(): TaskDoneListener | null { return this._extra === null ? null : this._extra.group; }
+  /** @internal */ set _group(value: TaskDoneListener | null) { this.extra().group = value; }
+  /** @internal Stack at the last blocking point (stack tracing only). */
+  get _stack(): string | null { return this._extra === null ? null : this._extra.stack; }
+  /** @internal */ set _stack(value: string | null) { if (value !== null || this._extra !== null) this.extra().stack = value; }
+
+  private setFlag(flag: number, on: boolean): void {
+    this._flags = on ? this._flags | flag : this._flags & ~flag;
+  }
+
+  private extra(): TaskExtra {
+    return (this._extra ??= { deadlines: null, locals: null, group: null, stack: null });
   }
 
   /** Current state (`READY`, `RUNNING`, `TIME_SLEEP`, ..., `TERMINATED`). */
@@ -144,7 +191,7 @@ export class Task<T = unknown> {
    * @throws TaskError (with the failure as `cause`) if the task failed or was cancelled.
    */
   *join(): Operation<T> {
-    yield* this.wait();
+    if (!this._terminated) yield* this.wait();
     this._joined = true;
     if (this._failed) {
       const cause = this._outcome;
