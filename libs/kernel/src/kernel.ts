@@ -85,7 +85,10 @@ export class Kernel {
 
   private readonly ready = new Deque<Task>();
   private readonly timeq = new TimeQueue<Task>();
-  private readonly taskTable = new Map<number, Task>();
+  /** Live tasks, oldest first, linked through the tasks themselves (cheaper than a Map). */
+  private liveHead: Task | null = null;
+  private liveTail: Task | null = null;
+  private liveCount = 0;
   private readonly activations: Activation[];
   private readonly onCreated: Activation[];
   private readonly onRunning: Activation[];
@@ -110,9 +113,11 @@ export class Kernel {
     this.onTerminated = having('terminated');
   }
 
-  /** The live tasks, by id. */
+  /** The live tasks, by id, oldest first (a snapshot). */
   get tasks(): ReadonlyMap<number, Task> {
-    return this.taskTable;
+    const tasks = new Map<number, Task>();
+    for (let t = this.liveHead; t !== null; t = t._nextLive) tasks.set(t.id, t);
+    return tasks;
   }
 
   /** True once {@link Kernel.shutdown} has finished. */
@@ -152,10 +157,10 @@ export class Kernel {
     }
     const gen = typeof body === 'function' ? body(...args) : body;
     if (!isGenerator(gen)) throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${describe(gen)}`);
-    const name = options.name ?? (typeof body === 'function' && body.name ? body.name : 'task');
+    const name = options.name ?? (typeof body === 'function' ? body : 'task');
     const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id);
     if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);
-    this.taskTable.set(task.id, task as Task);
+    this.addLive(task as Task);
     for (const a of this.onCreated) a.created!(task as Task);
     this._reschedule(task as Task, undefined);
     if (this.shuttingDown !== null) this._cancel(task as Task, new TaskCancelled('kernel shutting down'));
@@ -170,11 +175,9 @@ export class Kernel {
   shutdown(): Promise<void> {
     if (this.shuttingDown !== null) return this.shuttingDown;
     this.shuttingDown = (async () => {
-      if (this.taskTable.size > 0) {
+      if (this.liveCount > 0) {
         const empty = new Promise<void>((resolve) => (this.onEmpty = resolve));
-        for (const task of [...this.taskTable.values()].sort((a, b) => a.id - b.id)) {
-          this._cancel(task, new TaskCancelled('kernel shutting down'));
-        }
+        for (const task of this.tasks.values()) this._cancel(task, new TaskCancelled('kernel shutting down'));
         await empty;
       }
       this.clock.cancelWake();
@@ -327,6 +330,25 @@ export class Kernel {
     }
   }
 
+  private addLive(task: Task): void {
+    task._prevLive = this.liveTail;
+    if (this.liveTail === null) this.liveHead = task;
+    else this.liveTail._nextLive = task;
+    this.liveTail = task;
+    this.liveCount++;
+  }
+
+  private removeLive(task: Task): void {
+    const prev = task._prevLive;
+    const next = task._nextLive;
+    if (prev === null) this.liveHead = next;
+    else prev._nextLive = next;
+    if (next === null) this.liveTail = prev;
+    else next._prevLive = prev;
+    task._prevLive = task._nextLive = null;
+    this.liveCount--;
+  }
+
   // ---------------------------------------------------------------- the run loop
 
   private scheduleDrain(): void {
@@ -439,7 +461,7 @@ export class Kernel {
     task._failed = failed;
     this.clearTimeoutEntry(task);
     task._cancelPending = null;
-    this.taskTable.delete(task.id);
+    this.removeLive(task);
     // Activations see a task leave the CPU before they see it terminate.
     for (const a of this.onSuspended) a.suspended!(task, null);
     task._state = 'TERMINATED';
@@ -454,7 +476,7 @@ export class Kernel {
       if (failed) main.reject(outcome);
       else main.resolve(outcome);
     }
-    if (this.taskTable.size === 0 && this.onEmpty !== null) {
+    if (this.liveCount === 0 && this.onEmpty !== null) {
       const onEmpty = this.onEmpty;
       this.onEmpty = null;
       onEmpty();

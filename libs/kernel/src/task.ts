@@ -70,8 +70,6 @@ interface TaskExtra {
 export class Task<T = unknown> {
   /** Unique (per process) task id. */
   readonly id: number;
-  /** Readable name: the `name` spawn option, or the generator function's name. */
-  readonly name: string;
   /** Id of the task that spawned this one, or null for a main task. */
   readonly parentId: number | null;
 
@@ -90,15 +88,25 @@ export class Task<T = unknown> {
   /** @internal The task's current timeout in the time queue. */ _timeout: TimeEntry<Task> | null = null;
   /** @internal */ _joining: SchedBarrier | null = null;
   /** @internal */ _extra: TaskExtra | null = null;
+  /** @internal Neighbours in the kernel's list of live tasks. */ _prevLive: Task | null = null;
+  /** @internal */ _nextLive: Task | null = null;
+  /** @internal The name, or the task function to take it from on first use (reading a function's name is slow). */
+  _name: string | ((...args: never[]) => unknown);
 
   /** @internal */
-  constructor(kernel: Kernel, gen: Operation<T>, name: string, daemon: boolean, parentId: number | null) {
+  constructor(kernel: Kernel, gen: Operation<T>, name: string | ((...args: never[]) => unknown), daemon: boolean, parentId: number | null) {
     this.id = ++lastId;
     this._kernel = kernel;
     this._gen = gen;
-    this.name = name;
+    this._name = name;
     if (daemon) this._flags = DAEMON;
     this.parentId = parentId;
+  }
+
+  /** Readable name: the `name` spawn option, or the generator function's name (`task` if it has none). */
+  get name(): string {
+    const name = this._name;
+    return typeof name === 'string' ? name : (this._name = name.name || 'task');
   }
 
   /** Daemon tasks run in the background; nobody is expected to join them. */
