@@ -18,3 +18,5 @@ export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
 export { park } from './park.js';
 export { awaitPromise, call } from './promise.js';
 export { TaskLocal } from './local.js';
+export { Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Result, type Lockable } from './sync/index.js';
+export { Queue, PriorityQueue, LifoQueue, type PriorityQueueOptions } from './queue.js';
