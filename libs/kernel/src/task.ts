@@ -37,6 +37,8 @@ export interface CancelOptions {
 /** @internal What a task tells the group it belongs to when it terminates. */
 export interface TaskDoneListener {
   _taskDone(task: Task): void;
+  /** Called by {@link Task.join}: the joined task leaves its group (Curio's `_task_discard`). */
+  _taskDiscard(task: Task): void;
 }
 
 /** @internal Something a parked task can be detached from (see Kernel._detach). */
@@ -200,6 +202,8 @@ export class Task<T = unknown> {
    */
   *join(): Operation<T> {
     if (!this._terminated) yield* this.wait();
+    const group = this._group;
+    if (group !== null) group._taskDiscard(this);
     this._joined = true;
     if (this._failed) {
       const cause = this._outcome;
