@@ -59,6 +59,8 @@ const DAEMON = 64;
 
 /** @internal Rarely used task state, allocated on first use. */
 interface TaskExtra {
+  cancelPending: Error | null;
+  timeout: TimeEntry<Task> | null;
   deadlines: number[] | null;
   locals: Map<object, unknown> | null;
   group: TaskDoneListener | null;
@@ -72,6 +74,7 @@ interface TaskExtra {
 export class Task<T = unknown> {
   /** Unique (per process) task id. */
   readonly id: number;
+
   /** Id of the task that spawned this one, or null for a main task. */
   readonly parentId: number | null;
 
@@ -86,8 +89,6 @@ export class Task<T = unknown> {
   _blockedOn: WaitQueue | TimeEntry<Task> | Detachable | null = null;
   /** @internal */ _waitPrev: Task | null = null;
   /** @internal */ _waitNext: Task | null = null;
-  /** @internal A cancellation waiting for the next blocking point. */ _cancelPending: Error | null = null;
-  /** @internal The task's current timeout in the time queue. */ _timeout: TimeEntry<Task> | null = null;
   /** @internal */ _joining: SchedBarrier | null = null;
   /** @internal */ _extra: TaskExtra | null = null;
   /** @internal Neighbours in the kernel's list of live tasks. */ _prevLive: Task | null = null;
@@ -116,6 +117,12 @@ export class Task<T = unknown> {
     return (this._flags & DAEMON) !== 0;
   }
 
+  /** @internal A cancellation waiting for the next blocking point. */
+  get _cancelPending(): Error | null { return this._extra === null ? null : this._extra.cancelPending; }
+  /** @internal */ set _cancelPending(value: Error | null) { if (value !== null || this._extra !== null) this.extra().cancelPending = value; }
+  /** @internal The task's current timeout in the time queue. */
+  get _timeout(): TimeEntry<Task> | null { return this._extra === null ? null : this._extra.timeout; }
+  /** @internal */ set _timeout(value: TimeEntry<Task> | null) { if (value !== null || this._extra !== null) this.extra().timeout = value; }
   /** @internal */ get _cancelled(): boolean { return (this._flags & CANCELLED) !== 0; }
   /** @internal */ set _cancelled(on: boolean) { this.setFlag(CANCELLED, on); }
   /** @internal */ get _terminated(): boolean { return (this._flags & TERMINATED) !== 0; }
@@ -148,7 +155,7 @@ export class Task<T = unknown> {
   }
 
   private extra(): TaskExtra {
-    return (this._extra ??= { deadlines: null, locals: null, group: null, stack: null });
+    return (this._extra ??= { cancelPending: null, timeout: null, deadlines: null, locals: null, group: null, stack: null });
   }
 
   /** Current state (`READY`, `RUNNING`, `TIME_SLEEP`, ..., `TERMINATED`). */

@@ -4,7 +4,7 @@
  */
 import { SchedWaitTrap, type Operation } from '../traps.js';
 import { SchedBarrier } from '../waitqueue.js';
-import { _requireTask, _traced } from '../current.js';
+import { WaitOnce, type WaitCheck } from '../once.js';
 
 /**
  * A flag, initially clear. {@link Event.wait} blocks until it is set; {@link Event.set}
@@ -16,7 +16,7 @@ import { _requireTask, _traced } from '../current.js';
  * ready.set();
  * ```
  */
-export class Event {
+export class Event implements WaitCheck {
   private flag = false;
   private readonly waiting = new SchedBarrier();
   private readonly trap = new SchedWaitTrap(this.waiting, 'EVENT_WAIT');
@@ -41,10 +41,14 @@ export class Event {
   }
 
   /** Returns at once if the event is set, otherwise waits until it is (state `EVENT_WAIT`). */
-  *wait(): Operation<void> {
-    _requireTask('Event.wait');
-    if (this.flag) return;
-    yield _traced(this.trap);
+  wait(): Operation<void> {
+    // Not a generator: an idle task parked here should cost as little as possible.
+    return new WaitOnce('Event.wait', this.trap, this);
+  }
+
+  /** @internal */
+  _waitOver(): boolean {
+    return this.flag;
   }
 
   /** `Event(unset, waiters: 3)`. */
