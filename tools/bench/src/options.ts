@@ -1,0 +1,44 @@
+/**
+ * Command-line options of the kernel benchmark.
+ * @packageDocumentation
+ */
+import { CONTENDER_NAMES } from './contenders/index.js';
+import type { RunCounts } from './protocol.js';
+import { WORKLOADS, type Workload } from './workloads.js';
+
+/** What to run, and how often. */
+export interface Options extends RunCounts {
+  contenders: string[];
+  workloads: Workload[];
+  json: boolean;
+}
+
+/** Parses `--runs=N --warmups=N --only=a,b --workloads=a,b --json`; throws on anything else. */
+export function parseArgs(argv: string[]): Options {
+  const options: Options = { warmups: 3, runs: 7, contenders: [...CONTENDER_NAMES], workloads: [...WORKLOADS], json: false };
+  for (const arg of argv) {
+    const [key, value = ''] = arg.split('=', 2);
+    if (key === '--runs' || key === '--warmups') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < (key === '--runs' ? 1 : 0)) throw new Error(`${key} needs a whole number, got '${value}'`);
+      options[key === '--runs' ? 'runs' : 'warmups'] = n;
+    } else if (key === '--only') {
+      options.contenders = value.split(',');
+      for (const c of options.contenders) {
+        if (!(CONTENDER_NAMES as readonly string[]).includes(c)) throw new Error(`--only: unknown contender '${c}' (known: ${CONTENDER_NAMES.join(', ')})`);
+      }
+    } else if (key === '--workloads') {
+      options.workloads = value.split(',').map((id) => {
+        const w = WORKLOADS.find((x) => x.id === id);
+        if (w === undefined) throw new Error(`--workloads: unknown workload '${id}' (known: ${WORKLOADS.map((x) => x.id).join(', ')})`);
+        return w;
+      });
+    } else if (key === '--json') {
+      options.json = true;
+    } else {
+      throw new Error(`unknown option '${arg}' (options: --runs=N --warmups=N --only=a,b --workloads=a,b --json)`);
+    }
+  }
+  return options;
+}
+

@@ -1,0 +1,16 @@
+/**
+ * Summaries of repeated samples.
+ * @packageDocumentation
+ */
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The best sample: the largest rate, or the smallest cost. */
+export function best(xs: readonly number[], higherIsBetter: boolean): number {
+  return higherIsBetter ? Math.max(...xs) : Math.min(...xs);
+}
