@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from '@curio/kernel';
+export * from '@curio/io';

@@ -1,0 +1,317 @@
+/**
+ * High-level network helpers (Curio's `curio.network`): listening sockets, servers that
+ * run each client in its own task, and client connections.
+ * @packageDocumentation
+ */
+import { isIP } from 'node:net';
+import { CancelledError, CurioError, currentTask, disableCancellation, spawn, type Operation, type Task } from '@curio/kernel';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from './constants.js';
+import { formatAddress, show, type SocketAddress } from './address.js';
+import { Socket } from './socket.js';
+import { getaddrinfo } from './dns.js';
+
+/**
+ * The `ssl` option of the servers and connections here: something that wraps a
+ * connected socket in TLS. `SSLContext` from `@curio/ssl` implements it; this package
+ * does not depend on TLS itself.
+ */
+export interface SslWrapper {
+  /** Returns a socket speaking TLS over `sock` (after the handshake). */
+  wrapSocket(sock: Socket, options: SslWrapOptions): Operation<Socket>;
+}
+
+/** What {@link SslWrapper.wrapSocket} is told. */
+export interface SslWrapOptions {
+  /** True on the server side of a connection. */
+  serverSide: boolean;
+  /** The host name to check the server's certificate against (client side). */
+  serverHostname?: string;
+  /** ALPN protocols to offer (client side). */
+  alpnProtocols?: string[];
+}
+
+/** Options of {@link tcpServerSocket}. */
+export interface TcpServerSocketOptions {
+  /** {@link AF_INET} or {@link AF_INET6}; default from the host (IPv6 if it contains `:`). */
+  family?: typeof AF_INET | typeof AF_INET6;
+  /** Listen backlog (default 100). */
+  backlog?: number;
+  /** Set `SO_REUSEADDR` (default true; Node always does for TCP listeners). */
+  reuseAddress?: boolean;
+  /** Set `SO_REUSEPORT` (default false; needs Node 22.12 or later). */
+  reusePort?: boolean;
+}
+
+/** Options of {@link unixServerSocket}. */
+export interface UnixServerSocketOptions {
+  /** Listen backlog (default 100). */
+  backlog?: number;
+}
+
+/** A client handler: runs in its own task with the accepted socket and the peer's address. */
+export type ClientHandler = (client: Socket, address: SocketAddress) => Operation<unknown>;
+
+/** Options shared by the servers ({@link tcpServer}, {@link unixServer}, {@link runServer}). */
+export interface ServeOptions {
+  /** TLS for every client (from `@curio/ssl`); the handler gets the TLS socket. */
+  ssl?: SslWrapper;
+  /** Called once the server is listening, with its socket (e.g. to read the port bound for port 0). */
+  onListening?: (sock: Socket) => void;
+  /**
+   * Called when a client's handler fails (with anything but a cancellation). The server
+   * goes on. Default: print the error with `console.error`.
+   */
+  onClientError?: (error: unknown, address: SocketAddress) => void;
+}
+
+/** Options of {@link tcpServer} and of {@link runServer} given a host and port. */
+export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {}
+
+/** Options of {@link unixServer}. */
+export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions {}
+
+/** Options of {@link openConnection}. */
+export interface OpenConnectionOptions {
+  /** {@link AF_INET} or {@link AF_INET6}; default: from the address, or each address the host resolves to in turn. */
+  family?: typeof AF_INET | typeof AF_INET6;
+  /** Local `[host, port]` to connect from. */
+  sourceAddr?: [string, number];
+  /** TLS (from `@curio/ssl`): the connection is wrapped after connecting. */
+  ssl?: SslWrapper;
+  /** Host name for the TLS certificate check (only with `ssl`). */
+  serverHostname?: string;
+  /** ALPN protocols to offer (only with `ssl`). */
+  alpnProtocols?: string[];
+}
+
+/** Options of {@link openUnixConnection}. */
+export interface OpenUnixConnectionOptions {
+  /** TLS (from `@curio/ssl`). */
+  ssl?: SslWrapper;
+  /** Host name for the TLS certificate check (only with `ssl`). */
+  serverHostname?: string;
+}
+
+const DEFAULT_BACKLOG = 100;
+
+/**
+ * A listening TCP socket on `host:port` (host `''` = every interface, port 0 = any free
+ * port: read it back with `getsockname()`).
+ * @throws IOError `EADDRINUSE` (and the like) if the address cannot be bound.
+ */
+export function* tcpServerSocket(host: string, port: number, options: TcpServerSocketOptions = {}): Operation<Socket> {
+  if (typeof host !== 'string') throw new TypeError(`tcpServerSocket(): host must be a string, got ${show(host)}`);
+  const family: AddressFamily = options.family ?? (host.includes(':') ? AF_INET6 : AF_INET);
+  const sock = new Socket(family, SOCK_STREAM);
+  try {
+    if (options.reuseAddress ?? true) sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, true);
+    if (options.reusePort ?? false) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, true);
+    yield* sock.bind([host, port]);
+    yield* sock.listen(options.backlog ?? DEFAULT_BACKLOG);
+  } catch (error) {
+    sock.close();
+    throw error;
+  }
+  return sock;
+}
+
+/**
+ * A listening Unix stream socket at `path`.
+ * @throws IOError `EADDRINUSE` if the path exists.
+ */
+export function* unixServerSocket(path: string, options: UnixServerSocketOptions = {}): Operation<Socket> {
+  const sock = new Socket(AF_UNIX, SOCK_STREAM);
+  try {
+    yield* sock.bind(path);
+    yield* sock.listen(options.backlog ?? DEFAULT_BACKLOG);
+  } catch (error) {
+    sock.close();
+    throw error;
+  }
+  return sock;
+}
+
+/**
+ * Runs a TCP server on `host:port` until cancelled: each client runs in its own task as
+ * `handler(client, address)`, and its socket is closed when the handler returns. A
+ * handler that throws is reported (see {@link ServeOptions.onClientError}) and the server
+ * goes on. When the server is cancelled it stops accepting, closes its socket, cancels
+ * the client tasks still running and waits for them.
+ *
+ * ```ts
+ * yield* tcpServer('', 25000, function* echo(client, addr) {
+ *   for (;;) {
+ *     const data = yield* client.recv(1000);
+ *     if (!data.length) break;
+ *     yield* client.sendall(data);
+ *   }
+ * });
+ * ```
+ */
+export function* tcpServer(host: string, port: number, handler: ClientHandler, options: TcpServerOptions = {}): Operation<never> {
+  checkServe('tcpServer', handler, options);
+  const sock = yield* tcpServerSocket(host, port, options);
+  return yield* serve(sock, handler, options, 'tcpServer');
+}
+
+/** Like {@link tcpServer}, on a Unix stream socket at `path`. */
+export function* unixServer(path: string, handler: ClientHandler, options: UnixServerOptions = {}): Operation<never> {
+  checkServe('unixServer', handler, options);
+  const sock = yield* unixServerSocket(path, options);
+  return yield* serve(sock, handler, options, 'unixServer');
+}
+
+/**
+ * Serves clients until cancelled. Two forms:
+ * - `runServer(host, port, handler, options?)`: the seed's `run_server`, exactly
+ *   {@link tcpServer} (it creates its own listening socket);
+ * - `runServer(sock, handler, options?)`: Curio's later `run_server`, serving an
+ *   already listening socket (from {@link tcpServerSocket}, {@link unixServerSocket} or
+ *   `listen`), which it closes when it stops.
+ *
+ * ```ts
+ * yield* runServer('', 25000, echoClient);
+ * ```
+ */
+export function runServer(host: string, port: number, handler: ClientHandler, options?: TcpServerOptions): Operation<never>;
+export function runServer(sock: Socket, handler: ClientHandler, options?: ServeOptions): Operation<never>;
+export function* runServer(
+  first: Socket | string,
+  second: number | ClientHandler,
+  third?: ClientHandler | ServeOptions,
+  fourth?: TcpServerOptions,
+): Operation<never> {
+  if (first instanceof Socket) {
+    checkServe('runServer', second, third as ServeOptions | undefined);
+    return yield* serve(first, second as ClientHandler, (third as ServeOptions | undefined) ?? {}, 'runServer');
+  }
+  if (typeof first !== 'string' || typeof second !== 'number') {
+    throw new TypeError('runServer(): call runServer(host, port, handler, options?) or runServer(listeningSocket, handler, options?)');
+  }
+  checkServe('runServer', third, fourth);
+  const sock = yield* tcpServerSocket(first, second, fourth ?? {});
+  return yield* serve(sock, third as ClientHandler, fourth ?? {}, 'runServer');
+}
+
+/**
+ * Opens a TCP connection to `host:port` and returns the connected socket. A host name
+ * is resolved and each address tried in turn (as Python's `create_connection` does).
+ * @throws IOError `ECONNREFUSED` (and the like) from the last address tried.
+ */
+export function* openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Operation<Socket> {
+  if (typeof host !== 'string' || host === '') throw new TypeError(`openConnection(): host must be a non-empty string, got ${show(host)}`);
+  checkSslOptions('openConnection', options.ssl, options.serverHostname);
+  let targets: Array<[typeof AF_INET | typeof AF_INET6, string]>;
+  const literal = isIP(host);
+  if (options.family !== undefined) targets = [[options.family, host]];
+  else if (literal !== 0) targets = [[literal === 6 ? AF_INET6 : AF_INET, host]];
+  else targets = (yield* getaddrinfo(host, port, { type: SOCK_STREAM })).map(([family, , , , [address]]) => [family, address]);
+  let lastError: unknown = null;
+  for (const [family, address] of targets) {
+    const sock = new Socket(family, SOCK_STREAM);
+    try {
+      if (options.sourceAddr !== undefined) yield* sock.bind(options.sourceAddr);
+      yield* sock.connect([address, port]);
+    } catch (error) {
+      sock.close();
+      if (error instanceof CurioError) throw error;
+      lastError = error;
+      continue;
+    }
+    return yield* wrapClient(sock, options.ssl, { serverSide: false, serverHostname: options.serverHostname ?? (literal === 0 ? host : undefined), alpnProtocols: options.alpnProtocols });
+  }
+  throw lastError;
+}
+
+/** Opens a connection to the Unix stream socket at `path`. */
+export function* openUnixConnection(path: string, options: OpenUnixConnectionOptions = {}): Operation<Socket> {
+  checkSslOptions('openUnixConnection', options.ssl, options.serverHostname);
+  const sock = new Socket(AF_UNIX, SOCK_STREAM);
+  try {
+    yield* sock.connect(path);
+  } catch (error) {
+    sock.close();
+    throw error;
+  }
+  return yield* wrapClient(sock, options.ssl, { serverSide: false, serverHostname: options.serverHostname });
+}
+
+// ---------------------------------------------------------------------- internals
+
+/** Accepts until cancelled; each client in its own task; on the way out, cancels and waits for them. */
+function* serve(sock: Socket, handler: ClientHandler, options: ServeOptions, name: string): Operation<never> {
+  const clients = new Set<Task>();
+  const report = options.onClientError ?? defaultReport(name);
+  const spawnClient = spawn.with({ name: `${name} client` });
+  try {
+    options.onListening?.(sock);
+    for (;;) {
+      const [client, address] = yield* sock.accept();
+      clients.add(yield* spawnClient(runClient, client, address, handler, options.ssl ?? null, report, clients));
+    }
+  } finally {
+    sock.close();
+    if (clients.size > 0) {
+      // Cleanup is not itself interrupted: every client task is gone when this returns.
+      yield* disableCancellation(function* () {
+        const running = [...clients];
+        for (const task of running) yield* task.cancel({ blocking: false });
+        for (const task of running) yield* task.wait();
+      });
+    }
+  }
+}
+
+/** One client's task: (TLS,) the handler, then close; failures reported, not raised. */
+function* runClient(
+  client: Socket,
+  address: SocketAddress,
+  handler: ClientHandler,
+  ssl: SslWrapper | null,
+  report: (error: unknown, address: SocketAddress) => void,
+  clients: Set<Task>,
+): Operation<void> {
+  const self = yield* currentTask();
+  let sock = client;
+  try {
+    if (ssl !== null) sock = yield* ssl.wrapSocket(client, { serverSide: true });
+    const op = handler(sock, address);
+    if (typeof op !== 'object' || op === null || typeof (op as Operation<unknown>).next !== 'function') {
+      throw new TypeError('the client handler must be a generator function (function*) returning an Operation');
+    }
+    yield* op;
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    report(error, address);
+  } finally {
+    sock.close();
+    if (sock !== client) client.close();
+    clients.delete(self);
+  }
+}
+
+function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrapOptions): Operation<Socket> {
+  if (ssl === undefined) return sock;
+  try {
+    return yield* ssl.wrapSocket(sock, options);
+  } catch (error) {
+    sock.close();
+    throw error;
+  }
+}
+
+function checkServe(name: string, handler: unknown, options: ServeOptions | undefined): void {
+  if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${show(handler)}`);
+  checkSslOptions(name, options?.ssl, undefined);
+}
+
+function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
+  if (ssl !== undefined && (typeof ssl !== 'object' || ssl === null || typeof (ssl as SslWrapper).wrapSocket !== 'function')) {
+    throw new TypeError(`${name}(): ssl must be an SSL context from @curio/ssl (an object with wrapSocket), got ${show(ssl)}`);
+  }
+  if (serverHostname !== undefined && ssl === undefined) throw new TypeError(`${name}(): serverHostname only applies with ssl`);
+}
+
+function defaultReport(name: string): (error: unknown, address: SocketAddress) => void {
+  return (error, address) => console.error(`${name}: the handler for client ${formatAddress(address) || '(unix)'} failed:`, error);
+}

@@ -1,0 +1,401 @@
+/**
+ * {@link NodeReader}: pull-based reads, as kernel operations, over any Node `Readable`
+ * (a TCP or Unix socket, a TLS socket, a child process pipe).
+ *
+ * Received bytes live in a chunk list owned by the reader, never only in a wake-up
+ * value, so a cancelled read loses nothing. Reads are paced by the reader: when no task
+ * is waiting and the list holds a high-water mark's worth, the Node stream is paused
+ * (and Node in turn stops reading from the kernel, so the peer's writes block).
+ * @packageDocumentation
+ */
+import type { Readable } from 'node:stream';
+import { ReadResourceBusy, SchedFIFO, type Operation } from '@curio/kernel';
+import { IncompleteReadError, ioError, ioFailure } from './io-error.js';
+
+/** Options of {@link NodeReader}. */
+export interface NodeReaderOptions {
+  /**
+   * Pause the Node stream when this many bytes are buffered and no task is reading
+   * (default 64 KiB).
+   */
+  highWaterMark?: number;
+  /** Says what is being read, for error messages (e.g. `'peer 127.0.0.1:80'`). */
+  describe?: () => string;
+  /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
+  kind?: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 0x0a;
+const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/** Why the reader stopped: still open, closed by its owner, or handed back to raw Node use. */
+type ReaderState = 'open' | 'closed' | 'detached';
+
+/**
+ * Reads from a Node `Readable` inside tasks. Every read is an operation that returns at
+ * once (no trap) when enough bytes are buffered and otherwise parks the task in
+ * `READ_WAIT`. One task reads at a time: a second gets {@link ReadResourceBusy}. A
+ * stream error is reported (as an {@link IOError} carrying Node's `code`) only after the
+ * bytes received before it have been read.
+ *
+ * `Socket` and `Stream` are built on it; use it directly to read a pipe:
+ * ```ts
+ * const reader = new NodeReader(child.stdout);
+ * const line = yield* reader.readLine();
+ * ```
+ */
+export class NodeReader {
+  /** The Node stream read from. */
+  readonly readable: Readable;
+
+  private chunks: Buffer[] = [];
+  private head = 0;
+  private size = 0;
+  /** How many buffered bytes the parked task needs before it is worth waking. */
+  private need = 1;
+  private started = false;
+  private paused = false;
+  private eof = false;
+  private failure: unknown = null;
+  private state: ReaderState = 'open';
+  private busy = false;
+  private readonly waiters = new SchedFIFO();
+  private readonly highWater: number;
+  private readonly describe: () => string;
+  private readonly kind: string;
+
+  constructor(readable: Readable, options: NodeReaderOptions = {}) {
+    this.readable = readable;
+    this.highWater = options.highWaterMark ?? DEFAULT_HIGH_WATER;
+    this.describe = options.describe ?? (() => '');
+    this.kind = options.kind ?? 'stream';
+    readable.on('end', this.onEnd);
+    readable.on('error', this.onError);
+    readable.on('close', this.onClose);
+    if (readable.readableEnded) this.eof = true;
+    else if (readable.destroyed) this.onClose();
+  }
+
+  /** Bytes received and buffered here, not yet read. */
+  get buffered(): number {
+    return this.size;
+  }
+
+  /** True once the end of the stream has been seen (more bytes may still be buffered). */
+  get atEof(): boolean {
+    return this.eof;
+  }
+
+  /**
+   * Reads at most `n` bytes: whatever is buffered (up to `n`) at once, otherwise waits
+   * for data. Returns an empty Buffer at the end of the stream (and for `n = 0`).
+   * @param operation the name used in error messages (`'recv'`, `'read'`).
+   */
+  *read(n: number, operation = 'read'): Operation<Buffer> {
+    if (this.busy) throw this.busyError(operation);
+    if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
+    if (this.size > 0) return this.take(n);
+    // The waiting path is inlined (no nested generators): this is the echo hot path.
+    this.busy = true;
+    try {
+      for (;;) {
+        if (this.ended(operation)) return EMPTY;
+        this.need = 1;
+        if (this.paused || !this.started) this.flow();
+        yield* this.waiters.suspend('READ_WAIT');
+        if (this.size > 0) return this.take(n);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Reads into `target` and returns how many bytes were stored (at most its length);
+   * 0 at the end of the stream.
+   */
+  *readInto(target: Uint8Array, operation = 'readInto'): Operation<number> {
+    if (this.busy) throw this.busyError(operation);
+    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${typeof target}`);
+    if (target.length === 0) return 0;
+    if (this.size > 0) return this.copyInto(target);
+    this.busy = true;
+    try {
+      for (;;) {
+        if (this.size > 0) return this.copyInto(target);
+        if (this.ended(operation)) return 0;
+        yield* this.wait(1);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Reads exactly `n` bytes. Nothing is taken until all `n` have arrived, so a cancelled
+   * call leaves every byte buffered.
+   * @throws IncompleteReadError (with the bytes that did arrive) if the stream ends first.
+   */
+  *readExactly(n: number, operation = 'readExactly'): Operation<Buffer> {
+    if (this.busy) throw this.busyError(operation);
+    if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
+    if (this.size >= n) return this.take(n);
+    this.busy = true;
+    try {
+      for (;;) {
+        if (this.size >= n) return this.take(n);
+        if (this.ended(operation)) throw new IncompleteReadError(this.takeAll(), n, operation);
+        yield* this.wait(n);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Reads one line, ending with `\n` (kept). At the end of the stream returns what is
+   * left (a last line without `\n`), then empty Buffers. Nothing is taken until the line
+   * is complete, so a cancelled call loses nothing. Lines have no length limit.
+   */
+  *readLine(operation = 'readline'): Operation<Buffer> {
+    if (this.busy) throw this.busyError(operation);
+    let end = this.size > 0 ? this.indexOf(NEWLINE, 0) : -1;
+    if (end >= 0) return this.take(end + 1);
+    this.busy = true;
+    try {
+      for (;;) {
+        if (end >= 0) return this.take(end + 1);
+        if (this.ended(operation)) return this.takeAll();
+        const scanned = this.size;
+        yield* this.wait(scanned + 1);
+        end = this.indexOf(NEWLINE, scanned);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Reads until the end of the stream and returns everything. The bytes stay buffered
+   * until the end arrives, so a cancelled call loses nothing.
+   */
+  *readAll(operation = 'readAll'): Operation<Buffer> {
+    if (this.busy) throw this.busyError(operation);
+    this.busy = true;
+    try {
+      while (!this.ended(operation)) yield* this.wait(Infinity);
+      return this.takeAll();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Stops reading for good (Python's `shutdown(SHUT_RD)`): buffered bytes are dropped
+   * and every later read returns an empty Buffer.
+   */
+  shutdown(): void {
+    if (this.state !== 'open') return;
+    this.eof = true;
+    this.discard();
+    this.stop();
+    this.waiters.wake(Infinity);
+  }
+
+  /**
+   * Marks the reader closed: buffered bytes are dropped, a waiting read fails and later
+   * reads fail with `EBADF`. The Node stream itself is left to its owner to end or
+   * destroy; the reader keeps an `'error'` listener on it so late errors are swallowed.
+   */
+  close(): void {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
+    this.discard();
+    this.stop();
+    this.waiters.wake(Infinity);
+  }
+
+  /**
+   * Hands the stream back to plain Node use: removes the reader's listeners, pushes the
+   * buffered bytes back into the stream (`unshift`) and leaves it paused. A waiting read
+   * fails with `EBADF`. Used to layer TLS over a connected socket.
+   */
+  detach(): Readable {
+    if (this.state !== 'open') return this.readable;
+    this.state = 'detached';
+    const r = this.readable;
+    this.stop();
+    r.off('end', this.onEnd);
+    r.off('error', this.onError);
+    r.off('close', this.onClose);
+    if (this.size > 0 && !this.eof) r.unshift(this.takeAll());
+    this.discard();
+    this.waiters.wake(Infinity);
+    return r;
+  }
+
+  // ---------------------------------------------------------------- Node events
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    if (this.state !== 'open') return;
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.chunks.push(data);
+    this.size += data.length;
+    if (this.waiters.length > 0) {
+      if (this.size >= this.need) this.waiters.wake();
+    } else if (this.size >= this.highWater) {
+      this.paused = true;
+      this.readable.pause();
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    this.eof = true;
+    this.waiters.wake(Infinity);
+  };
+
+  private readonly onError = (error: unknown): void => {
+    if (this.failure === null) this.failure = error;
+    this.waiters.wake(Infinity);
+  };
+
+  private readonly onClose = (): void => {
+    // Destroyed without an end of stream (and without an error): nothing more will come.
+    this.eof = true;
+    this.waiters.wake(Infinity);
+  };
+
+  // ---------------------------------------------------------------- waiting
+
+  /** Parks the task until `need` bytes are buffered, or the stream ends or fails. */
+  private *wait(need: number): Operation<void> {
+    this.need = need;
+    if (this.paused || !this.started) this.flow();
+    yield* this.waiters.suspend('READ_WAIT');
+  }
+
+  /** Makes sure data flows in while a task waits for it. */
+  private flow(): void {
+    if (!this.started) this.start();
+    else this.resume();
+  }
+
+  /**
+   * With nothing (more) buffered to give: throws if the stream failed or was closed,
+   * returns true at the end of the stream, false if more may come.
+   */
+  private ended(operation: string): boolean {
+    if (this.state !== 'open') throw ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
+    if (this.failure !== null) throw ioError(`${operation}()`, this.describe(), this.failure);
+    return this.eof;
+  }
+
+  private start(): void {
+    this.started = true;
+    this.readable.on('data', this.onData);
+    if (this.readable.readableFlowing !== true) this.readable.resume();
+  }
+
+  private resume(): void {
+    this.paused = false;
+    if (!this.eof) this.readable.resume();
+  }
+
+  private stop(): void {
+    if (this.started) {
+      this.started = false;
+      this.readable.off('data', this.onData);
+    }
+    this.paused = false;
+    this.readable.pause();
+  }
+
+  private busyError(operation: string): ReadResourceBusy {
+    const where = this.describe();
+    return new ReadResourceBusy(`${operation}(): another task is already reading from this ${this.kind}${where === '' ? '' : ` (${where})`}`);
+  }
+
+  // ---------------------------------------------------------------- the chunk list
+
+  /** Takes up to `n` buffered bytes (size > 0). */
+  private take(n: number): Buffer {
+    const first = this.chunks[this.head];
+    let out: Buffer;
+    if (first.length > n) {
+      out = first.subarray(0, n);
+      this.chunks[this.head] = first.subarray(n);
+      this.size -= n;
+    } else if (first.length === n || this.head === this.chunks.length - 1) {
+      out = first;
+      this.shift();
+      this.size -= first.length;
+    } else {
+      out = Buffer.allocUnsafe(Math.min(n, this.size));
+      this.copyInto(out);
+      return out;
+    }
+    if (this.paused && this.size < this.highWater) this.resume();
+    return out;
+  }
+
+  /** Moves buffered bytes into `target` (as many as fit); returns how many. */
+  private copyInto(target: Uint8Array): number {
+    const total = Math.min(target.length, this.size);
+    let done = 0;
+    while (done < total) {
+      const chunk = this.chunks[this.head];
+      const k = Math.min(chunk.length, total - done);
+      target.set(k === chunk.length ? chunk : chunk.subarray(0, k), done);
+      done += k;
+      if (k === chunk.length) this.shift();
+      else this.chunks[this.head] = chunk.subarray(k);
+    }
+    this.size -= total;
+    if (this.paused && this.size < this.highWater) this.resume();
+    return total;
+  }
+
+  private takeAll(): Buffer {
+    if (this.size === 0) return EMPTY;
+    return this.take(this.size);
+  }
+
+  private shift(): void {
+    this.chunks[this.head++] = EMPTY;
+    if (this.head === this.chunks.length) {
+      this.chunks.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private discard(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.size = 0;
+  }
+
+  /** Offset of the first `byte` at or after `from` in the buffered bytes, or -1. */
+  private indexOf(byte: number, from: number): number {
+    let offset = 0;
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i];
+      const end = offset + chunk.length;
+      if (end > from) {
+        const j = chunk.indexOf(byte, from > offset ? from - offset : 0);
+        if (j >= 0) return offset + j;
+      }
+      offset = end;
+    }
+    return -1;
+  }
+}
+
+/** A size of 0 reads nothing; anything else that is not a positive integer is an error. */
+function checkedEmpty(operation: string, n: number): Buffer {
+  if (n === 0) return EMPTY;
+  throw new RangeError(`${operation}(): the byte count must be a positive integer, got ${String(n)}`);
+}

@@ -1,0 +1,193 @@
+/**
+ * {@link NodeWriter}: writes, as kernel operations, to any Node `Writable`, with
+ * backpressure: a write that leaves Node's buffer over its high-water mark waits for
+ * `'drain'`, so a slow reader cannot make the writer buffer without bound.
+ * @packageDocumentation
+ */
+import type { Writable } from 'node:stream';
+import { SchedFIFO, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { ioError, ioFailure } from './io-error.js';
+
+/** Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8). */
+export type BytesLike = Uint8Array | string;
+
+/** Options of {@link NodeWriter}. */
+export interface NodeWriterOptions {
+  /** Says what is being written to, for error messages (e.g. `'peer 127.0.0.1:80'`). */
+  describe?: () => string;
+  /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
+  kind?: string;
+}
+
+type WriterState = 'open' | 'closed' | 'detached';
+
+/**
+ * Writes to a Node `Writable` inside tasks. A write Node accepts without crossing its
+ * high-water mark returns at once (no trap); otherwise the task parks in `WRITE_WAIT`
+ * until `'drain'`. One task writes at a time: a second gets {@link WriteResourceBusy}.
+ * Errors reach the writing task as an {@link IOError} with Node's `code`.
+ *
+ * ```ts
+ * const writer = new NodeWriter(child.stdin);
+ * yield* writer.write(Buffer.from('hello\n'));
+ * writer.end();
+ * ```
+ */
+export class NodeWriter {
+  /** The Node stream written to. */
+  readonly writable: Writable;
+
+  private busy = false;
+  private failure: unknown = null;
+  private state: WriterState = 'open';
+  private readonly waiters = new SchedFIFO();
+  private readonly describe: () => string;
+  private readonly kind: string;
+
+  constructor(writable: Writable, options: NodeWriterOptions = {}) {
+    this.writable = writable;
+    this.describe = options.describe ?? (() => '');
+    this.kind = options.kind ?? 'stream';
+    writable.on('drain', this.onDrain);
+    writable.on('error', this.onError);
+    writable.on('close', this.onDrain);
+  }
+
+  /**
+   * Writes all of `data` (Python's `sendall`): returns once Node has accepted it and
+   * its buffer is back under the high-water mark. If the buffer is already full from an
+   * earlier (cancelled) write, waits for it to drain first, so a write cancelled before
+   * it starts sends nothing; one cancelled after it starts has handed everything to Node,
+   * which still sends it.
+   * @param operation the name used in error messages (`'sendall'`, `'write'`).
+   */
+  *write(data: BytesLike, operation = 'write'): Operation<void> {
+    if (this.busy) throw this.busyError(operation);
+    checkBytes(operation, data);
+    const w = this.writable;
+    let written = false;
+    if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
+      if (w.write(data)) return;
+      written = true;
+    }
+    // The waiting path is inlined (no nested generators): this is the echo hot path.
+    this.busy = true;
+    try {
+      for (;;) {
+        this.check(operation);
+        if (!w.writableNeedDrain) {
+          if (written) return;
+          written = true;
+          if (w.write(data)) return;
+          continue;
+        }
+        yield* this.waiters.suspend('WRITE_WAIT');
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Writes `data` once Node's buffer has room, without waiting for it to drain
+   * afterwards (Python's `send`). Returns the number of bytes accepted: all of them.
+   */
+  *send(data: BytesLike, operation = 'send'): Operation<number> {
+    if (this.busy) throw this.busyError(operation);
+    checkBytes(operation, data);
+    const w = this.writable;
+    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
+      w.write(data);
+      return length;
+    }
+    this.busy = true;
+    try {
+      yield* this.drained(operation);
+      w.write(data);
+      return length;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Waits until Node's write buffer is under its high-water mark. */
+  *flush(operation = 'flush'): Operation<void> {
+    if (this.busy) throw this.busyError(operation);
+    if (this.failure === null && this.state === 'open' && !this.writable.writableNeedDrain) return;
+    this.busy = true;
+    try {
+      yield* this.drained(operation);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Ends the writing side: what was written is flushed, then the peer sees the end of
+   * the stream. Later writes fail with `EPIPE`.
+   */
+  end(): void {
+    if (this.state === 'open' && !this.writable.writableEnded && !this.writable.destroyed) this.writable.end();
+  }
+
+  /**
+   * Marks the writer closed: a waiting write fails and later writes fail with `EBADF`.
+   * The Node stream is left to its owner; the writer's `'error'` listener stays on it.
+   */
+  close(): void {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
+    this.waiters.wake(Infinity);
+  }
+
+  /** Removes the writer's listeners and hands the stream back to plain Node use. */
+  detach(): Writable {
+    if (this.state === 'detached') return this.writable;
+    this.state = 'detached';
+    this.writable.off('drain', this.onDrain);
+    this.writable.off('error', this.onError);
+    this.writable.off('close', this.onDrain);
+    this.waiters.wake(Infinity);
+    return this.writable;
+  }
+
+  private readonly onDrain = (): void => {
+    this.waiters.wake(Infinity);
+  };
+
+  private readonly onError = (error: unknown): void => {
+    if (this.failure === null) this.failure = error;
+    this.waiters.wake(Infinity);
+  };
+
+  /** Waits while Node's buffer is over its high-water mark; throws if writing cannot go on. */
+  private *drained(operation: string): Operation<void> {
+    for (;;) {
+      this.check(operation);
+      if (!this.writable.writableNeedDrain) return;
+      yield* this.waiters.suspend('WRITE_WAIT');
+    }
+  }
+
+  private check(operation: string): void {
+    if (this.state !== 'open') throw ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
+    if (this.failure !== null) throw ioError(`${operation}()`, this.describe(), this.failure);
+    const w = this.writable;
+    if (w.writableEnded) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was shut down for writing`);
+    if (w.destroyed || !w.writable) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was closed by the other side`);
+  }
+
+  private busyError(operation: string): WriteResourceBusy {
+    const where = this.describe();
+    return new WriteResourceBusy(`${operation}(): another task is already writing to this ${this.kind}${where === '' ? '' : ` (${where})`}`);
+  }
+}
+
+/** Throws a clear TypeError unless `data` is bytes or a string. */
+export function checkBytes(operation: string, data: unknown): asserts data is BytesLike {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    const got = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data;
+    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${got}`);
+  }
+}
