@@ -1,10 +1,22 @@
 #!/usr/bin/env node
-// `npm start`: builds what the main job needs through Nx, then runs it.
-import { spawnSync } from 'node:child_process';
+// `npm start`: builds the examples through Nx, then runs the seed's echo server
+// (examples/src/echo-server.ts) on port 25000 with the kernel's lifecycle diagnostics on.
+// Extra arguments go to the server (e.g. `npm start -- 26000`). Ctrl-C stops it cleanly.
+import { spawn, spawnSync } from 'node:child_process';
 
 const root = new URL('../..', import.meta.url).pathname;
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const build = spawnSync('npx', ['nx', 'run', '@curio/examples:build', '--outputStyle=stream'], { cwd: root, stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const main = spawnSync(process.execPath, ['examples/dist/countdown.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-process.exit(main.status ?? 1);
+
+const args = process.argv.slice(2);
+if (!args.some((a) => !a.startsWith('--'))) args.unshift('25000');
+if (!args.includes('--diagnostics')) args.push('--diagnostics');
+console.log(`Starting the seed's echo server: node examples/dist/echo-server.js ${args.join(' ')}`);
+console.log(`Try it with: nc localhost ${args.find((a) => !a.startsWith('--'))}   (Ctrl-C stops the server)`);
+const server = spawn(process.execPath, ['examples/dist/echo-server.js', ...args], { cwd: root, stdio: 'inherit' });
+// Ctrl-C reaches the server itself (same process group) and it shuts down cleanly: do not
+// pass SIGINT on a second time (a second signal forces the server out). SIGTERM is passed on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => server.kill('SIGTERM'));
+server.on('exit', (code) => process.exit(code ?? 1));

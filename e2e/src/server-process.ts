@@ -1,0 +1,210 @@
+/**
+ * A built example server run as its own Node process: start it on a free port, wait for
+ * its `Server listening at` line, read its output, ask it for a `stats` line (SIGUSR2),
+ * signal it and wait for its exit.
+ * @packageDocumentation
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The workspace root (this file is `e2e/src/server-process.ts`). */
+export const WORKSPACE_ROOT = resolve(__dirname, '../..');
+
+/** A built example script, by file name (`'echo-server'`). */
+export function example(name: string): string {
+  return join(WORKSPACE_ROOT, 'examples/dist', `${name}.js`);
+}
+
+/**
+ * The environment for example processes: the test's own, without forced colours (Nx sets
+ * FORCE_COLOR, which would put escape codes in the lines the tests read).
+ */
+export const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+
+/** The built seed echo server. */
+export const ECHO_SERVER = example('echo-server');
+
+/** The server's `stats {...}` line (see examples/src/support/server-main.ts). */
+export interface ServerStats {
+  tasks: number;
+  byName: Record<string, number>;
+  created: number;
+  crashed: number;
+  sockets: number;
+  listeners: number;
+  rss: number;
+  heapUsed: number;
+  arrayBuffers: number;
+}
+
+/** How a process ended. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const address = probe.address();
+  await new Promise<void>((done) => probe.close(() => done()));
+  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+/** Options of {@link ServerProcess.start}. */
+export interface StartOptions {
+  /** The server script (default: the built seed echo server). */
+  script?: string;
+  /** The script's arguments, given the free port picked (default: just the port). */
+  args?: (port: number) => readonly string[];
+  /** Options for node itself, before the script (e.g. `--expose-gc`). */
+  nodeArgs?: readonly string[];
+  /** The line that says the server is ready (default: it starts with `Server listening at`). */
+  ready?: (line: string) => boolean;
+}
+
+type LineWaiter = { predicate: (line: string) => boolean; resolve: (line: string) => void; from: number };
+
+/** A running server process. */
+export class ServerProcess {
+  /** Every line it printed on stdout so far. */
+  readonly lines: string[] = [];
+  /** Everything it printed on stderr so far. */
+  stderr = '';
+  /** Settles when the process has exited. */
+  readonly exited: Promise<ExitStatus>;
+  private status: ExitStatus | null = null;
+  private waiters: LineWaiter[] = [];
+  /** Running counts of lines by prefix, for the prefixes asked about. */
+  private readonly counts = new Map<string, number>();
+  private countWaiters: Array<() => void> = [];
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    // Always drain stdout: a server blocked on a full pipe would look like a hung server.
+    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((done) =>
+      child.once('exit', (code, signal) => {
+        this.status = { code, signal };
+        done(this.status);
+      }),
+    );
+  }
+
+  /**
+   * Starts `node ...nodeArgs <script> <port>` (or other arguments, see
+   * {@link StartOptions}) on a free port and resolves once it prints its ready line.
+   */
+  static async start(options: StartOptions = {}): Promise<ServerProcess> {
+    const script = options.script ?? ECHO_SERVER;
+    if (!existsSync(script)) throw new Error(`${script} is missing: build the examples first (npx nx run @curio/examples:build)`);
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const argv = [...(options.nodeArgs ?? []), script, ...(options.args ?? ((p: number) => [String(p)]))(port)];
+      const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      const server = new ServerProcess(child, port);
+      const ready = server.waitForLine(options.ready ?? ((l) => l.startsWith('Server listening at')));
+      const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited.then(() => 'exited' as const)]);
+      if (outcome === 'ready') return server;
+      // Someone took the port between our probe and the server's bind: try another.
+      lastError = new Error(`server exited before listening (${JSON.stringify(server.status)}): ${server.stderr.trim()}`);
+    }
+    throw lastError;
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** True once the process has exited. */
+  get hasExited(): boolean {
+    return this.status !== null;
+  }
+
+  /** Resolves with the first line (at index >= `from`) that satisfies `predicate`. */
+  waitForLine(predicate: (line: string) => boolean, from = 0): Promise<string> {
+    for (let i = from; i < this.lines.length; i++) if (predicate(this.lines[i])) return Promise.resolve(this.lines[i]);
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve, from }));
+  }
+
+  /** How many stdout lines so far start with `prefix`. */
+  count(prefix: string): number {
+    let n = this.counts.get(prefix);
+    if (n === undefined) {
+      n = this.lines.filter((l) => l.startsWith(prefix)).length;
+      this.counts.set(prefix, n);
+    }
+    return n;
+  }
+
+  /** Resolves once the server has printed `Connection from` `n` times (see {@link AcceptCounter}). */
+  waitForAccepted(n: number): Promise<void> {
+    return this.waitForCount('Connection from', n);
+  }
+
+  /** Resolves once at least `n` stdout lines start with `prefix`. */
+  async waitForCount(prefix: string, n: number): Promise<void> {
+    while (this.count(prefix) < n) await new Promise<void>((resolve) => this.countWaiters.push(resolve));
+  }
+
+  /** Asks the server for a stats line (SIGUSR2) and returns it parsed. */
+  async stats(): Promise<ServerStats> {
+    const from = this.lines.length;
+    const line = this.waitForLine((l) => l.startsWith('stats '), from);
+    this.child.kill('SIGUSR2');
+    return JSON.parse((await line).slice('stats '.length)) as ServerStats;
+  }
+
+  /**
+   * Polls {@link ServerProcess.stats} until `done(stats)` holds or `attempts` polls have
+   * been made, `intervalMs` apart; returns the last stats either way (the caller asserts).
+   */
+  async statsWhen(done: (s: ServerStats) => boolean, attempts = 100, intervalMs = 100): Promise<ServerStats> {
+    let s = await this.stats();
+    for (let i = 1; i < attempts && !done(s); i++) {
+      await new Promise((r) => setTimeout(r, intervalMs));
+      s = await this.stats();
+    }
+    return s;
+  }
+
+  /** Sends `signal` and waits for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitStatus> {
+    if (this.status === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** Kills the process if it is still running (for afterEach/afterAll). */
+  async dispose(): Promise<void> {
+    if (this.status === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  private onLine(line: string): void {
+    const index = this.lines.push(line) - 1;
+    for (const [prefix, n] of this.counts) if (line.startsWith(prefix)) this.counts.set(prefix, n + 1);
+    if (this.countWaiters.length > 0) {
+      const wake = this.countWaiters;
+      this.countWaiters = [];
+      for (const w of wake) w();
+    }
+    const still: LineWaiter[] = [];
+    for (const w of this.waiters) {
+      if (index >= w.from && w.predicate(line)) w.resolve(line);
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The seed's echo server (Curio's `echoserv.py`), line for line: a listening socket, an
+ * accept loop, and a task per client that echoes what it receives.
+ *
+ * Run:  node examples/dist/echo-server.js [port] [--diagnostics]   (port 25000 by default)
+ * Try:  nc localhost 25000
+ *
+ * Not in the seed (see support/server-main.ts): Ctrl-C or SIGTERM shuts the server down
+ * cleanly, SIGUSR2 prints a `stats {...}` line, `--diagnostics` logs task lifecycles.
+ */
+import { spawn, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Socket, type SocketAddress } from 'curio';
+import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+
+function* echoServer(address: [string, number]) {
+  using sock = socket(AF_INET, SOCK_STREAM);
+  sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  yield* sock.bind(address);
+  yield* sock.listen(5);
+  console.log('Server listening at', formatAddress(address));
+  while (true) {
+    const [client, addr] = yield* sock.accept();
+    yield* spawn(echoClient, client, addr);
+  }
+}
+
+function* echoClient(client: Socket, addr: SocketAddress) {
+  console.log('Connection from', formatAddress(addr));
+  {
+    using conn = client;
+    while (true) {
+      const data = yield* conn.recv(1000);
+      if (data.length === 0) break;
+      yield* conn.sendall(data);
+    }
+  }
+  console.log('Connection closed');
+}
+
+await serverMain(echoServer, [['', portArgument(process.argv.slice(2), 25000)]]);

@@ -1,0 +1,58 @@
+/**
+ * CPU time of another process, read from Linux's /proc, so the benchmark can show which
+ * side (server or load generator) was using its core.
+ * @packageDocumentation
+ */
+import { readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc times are in these ticks (100 on every mainstream build). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * User + system CPU time of process `pid` in milliseconds, or null where /proc is not
+ * readable (not Linux, or the process is gone).
+ */
+export function processCpuMs(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields after the command name (which may hold spaces) start at field 3 ("state");
+  // utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU time used by the whole machine since boot, in milliseconds (see {@link machineCpuMs}). */
+export interface MachineCpu {
+  /** Every core's busy time: processes and the kernel, softirq included. */
+  busy: number;
+  /** Of which softirq: mostly the network stack's receive work, charged to no process. */
+  softirq: number;
+}
+
+/**
+ * CPU time used by the whole machine (every core, every process, the kernel included),
+ * from /proc/stat; null where it is not readable. Lets the benchmark show how much of the
+ * machine something other than the server and the generator took.
+ */
+export function machineCpuMs(): MachineCpu | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) return null;
+  // user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + (steal ?? 0);
+  if (!Number.isFinite(busy) || !Number.isFinite(softirq)) return null;
+  return { busy: (busy * 1000) / TICKS_PER_SECOND, softirq: (softirq * 1000) / TICKS_PER_SECOND };
+}
