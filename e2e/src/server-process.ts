@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ServerStats } from '../../examples/src/support/server-main.js';
 
 /** The workspace root (this file is `e2e/src/server-process.ts`). */
 export const WORKSPACE_ROOT = resolve(__dirname, '../..');
@@ -27,18 +28,8 @@ export const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' }
 /** The built seed echo server. */
 export const ECHO_SERVER = example('echo-server');
 
-/** The server's `stats {...}` line (see examples/src/support/server-main.ts). */
-export interface ServerStats {
-  tasks: number;
-  byName: Record<string, number>;
-  created: number;
-  crashed: number;
-  sockets: number;
-  listeners: number;
-  rss: number;
-  heapUsed: number;
-  arrayBuffers: number;
-}
+/** The server's `stats {...}` line, as the example servers print it. */
+export type { ServerStats };
 
 /** How a process ended. */
 export interface ExitStatus {
