@@ -4,7 +4,7 @@
  * @internal
  */
 import net from 'node:net';
-import { ReadResourceBusy, SchedFIFO, park, type Operation } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, park, type Operation, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
 
 /** @internal What the acceptor hands out: something that wraps a connected Node socket. */
@@ -75,7 +75,7 @@ export class Acceptor<S extends Closeable> {
           this.failure = null;
           throw ioError('accept()', `on ${this.where}`, failure);
         }
-        yield* this.waiters.suspend('READ_WAIT');
+        yield traceTrap(this.waiters.trap('READ_WAIT'));
       }
     } finally {
       this.busy = false;

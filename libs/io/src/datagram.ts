@@ -4,7 +4,7 @@
  * @internal
  */
 import dgram from 'node:dgram';
-import { ReadResourceBusy, SchedFIFO, park, type Operation } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, park, type Operation, traceTrap } from '@curio/kernel';
 import { inetAddress, formatAddress, type InetAddress } from './address.js';
 import { ioError, ioFailure } from './io-error.js';
 import type { BytesLike } from './writer.js';
@@ -104,7 +104,7 @@ export class DatagramPort {
       for (;;) {
         if (this.head < this.queue.length) return this.take(n);
         this.check(operation);
-        yield* this.waiters.suspend('READ_WAIT');
+        yield traceTrap(this.waiters.trap('READ_WAIT'));
       }
     } finally {
       this.busy = false;

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, traceTrap } from '@curio/kernel';
 import { IncompleteReadError, ioError, ioFailure } from './io-error.js';
 
 /** Options of {@link NodeReader}. */
@@ -103,7 +103,7 @@ export class NodeReader {
         if (this.ended(operation)) return EMPTY;
         this.need = 1;
         if (this.paused || !this.started) this.flow();
-        yield* this.waiters.suspend('READ_WAIT');
+        yield traceTrap(this.waiters.trap('READ_WAIT'));
         if (this.size > 0) return this.take(n);
       }
     } finally {
@@ -272,7 +272,7 @@ export class NodeReader {
   private *wait(need: number): Operation<void> {
     this.need = need;
     if (this.paused || !this.started) this.flow();
-    yield* this.waiters.suspend('READ_WAIT');
+    yield traceTrap(this.waiters.trap('READ_WAIT'));
   }
 
   /** Makes sure data flows in while a task waits for it. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { SchedFIFO, WriteResourceBusy, type Operation, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
 
 /** Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8). */
@@ -81,7 +81,7 @@ export class NodeWriter {
           if (w.write(data)) return;
           continue;
         }
-        yield* this.waiters.suspend('WRITE_WAIT');
+        yield traceTrap(this.waiters.trap('WRITE_WAIT'));
       }
     } finally {
       this.busy = false;
@@ -166,7 +166,7 @@ export class NodeWriter {
     for (;;) {
       this.check(operation);
       if (!this.writable.writableNeedDrain) return;
-      yield* this.waiters.suspend('WRITE_WAIT');
+      yield traceTrap(this.waiters.trap('WRITE_WAIT'));
     }
   }
 

@@ -34,12 +34,17 @@ export function _requireTask(operation: string): Task {
 }
 
 /**
- * @internal Every trap is yielded through this, from inside the operation's generator,
- * so that with stack tracing on the task's stack at its blocking point is recorded
- * (generator frames are gone once the kernel has the trap).
+ * For operation authors: every trap is yielded through this, `yield traceTrap(trap)`,
+ * from inside the operation's generator. With stack tracing on it records the task's
+ * stack at its blocking point (the generator frames are gone once the kernel has the
+ * trap); outside any task it throws the usual clear error instead of yielding.
  */
-export function _traced<T extends Trap>(trap: T): T {
+export function traceTrap<T extends Trap>(trap: T): T {
   const task = running;
-  if (task !== null && task._kernel._traceStacks) task._stack = new Error().stack ?? null;
+  if (task === null) _requireTask(`waiting in ${trap.name}: the operation`);
+  else if (task._kernel._traceStacks) task._stack = new Error().stack ?? null;
   return trap;
 }
+
+/** @internal The kernel's own name for {@link traceTrap}. */
+export const _traced = traceTrap;

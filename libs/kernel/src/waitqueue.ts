@@ -4,7 +4,7 @@
  * the queue links live on the task itself and parking allocates nothing.
  * @packageDocumentation
  */
-import { SchedWaitTrap, type Operation } from './traps.js';
+import { SchedWaitTrap, type Operation, type Trap } from './traps.js';
 import type { Task } from './task.js';
 import { _traced, _requireTask } from './current.js';
 
@@ -13,6 +13,7 @@ export abstract class WaitQueue {
   /** @internal */ _head: Task | null = null;
   /** @internal */ _tail: Task | null = null;
   /** @internal */ _size = 0;
+  private cachedTrap: SchedWaitTrap | null = null;
 
   /** How many tasks are parked here. */
   get length(): number {
@@ -26,6 +27,17 @@ export abstract class WaitQueue {
   *suspend(reason: string): Operation<unknown> {
     _requireTask('suspend');
     return yield _traced(new SchedWaitTrap(this, reason));
+  }
+
+  /**
+   * A reusable trap that parks the calling task here in state `reason`, for hot paths:
+   * `yield traceTrap(queue.trap('READ_WAIT'))` inside an operation's generator does what
+   * `yield* queue.suspend('READ_WAIT')` does, without a generator and a trap object per wait.
+   */
+  trap(reason: string): Trap {
+    const cached = this.cachedTrap;
+    if (cached !== null && cached.name === reason) return cached;
+    return (this.cachedTrap = new SchedWaitTrap(this, reason));
   }
 
   /** Wakes up to `n` parked tasks, oldest first. Returns how many were woken. */

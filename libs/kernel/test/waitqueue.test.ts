@@ -74,3 +74,43 @@ describe('SchedBarrier', () => {
     expect(woke).toBe(5);
   });
 });
+
+describe('WaitQueue.trap and traceTrap (direct traps for hot paths)', () => {
+  it('a yielded trap parks the task in its state; the waker hands over a value; the trap is reused', async () => {
+    const { Kernel, traceTrap } = await import('../src/index.js');
+    const q = new SchedFIFO();
+    const kernel = new Kernel({ traceStacks: true });
+    const got = await kernel.run(function* () {
+      expect(q.trap('HOT_WAIT')).toBe(q.trap('HOT_WAIT'));
+      const t = yield* spawn(function* parkedDirectly() {
+        return (yield traceTrap(q.trap('HOT_WAIT'))) as string;
+      });
+      yield* sleep(1);
+      expect(t.state).toBe('HOT_WAIT');
+      expect(t.where()?.function).toMatch(/parkedDirectly/);
+      q._wakeOne('handed over');
+      return yield* t.join();
+    });
+    await kernel.shutdown();
+    expect(got).toBe('handed over');
+  });
+
+  it('a task cancelled while parked on a direct trap leaves the queue', async () => {
+    const { traceTrap } = await import('../src/index.js');
+    const q = new SchedFIFO();
+    await runVirtual(function* () {
+      const t = yield* spawn(function* () {
+        yield traceTrap(q.trap('HOT_WAIT'));
+      });
+      yield* sleep(1);
+      yield* t.cancel();
+      expect(q.length).toBe(0);
+    });
+  });
+
+  it('traceTrap outside any task throws the usual clear error', async () => {
+    const { traceTrap } = await import('../src/index.js');
+    const q = new SchedFIFO();
+    expect(() => traceTrap(q.trap('HOT_WAIT'))).toThrow(/waiting in HOT_WAIT: the operation\(\) was called outside any task/);
+  });
+});
