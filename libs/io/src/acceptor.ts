@@ -35,7 +35,8 @@ export class Acceptor<S extends Closeable> {
   /** Starts listening; fails with the bind/listen error (EADDRINUSE, EACCES, ...). */
   *listen(options: net.ListenOptions): Operation<void> {
     const server = this.server;
-    yield* park<void>('WRITE_WAIT', (waker) => {
+    // Node binds asynchronously: the task waits for 'listening' (or the bind error).
+    yield* park<void>('LISTEN_WAIT', (waker) => {
       const onListening = (): void => {
         server.off('error', onError);
         waker.wake();

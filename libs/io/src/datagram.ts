@@ -45,7 +45,7 @@ export class DatagramPort {
   *bind(host: string, port: number): Operation<void> {
     const sock = this.sock;
     const where = `to ${formatAddress([host, port])}`;
-    yield* park<void>('WRITE_WAIT', (waker) => {
+    yield* park<void>('BIND_WAIT', (waker) => {
       const done = (): void => {
         sock.off('listening', onListening);
         sock.off('error', onError);
