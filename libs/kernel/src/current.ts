@@ -45,6 +45,3 @@ export function traceTrap<T extends Trap>(trap: T): T {
   else if (task._kernel._traceStacks) task._stack = new Error().stack ?? null;
   return trap;
 }
-
-/** @internal The kernel's own name for {@link traceTrap}. */
-export const _traced = traceTrap;

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { Operation, Trap } from './traps.js';
-import { _requireTask, _traced } from './current.js';
+import { _requireTask, traceTrap } from './current.js';
 
 /** @internal Asked when the wait starts: true means there is nothing to wait for. */
 export interface WaitCheck {
@@ -32,7 +32,7 @@ export class WaitOnce implements Operation<void> {
     if (this.step === NEW) {
       this.step = PARKED;
       _requireTask(this.operation);
-      if (!this.check._waitOver()) return { value: _traced(this.trap), done: false };
+      if (!this.check._waitOver()) return { value: traceTrap(this.trap), done: false };
     }
     this.step = DONE;
     return { value: undefined, done: true };

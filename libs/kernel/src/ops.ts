@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { SleepTrap, type Operation, type TaskBody } from './traps.js';
-import { _requireTask, _traced } from './current.js';
+import { _requireTask, traceTrap } from './current.js';
 import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
 
@@ -50,15 +50,15 @@ function checkMs(operation: string, ms: number): void {
 export function* sleep(ms: number): Operation<number> {
   checkMs('sleep', ms);
   const task = _requireTask('sleep');
-  if (ms <= 0) return (yield _traced(RESCHEDULE)) as number;
-  return (yield _traced(new SleepTrap(task._kernel.clock.now() + ms, false))) as number;
+  if (ms <= 0) return (yield traceTrap(RESCHEDULE)) as number;
+  return (yield traceTrap(new SleepTrap(task._kernel.clock.now() + ms, false))) as number;
 }
 
 /** Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken. */
 export function* wakeAt(clockMs: number): Operation<number> {
   checkMs('wakeAt', clockMs);
   _requireTask('wakeAt');
-  return (yield _traced(new SleepTrap(clockMs, false))) as number;
+  return (yield traceTrap(new SleepTrap(clockMs, false))) as number;
 }
 
 /** The kernel's monotonic clock in milliseconds. Does not block. */
@@ -69,5 +69,5 @@ export function* clock(): Operation<number> {
 /** Yields the CPU to the other ready tasks (same as `sleep(0)`). */
 export function* schedule(): Operation<void> {
   _requireTask('schedule');
-  yield _traced(RESCHEDULE);
+  yield traceTrap(RESCHEDULE);
 }

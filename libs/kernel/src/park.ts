@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ParkTrap, type Operation, type ParkRegistration } from './traps.js';
-import { _requireTask, _traced } from './current.js';
+import { _requireTask, traceTrap } from './current.js';
 
 /**
  * Parks the running task in state `state` (e.g. `'READ_WAIT'`) until the registration
@@ -24,5 +24,5 @@ import { _requireTask, _traced } from './current.js';
  */
 export function* park<T>(state: string, register: ParkRegistration<T>): Operation<T> {
   _requireTask('park');
-  return (yield _traced(new ParkTrap(state, register as ParkRegistration<unknown>))) as T;
+  return (yield traceTrap(new ParkTrap(state, register as ParkRegistration<unknown>))) as T;
 }

@@ -10,9 +10,9 @@
  * @packageDocumentation
  */
 import { CurioError } from './errors.js';
-import { SchedWaitTrap, type Operation } from './traps.js';
+import type { Operation } from './traps.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
-import { _requireTask, _traced } from './current.js';
+import { _requireTask, traceTrap } from './current.js';
 import { Deque } from './deque.js';
 import { describe } from './kernel.js';
 
@@ -57,9 +57,9 @@ export class Queue<T = unknown> {
   private readonly getWaiting = new SchedFIFO();
   private readonly putWaiting = new SchedFIFO();
   private readonly joinWaiting = new SchedBarrier();
-  private readonly getTrap = new SchedWaitTrap(this.getWaiting, 'QUEUE_GET');
-  private readonly putTrap = new SchedWaitTrap(this.putWaiting, 'QUEUE_PUT');
-  private readonly joinTrap = new SchedWaitTrap(this.joinWaiting, 'QUEUE_JOIN');
+  private readonly getTrap = this.getWaiting.trap('QUEUE_GET');
+  private readonly putTrap = this.putWaiting.trap('QUEUE_PUT');
+  private readonly joinTrap = this.joinWaiting.trap('QUEUE_JOIN');
 
   /**
    * @param maxsize the most items held before `put` waits; default 0 (no limit).
@@ -84,7 +84,7 @@ export class Queue<T = unknown> {
       return item;
     }
     // put() hands its item to us as we are woken.
-    return (yield _traced(this.getTrap)) as T;
+    return (yield traceTrap(this.getTrap)) as T;
   }
 
   /**
@@ -108,7 +108,7 @@ export class Queue<T = unknown> {
     this.pendingPuts.push(pending);
     try {
       // get() moves our item into the queue as it wakes us.
-      yield _traced(this.putTrap);
+      yield traceTrap(this.putTrap);
     } catch (error) {
       // Cancelled or timed out while waiting: withdraw the item.
       this.pendingPuts.remove(pending);
@@ -122,7 +122,7 @@ export class Queue<T = unknown> {
    */
   *join(): Operation<void> {
     _requireTask('Queue.join');
-    if (this.unfinished > 0) yield _traced(this.joinTrap);
+    if (this.unfinished > 0) yield traceTrap(this.joinTrap);
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { SchedWaitTrap, type Operation, type Trap } from './traps.js';
 import type { Task } from './task.js';
-import { _traced, _requireTask } from './current.js';
+import { traceTrap, _requireTask } from './current.js';
 
 /** A FIFO of parked tasks. Base of {@link SchedFIFO} and {@link SchedBarrier}. */
 export abstract class WaitQueue {
@@ -26,7 +26,7 @@ export abstract class WaitQueue {
    */
   *suspend(reason: string): Operation<unknown> {
     _requireTask('suspend');
-    return yield _traced(new SchedWaitTrap(this, reason));
+    return yield traceTrap(this.trap(reason));
   }
 
   /**

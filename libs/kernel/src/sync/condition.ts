@@ -3,9 +3,9 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { SchedWaitTrap, type Operation } from '../traps.js';
+import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
-import { _currentTask, _requireTask, _traced } from '../current.js';
+import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { disableCancellation } from '../cancellation.js';
 import { describe } from '../kernel.js';
 import type { Task } from '../task.js';
@@ -31,7 +31,7 @@ import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
 export class Condition implements Lockable {
   private readonly lock: Lock | RLock;
   private readonly waiting = new SchedFIFO();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'COND_WAIT');
+  private readonly trap = this.waiting.trap('COND_WAIT');
 
   /**
    * @param lock the lock to use: a {@link Lock} (default: a new one) or an {@link RLock}.
@@ -83,7 +83,7 @@ export class Condition implements Lockable {
     if (lock instanceof RLock) saved = lock._releaseAll();
     else lock.release();
     try {
-      yield _traced(this.trap);
+      yield traceTrap(this.trap);
     } finally {
       // Whatever happened, the caller gets its lock back, exactly as it held it.
       yield* disableCancellation(lock.acquire());

@@ -2,7 +2,7 @@
  * {@link Event}: a flag tasks can wait for.
  * @packageDocumentation
  */
-import { SchedWaitTrap, type Operation } from '../traps.js';
+import type { Operation } from '../traps.js';
 import { SchedBarrier } from '../waitqueue.js';
 import { WaitOnce, type WaitCheck } from '../once.js';
 
@@ -19,7 +19,7 @@ import { WaitOnce, type WaitCheck } from '../once.js';
 export class Event implements WaitCheck {
   private flag = false;
   private readonly waiting = new SchedBarrier();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'EVENT_WAIT');
+  private readonly trap = this.waiting.trap('EVENT_WAIT');
 
   /** True if the event is set. */
   isSet(): boolean {

@@ -8,9 +8,9 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { SchedWaitTrap, type Operation } from '../traps.js';
+import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
-import { _currentTask, _requireTask, _traced } from '../current.js';
+import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { isGenerator, describe } from '../kernel.js';
 import type { Task } from '../task.js';
 import type { OperationOrBlock } from '../timeout.js';
@@ -74,7 +74,7 @@ export function _releaseError(kind: string, owner: Task | null, caller: Task | n
 export class Lock implements Lockable {
   /** @internal The holder, or null when unlocked. */ _owner: Task | null = null;
   private readonly waiting = new SchedFIFO();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'LOCK_ACQUIRE');
+  private readonly trap = this.waiting.trap('LOCK_ACQUIRE');
 
   /**
    * Waits until the calling task holds the lock (state `LOCK_ACQUIRE` while waiting).
@@ -92,7 +92,7 @@ export class Lock implements Lockable {
       throw new CurioError(`Lock.acquire(): ${_who(me)} already holds this lock and would wait for itself forever (a Lock is not re-entrant; use RLock)`);
     }
     // release() makes us the owner before waking us.
-    yield _traced(this.trap);
+    yield traceTrap(this.trap);
     return true;
   }
 
@@ -143,7 +143,7 @@ export class RLock implements Lockable {
   /** @internal The holder, or null when unlocked. */ _owner: Task | null = null;
   private count = 0;
   private readonly waiting = new SchedFIFO();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'RLOCK_ACQUIRE');
+  private readonly trap = this.waiting.trap('RLOCK_ACQUIRE');
 
   /**
    * Waits until the calling task holds the lock (state `RLOCK_ACQUIRE` while waiting);
@@ -162,7 +162,7 @@ export class RLock implements Lockable {
       return true;
     }
     // release() makes us the owner (count 1) before waking us.
-    yield _traced(this.trap);
+    yield traceTrap(this.trap);
     return true;
   }
 

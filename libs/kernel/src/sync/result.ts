@@ -3,9 +3,9 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { SchedWaitTrap, type Operation } from '../traps.js';
+import type { Operation } from '../traps.js';
 import { SchedBarrier } from '../waitqueue.js';
-import { _requireTask, _traced } from '../current.js';
+import { _requireTask, traceTrap } from '../current.js';
 
 const UNSET = 0;
 const VALUE = 1;
@@ -25,7 +25,7 @@ export class Result<T = unknown> {
   private state: typeof UNSET | typeof VALUE | typeof FAILED = UNSET;
   private outcome: unknown = undefined;
   private readonly waiting = new SchedBarrier();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'RESULT_WAIT');
+  private readonly trap = this.waiting.trap('RESULT_WAIT');
 
   /** True once a value or an exception has been set. */
   isSet(): boolean {
@@ -54,7 +54,7 @@ export class Result<T = unknown> {
    */
   *unwrap(): Operation<T> {
     _requireTask('Result.unwrap');
-    if (this.state === UNSET) yield _traced(this.trap);
+    if (this.state === UNSET) yield traceTrap(this.trap);
     if (this.state === FAILED) throw this.outcome;
     return this.outcome as T;
   }

@@ -3,9 +3,9 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { SchedWaitTrap, type Operation } from '../traps.js';
+import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
-import { _requireTask, _traced } from '../current.js';
+import { _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
 import type { OperationOrBlock } from '../timeout.js';
 
@@ -29,7 +29,7 @@ function checkValue(kind: string, value: number): void {
 export class Semaphore implements Lockable {
   /** @internal */ protected _value: number;
   private readonly waiting = new SchedFIFO();
-  private readonly trap = new SchedWaitTrap(this.waiting, 'SEMA_ACQUIRE');
+  private readonly trap = this.waiting.trap('SEMA_ACQUIRE');
 
   /**
    * @param value the number of permits, default 1.
@@ -56,7 +56,7 @@ export class Semaphore implements Lockable {
       return true;
     }
     // release() hands its permit to us before waking us.
-    yield _traced(this.trap);
+    yield traceTrap(this.trap);
     return true;
   }
 
