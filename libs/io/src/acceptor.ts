@@ -4,8 +4,9 @@
  * @internal
  */
 import net from 'node:net';
-import { ReadResourceBusy, SchedFIFO, park, type Operation, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
+import { waitForEvent } from './wait-event.js';
 
 /** @internal What the acceptor hands out: something that wraps a connected Node socket. */
 export interface Closeable {
@@ -36,23 +37,11 @@ export class Acceptor<S extends Closeable> {
   *listen(options: net.ListenOptions): Operation<void> {
     const server = this.server;
     // Node binds asynchronously: the task waits for 'listening' (or the bind error).
-    yield* park<void>('LISTEN_WAIT', (waker) => {
-      const onListening = (): void => {
-        server.off('error', onError);
-        waker.wake();
-      };
-      const onError = (error: Error): void => {
-        server.off('listening', onListening);
-        waker.fail(ioError('listen()', `on ${this.where}`, error));
-      };
-      server.once('listening', onListening);
-      server.once('error', onError);
-      server.listen(options);
-      return () => {
-        server.off('listening', onListening);
-        server.off('error', onError);
-        server.close();
-      };
+    yield* waitForEvent('LISTEN_WAIT', server, {
+      success: 'listening',
+      onError: (error) => ioError('listen()', `on ${this.where}`, error),
+      start: () => server.listen(options),
+      abandon: () => server.close(),
     });
     this.failure = null;
   }

@@ -8,6 +8,7 @@ import { ReadResourceBusy, SchedFIFO, park, type Operation, traceTrap } from '@c
 import { inetAddress, formatAddress, type InetAddress } from './address.js';
 import { ioError, ioFailure } from './io-error.js';
 import type { BytesLike } from './writer.js';
+import { waitForEvent } from './wait-event.js';
 
 /** Datagrams held for `recvfrom` before new ones are dropped (as a full kernel buffer would). */
 const MAX_QUEUED = 1024;
@@ -45,29 +46,11 @@ export class DatagramPort {
   *bind(host: string, port: number): Operation<void> {
     const sock = this.sock;
     const where = `to ${formatAddress([host, port])}`;
-    yield* park<void>('BIND_WAIT', (waker) => {
-      const done = (): void => {
-        sock.off('listening', onListening);
-        sock.off('error', onError);
-        sock.off('close', onClose);
-      };
-      const onListening = (): void => {
-        done();
-        waker.wake();
-      };
-      const onError = (error: Error): void => {
-        done();
-        waker.fail(ioError('bind()', where, error));
-      };
-      const onClose = (): void => {
-        done();
-        waker.fail(ioFailure('bind()', where, 'EBADF', 'the socket was closed while binding'));
-      };
-      sock.once('listening', onListening);
-      sock.once('error', onError);
-      sock.once('close', onClose);
-      sock.bind({ address: host, port, exclusive: true });
-      return done;
+    yield* waitForEvent('BIND_WAIT', sock, {
+      success: 'listening',
+      onError: (error) => ioError('bind()', where, error),
+      onClose: () => ioFailure('bind()', where, 'EBADF', 'the socket was closed while binding'),
+      start: () => sock.bind({ address: host, port, exclusive: true }),
     });
     // The bind's own error was reported to the binder, not to later reads.
     this.failure = null;

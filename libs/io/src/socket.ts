@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { existsSync } from 'node:fs';
-import { park, type Operation } from '@curio/kernel';
+import type { Operation } from '@curio/kernel';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, IPPROTO_TCP, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR,
@@ -19,6 +19,7 @@ import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { Acceptor } from './acceptor.js';
 import { DatagramPort, type DatagramOptions } from './datagram.js';
 import { SocketStream } from './stream.js';
+import { waitForEvent } from './wait-event.js';
 
 /** Where a socket is in its life. */
 type Phase = 'fresh' | 'connecting' | 'connected' | 'listening' | 'closed';
@@ -239,33 +240,13 @@ export class Socket {
     this.phase = 'connecting';
     this.conn = raw;
     try {
-      yield* park<void>('WRITE_WAIT', (waker) => {
-        const done = (): void => {
-          raw.off('connect', onConnect);
-          raw.off('error', onError);
-          raw.off('close', onClose);
-        };
-        const onConnect = (): void => {
-          done();
-          waker.wake();
-        };
-        const onError = (error: Error): void => {
-          done();
-          waker.fail(ioError('connect()', `to ${target}`, error));
-        };
+      yield* waitForEvent('WRITE_WAIT', raw, {
+        success: 'connect',
+        onError: (error) => ioError('connect()', `to ${target}`, error),
         // close() from another task destroys the connection without an error event.
-        const onClose = (): void => {
-          done();
-          waker.fail(ioFailure('connect()', `to ${target}`, 'EBADF', 'the socket was closed while connecting'));
-        };
-        raw.once('connect', onConnect);
-        raw.once('error', onError);
-        raw.once('close', onClose);
-        raw.connect(options);
-        return () => {
-          done();
-          raw.destroy();
-        };
+        onClose: () => ioFailure('connect()', `to ${target}`, 'EBADF', 'the socket was closed while connecting'),
+        start: () => raw.connect(options),
+        abandon: () => raw.destroy(),
       });
     } catch (error) {
       raw.destroy();
