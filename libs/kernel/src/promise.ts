@@ -36,15 +36,11 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
 export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T): Operation<T> {
   if (typeof fn !== 'function') throw new TypeError(`call(): expected a function taking an AbortSignal, got ${describe(fn)}`);
   const controller = new AbortController();
-  let aborted = false;
   try {
-    const promise = fn(controller.signal);
-    return yield* awaitPromise(promise);
+    return yield* awaitPromise(fn(controller.signal));
   } catch (error) {
-    if (!aborted && !controller.signal.aborted) {
-      aborted = true;
-      controller.abort(error);
-    }
+    // Cancelled, timed out, or fn failed: whatever fn started should stop.
+    if (!controller.signal.aborted) controller.abort(error);
     throw error;
   }
 }
