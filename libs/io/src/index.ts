@@ -3,6 +3,11 @@
  * Blocking calls are operations: `const data = yield* sock.recv(1000)`.
  * @packageDocumentation
  */
+import { markLibraryCode } from '@curio/kernel';
+
+// Tasks blocked in a socket read should show the user's line in where(), not ours.
+markLibraryCode();
+
 export * from './constants.js';
 export type { InetAddress, SocketAddress } from './address.js';
 export { IOError, IncompleteReadError, type IOErrorInfo } from './io-error.js';

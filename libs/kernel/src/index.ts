@@ -7,7 +7,7 @@
 export * from './errors.js';
 export { Trap, type Operation, type TaskBody, type Waker, type ParkRegistration } from './traps.js';
 export { Task, type TaskState, type CancelOptions } from './task.js';
-export type { StackFrame } from './stack.js';
+export { markLibraryCode, type StackFrame } from './stack.js';
 export { Kernel, run, type KernelOptions, type SpawnOptions } from './kernel.js';
 export type { Activation } from './activation.js';
 export { RealClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';

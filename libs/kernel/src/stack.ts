@@ -1,5 +1,6 @@
 /**
- * Turns a recorded V8 stack into frames of user code, leaving out the kernel's own.
+ * Turns a recorded V8 stack into frames of user code, leaving out library code (the
+ * kernel's own, and what other libraries mark with {@link markLibraryCode}).
  * @packageDocumentation
  */
 
@@ -17,12 +18,28 @@ export interface StackFrame {
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 
-// The directory holding this file: frames from the kernel itself are left out.
-const KERNEL_DIR = (() => {
-  const m = FRAME.exec((new Error().stack ?? '').split('\n')[1] ?? '');
-  const file = m?.[2] ?? '';
-  return file.slice(0, Math.max(file.lastIndexOf('/'), 0) + 1);
-})();
+function directoryOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1);
+}
+
+/** The directory of a file on the current stack: depth 0 is this file, 1 the function calling this one, 2 its caller. */
+function callerDirectory(depth: number): string {
+  const m = FRAME.exec((new Error().stack ?? '').split('\n')[depth + 1] ?? '');
+  return directoryOf(m?.[2] ?? '');
+}
+
+/** Directories of library code, left out of tasks' stacks: the kernel's, and those of {@link markLibraryCode}. */
+const libraryDirs: string[] = [callerDirectory(0)];
+
+/**
+ * For library authors: marks the directory of the calling module as library code, so
+ * `task.where()` and `task.traceback()` skip its frames and name the user's line instead
+ * of, say, the socket reader's. Call it once at the top of the library's entry module.
+ */
+export function markLibraryCode(): void {
+  const dir = callerDirectory(2);
+  if (dir !== '' && !libraryDirs.includes(dir)) libraryDirs.push(dir);
+}
 
 /** @internal Parses `error.stack` text into frames of user code, innermost first. */
 export function parseFrames(stack: string): StackFrame[] {
@@ -31,8 +48,7 @@ export function parseFrames(stack: string): StackFrame[] {
     const m = FRAME.exec(text);
     if (m === null) continue;
     const file = m[2];
-    if (KERNEL_DIR !== '' && file.startsWith(KERNEL_DIR)) continue;
-    if (file.startsWith('node:')) continue;
+    if (file.startsWith('node:') || libraryDirs.some((dir) => file.startsWith(dir))) continue;
     frames.push({ function: m[1] ?? '<anonymous>', file, line: Number(m[3]), column: Number(m[4]) });
   }
   return frames;

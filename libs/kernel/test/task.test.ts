@@ -322,3 +322,27 @@ describe('Task objects', () => {
     });
   });
 });
+
+describe('markLibraryCode', () => {
+  it("leaves a marked library's frames out of where(), so it names the user's line", async () => {
+    const { SchedFIFO } = await import('../src/index.js');
+    const { markedOperation } = await import('./fixtures/marked/library.js');
+    const { plainOperation } = await import('./fixtures/plain/library.js');
+    const q = new SchedFIFO();
+    const kernel = new Kernel({ traceStacks: true });
+    await kernel.run(function* () {
+      const inMarked = yield* spawn(function* callsMarkedLibrary() {
+        yield* markedOperation(q);
+      });
+      const inPlain = yield* spawn(function* callsPlainLibrary() {
+        yield* plainOperation(q);
+      });
+      yield* sleep(1);
+      expect(inMarked.where()?.function).toMatch(/callsMarkedLibrary/);
+      expect(inPlain.where()?.function).toMatch(/plainOperation/);
+      yield* inMarked.cancel();
+      yield* inPlain.cancel();
+    });
+    await kernel.shutdown();
+  });
+});
