@@ -1,0 +1,60 @@
+/**
+ * Checking signal names. Node silently accepts `process.on('SIGFOO', ...)` as an ordinary
+ * event that never fires, so a typo would be a watcher that waits forever: every name is
+ * checked against the signals this platform knows (`os.constants.signals`).
+ * @packageDocumentation
+ */
+import { constants } from 'node:os';
+
+/** The platform's signals by name (`SIGINT: 2`, ...). */
+const KNOWN = constants.signals as Readonly<Record<string, number>>;
+
+/** The OS never lets a program catch these. */
+const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
+
+/** The name of signal `signo` on this platform, if there is one. */
+function nameOf(signo: number): string | undefined {
+  return Object.keys(KNOWN).find((name) => KNOWN[name] === signo);
+}
+
+/** A hint for a value that is close to a signal name (`'usr1'`, `'SIGusr1'`, a number). */
+function hintFor(value: unknown): string {
+  if (typeof value === 'number') {
+    const name = nameOf(value);
+    return name === undefined ? '' : ` (signal ${value} is '${name}' here: pass the name)`;
+  }
+  if (typeof value !== 'string') return '';
+  const upper = value.toUpperCase();
+  const guess = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return guess in KNOWN && guess !== value ? ` (did you mean '${guess}'?)` : '';
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Checks the signals given to `who` (`'SignalQueue'`, ...) and returns them without
+ * duplicates, in the order given.
+ * @throws TypeError naming the bad value and where the valid names are, for an unknown
+ *   name, a non-string, an uncatchable signal or an empty list.
+ */
+export function checkSignals(who: string, signals: readonly unknown[]): NodeJS.Signals[] {
+  if (signals.length === 0) throw new TypeError(`${who}(): give at least one signal name, e.g. new ${who}('SIGUSR1')`);
+  const checked: NodeJS.Signals[] = [];
+  for (const signal of signals) {
+    if (typeof signal !== 'string' || !Object.prototype.hasOwnProperty.call(KNOWN, signal)) {
+      throw new TypeError(
+        `${who}(): unknown signal ${show(signal)}${hintFor(signal)}; expected a signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals)`,
+      );
+    }
+    if (UNCATCHABLE.has(signal)) throw new TypeError(`${who}(): '${signal}' cannot be watched: the OS never delivers it to the program (it cannot be caught)`);
+    if (!checked.includes(signal as NodeJS.Signals)) checked.push(signal as NodeJS.Signals);
+  }
+  return checked;
+}
+
+/** The number of a known signal (`SIGINT` is 2), for exit statuses. */
+export function signalNumber(signal: NodeJS.Signals): number {
+  return KNOWN[signal];
+}
