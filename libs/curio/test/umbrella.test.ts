@@ -1,11 +1,19 @@
 import * as curio from 'curio';
 import * as kernel from '@curio/kernel';
+import * as signals from '@curio/signals';
 
 describe('curio umbrella', () => {
   it('re-exports every export of @curio/kernel as the same object', () => {
     for (const [name, value] of Object.entries(kernel)) {
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
+  });
+
+  it('re-exports every export of @curio/signals as the same object', () => {
+    for (const [name, value] of Object.entries(signals)) {
+      expect((curio as Record<string, unknown>)[name]).toBe(value);
+    }
+    expect(curio.main).toBe(signals.main);
   });
 
   it('runs a program written against the umbrella', async () => {

@@ -28,3 +28,8 @@ export function holdProcessOpen(): () => void {
     }
   };
 }
+
+/** @internal How many waits hold the process open, and whether the timer exists (for tests). */
+export function keepAliveState(): { waits: number; timer: boolean } {
+  return { waits: holders, timer: timer !== null };
+}

@@ -1,10 +1,11 @@
 /**
  * SignalQueue with real signals sent to this (jest's) process. Every test counts the
- * process listeners of the signals it uses, and the keep-alive timers, before and after:
- * nothing may be left behind.
+ * process listeners of the signals it uses and the waits holding the process open,
+ * before and after: nothing may be left behind.
  */
 import { run, spawn, schedule, Event, TaskCancelled, timeoutAfter, TaskTimeout } from '@curio/kernel';
 import { ClosedSignalWatcherError, SignalEvent, SignalQueue } from '@curio/signals';
+import { keepAliveState } from '../src/keep-alive.js';
 
 const SIGNALS = ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const;
 
@@ -12,7 +13,9 @@ const SIGNALS = ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const;
 function resources(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const signal of SIGNALS) counts[signal] = process.listenerCount(signal);
-  counts.timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const keepAlive = keepAliveState();
+  counts.waits = keepAlive.waits;
+  counts.timer = keepAlive.timer ? 1 : 0;
   return counts;
 }
 
@@ -132,10 +135,10 @@ test('a task waiting in get() holds the process open (one timer, shared), and le
     }
     yield* waiting.wait();
     for (const r of readers) while (r.state !== 'SIGNAL_WAIT') yield* schedule();
-    expect(resources().timers).toBe(before.timers + 1);
+    expect(keepAliveState()).toEqual({ waits: 3, timer: true });
     send('SIGHUP');
     expect(yield* readers[0].join()).toBe('SIGHUP');
-    expect(resources().timers).toBe(before.timers + 1);
+    expect(keepAliveState()).toEqual({ waits: 2, timer: true });
     for (const r of readers.slice(1)) yield* r.cancel();
   });
 });
