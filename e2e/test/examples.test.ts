@@ -1,6 +1,6 @@
 /**
  * The other runnable examples, each as its own process, doing what their top comment
- * says, then shutting down cleanly on SIGTERM.
+ * says, then shutting down cleanly on SIGTERM (exit status 143, as `main()` does).
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -26,13 +26,13 @@ afterEach(async () => {
   dir = null;
 });
 
-test('echo-server-highlevel echoes each client and exits with status 0 on SIGTERM', async () => {
+test('echo-server-highlevel echoes each client and exits with status 143 on SIGTERM', async () => {
   const s = (server = await ServerProcess.start({ script: example('echo-server-highlevel') }));
   const pool = new RandomPool(256 * 1024);
   const results = await Promise.all([0, 1, 2].map(async (i) => echoExchange(await connectOne(s.port), pool.window(i))));
   expect(results).toEqual([0, 1, 2].map(() => perfect(256 * 1024)));
   await s.waitForCount('Connection closed', 3);
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   expect(s.stderr).toBe('');
 });
 
@@ -44,7 +44,7 @@ test('unix-echo echoes over a Unix socket and removes the socket file when it st
   const client = connect({ path });
   await once(client, 'connect');
   expect(await echoExchange(client, pool.window(0))).toEqual(perfect(256 * 1024));
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   expect(existsSync(path)).toBe(false);
 });
 
@@ -64,7 +64,7 @@ test('udp-echo sends each datagram back to its sender', async () => {
   } finally {
     client.close();
   }
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
 });
 
 /** A line-oriented chat client: collects what it receives; `until` waits for a text. */
@@ -114,7 +114,7 @@ test('chat-server relays each line to every other client and tells them when it 
   expect(bob.text).not.toContain('bob: hello alice');
 
   const closed = sockets.map((socket) => once(socket, 'close'));
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   await Promise.all(closed);
   for (const c of [alice, bob, carol]) expect(c.text).toContain('SERVER IS GOING DOWN!\n');
 });

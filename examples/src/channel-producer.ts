@@ -14,7 +14,10 @@ import { portArgument, serverMain } from './support/server-main.js';
 /** The shared secret: both ends must use the same one (`--authkey=...` to change it). */
 const AUTHKEY = process.argv.find((a) => a.startsWith('--authkey='))?.slice('--authkey='.length) ?? 'peekaboo';
 
-function* producer(ch: Channel) {
+function* producer(port: number) {
+  // Inside the task: main() ends the process when the task is over, so this is where
+  // disposals run.
+  using ch = new Channel(['127.0.0.1', port]);
   console.log('Producer waiting for a consumer at', String(ch));
   using c = yield* ch.accept({ authkey: AUTHKEY });
   for (let i = 0; i < 10; i++) {
@@ -25,5 +28,4 @@ function* producer(ch: Channel) {
   console.log('Producer done');
 }
 
-using ch = new Channel(['127.0.0.1', portArgument(process.argv.slice(2), 30000)]);
-await serverMain(producer, [ch]);
+await serverMain(producer, [portArgument(process.argv.slice(2), 30000)]);

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: builds the examples through Nx, then runs the seed's echo server
 // (examples/src/echo-server.ts) on port 25000 with the kernel's lifecycle diagnostics on.
-// Extra arguments go to the server (e.g. `npm start -- 26000`). Ctrl-C stops it cleanly.
+// Extra arguments go to the server (e.g. `npm start -- 26000`). Ctrl-C stops it cleanly:
+// the server runs under Curio's main(), which cancels it on SIGINT/SIGTERM, waits for its
+// cleanup and exits with 130/143; this script exits with the server's status.
 import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 
 const root = new URL('../..', import.meta.url).pathname;
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
@@ -15,8 +18,10 @@ if (!args.includes('--diagnostics')) args.push('--diagnostics');
 console.log(`Starting the seed's echo server: node examples/dist/echo-server.js ${args.join(' ')}`);
 console.log(`Try it with: nc localhost ${args.find((a) => !a.startsWith('--'))}   (Ctrl-C stops the server)`);
 const server = spawn(process.execPath, ['examples/dist/echo-server.js', ...args], { cwd: root, stdio: 'inherit' });
-// Ctrl-C reaches the server itself (same process group) and it shuts down cleanly: do not
-// pass SIGINT on a second time (a second signal forces the server out). SIGTERM is passed on.
+// Ctrl-C reaches the server itself (same process group) and main() shuts it down cleanly:
+// do not pass SIGINT on a second time (a second signal forces the server out). SIGTERM is
+// passed on.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => server.kill('SIGTERM'));
-server.on('exit', (code) => process.exit(code ?? 1));
+// A server killed by a signal (SIGKILL, say) exits like a shell reports it: 128 + its number.
+server.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

@@ -1,18 +1,19 @@
 /**
  * What the example servers share besides their Curio code: reading the port from the
  * command line, printing addresses the way Curio's Python examples do, and a `main`
- * that runs the server in its own kernel with operator conveniences the seed leaves to
- * the shell:
- * - `SIGINT` / `SIGTERM` shut the kernel down cleanly (every task is cancelled, its
- *   `finally` blocks and `using` disposals run, sockets are closed) and the process
- *   exits with status 0; a second signal during that cleanup forces an exit (status 1);
+ * that runs the server with Curio's {@link main} entry point plus operator conveniences
+ * the seed leaves to the shell:
+ * - `SIGINT` / `SIGTERM` (handled by `main()`): the server's main task is cancelled, its
+ *   `finally` blocks and `using` disposals run, then every task left is cancelled and
+ *   the process exits with 130 (SIGINT) or 143 (SIGTERM); a second signal during that
+ *   cleanup forces the exit;
  * - `SIGUSR2` prints one `stats {...}` line (live tasks by name, tasks created and
  *   crashed, open sockets, memory: after a full GC when run with `node --expose-gc`),
  *   which the end-to-end tests read;
  * - `--diagnostics` logs each task's creation, the traps it waits in and its end.
  * @packageDocumentation
  */
-import { Kernel, TaskCancelled, type Activation, type Operation, type Task } from 'curio';
+import { main, TaskCancelled, type Activation, type Kernel, type Operation, type Task } from 'curio';
 
 /** An address as Python prints it: `('127.0.0.1', 51234)`, or a Unix path. */
 export function formatAddress(address: readonly [string, number] | string): string {
@@ -117,40 +118,22 @@ export interface ServerMainOptions {
 }
 
 /**
- * Runs `main(...args)` as the main task of a new kernel until it returns or the process
- * gets SIGINT/SIGTERM, then shuts the kernel down and lets the process exit (status 0
- * after a signal, 1 if the server failed). See the module comment for SIGUSR2.
+ * Runs `server(...args)` as the main task of a program ({@link main}: SIGINT/SIGTERM
+ * cancel it, and the process exits with 130/143 once its cleanup is done, 0 if it
+ * returned, 1 if it failed). Logs `Server shutting down (SIGTERM)` when asked to stop;
+ * see the module comment for SIGUSR2.
  */
-export async function serverMain<A extends unknown[]>(main: (...args: A) => Operation<unknown>, args: A, options: ServerMainOptions = {}): Promise<void> {
+export function serverMain<A extends unknown[]>(server: (...args: A) => Operation<unknown>, args: A, options: ServerMainOptions = {}): Promise<number> {
   const counter = { created: 0, crashed: 0 };
   const diagnostics = options.diagnostics ?? process.argv.includes('--diagnostics');
-  const kernel = new Kernel({ activations: [countingActivation(counter), ...(diagnostics ? [lifecycleLog()] : [])] });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second signal: the user does not want to wait for the cleanup.
-      console.log(`Forced exit (${signal})`);
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`Server shutting down (${signal})`);
-    void kernel.shutdown();
-  };
-  const stats = () => console.log(`stats ${JSON.stringify(snapshot(kernel, counter))}`);
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGUSR2', stats);
-  try {
-    await kernel.run(main, ...args);
-  } catch (error) {
-    if (!(stopping && error instanceof TaskCancelled)) {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  } finally {
-    await kernel.shutdown();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    process.off('SIGUSR2', stats);
-  }
+  let kernel: Kernel | null = null;
+  const remember: Activation = { activate: (k) => void (kernel = k) };
+  process.on('SIGUSR2', () => {
+    if (kernel !== null) console.log(`stats ${JSON.stringify(snapshot(kernel, counter))}`);
+  });
+  return main(server, {
+    args,
+    activations: [remember, countingActivation(counter), ...(diagnostics ? [lifecycleLog()] : [])],
+    onShutdown: (signal) => console.log(`Server shutting down (${signal})`),
+  });
 }
