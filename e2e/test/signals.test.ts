@@ -1,8 +1,10 @@
 /**
- * Signals, end to end: the graceful server example (examples/src/graceful-server.ts) in
- * its own process, driven with real signals. It reports SIGHUP and SIGUSR1 through a
- * `SignalQueue`; on SIGTERM it stops accepting, lets the client it is serving finish its
- * request, and exits with 143 (130 after SIGINT), as `main()` does.
+ * Signals, end to end, with real signals sent to real processes. signal-watch: a program
+ * whose only task waits in `SignalQueue.get()` stays alive and reports each signal. The
+ * graceful server example (examples/src/graceful-server.ts), in its own process, reports
+ * SIGHUP and SIGUSR1 through a `SignalQueue`; on SIGTERM it stops accepting, lets the
+ * client it is serving finish its request, and exits with 143 (130 after SIGINT), as
+ * `main()` does.
  */
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
@@ -12,6 +14,7 @@ import { example, ServerProcess } from '../src/server-process.js';
 jest.setTimeout(120_000);
 
 const GRACEFUL_SERVER = example('graceful-server');
+const SIGNAL_WATCH = example('signal-watch');
 
 let server: ServerProcess | null = null;
 afterEach(async () => {
@@ -34,13 +37,26 @@ async function startGracefulServer(): Promise<ServerProcess> {
   return s;
 }
 
-/** Sends `signal` and waits for the line the server prints about it. */
+/** Sends `signal` and waits for the line the process prints about it (failing if it exits instead). */
 async function signalAndWait(s: ServerProcess, signal: NodeJS.Signals, line: string): Promise<void> {
   const from = s.lines.length;
   const printed = s.waitForLine((l) => l === line, from);
   s.child.kill(signal);
-  await printed;
+  await Promise.race([
+    printed,
+    s.exited.then((status) => {
+      throw new Error(`the process exited (${JSON.stringify(status)}) instead of printing '${line}' after ${signal}`);
+    }),
+  ]);
 }
+
+test('signal-watch: a task waiting for a signal keeps the program alive; each signal is reported; Ctrl-C ends it with 130', async () => {
+  const s = (server = await ServerProcess.start({ script: SIGNAL_WATCH, args: () => [], ready: (l) => l.startsWith('Watching SIGHUP and SIGUSR1') }));
+  for (const signal of ['SIGHUP', 'SIGUSR1', 'SIGHUP'] as const) await signalAndWait(s, signal, `Got ${signal}`);
+  expect(s.hasExited).toBe(false);
+  expect(await s.stop('SIGINT')).toEqual({ code: 130, signal: null });
+  expect(s.stderr).toBe('');
+});
 
 test('SIGHUP and SIGUSR1 go through a SignalQueue: the server reports each one and keeps serving', async () => {
   const s = await startGracefulServer();
