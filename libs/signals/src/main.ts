@@ -27,7 +27,8 @@ export interface MainOptions<A extends unknown[] = unknown[]> extends KernelOpti
   exit?: boolean;
   /**
    * Called once, on the first SIGINT or SIGTERM, just before the main task is cancelled
-   * (to log that the program is stopping, say). Not called on a forced exit.
+   * (to log that the program is stopping, say). Not called on a forced exit. If it
+   * throws, the error is printed and the shutdown goes on.
    */
   onShutdown?: (signal: ShutdownSignal) => void;
 }
@@ -136,7 +137,12 @@ class MainRun {
       return;
     }
     this.stoppedBy = signal;
-    this.onShutdown?.(signal);
+    try {
+      this.onShutdown?.(signal);
+    } catch (error) {
+      // A failing log line must not stop the shutdown (nor crash the process from a listener).
+      console.error(error);
+    }
     this.cancelMainTask();
   }
 

@@ -81,11 +81,12 @@ test('cleanup may still block after the signal (a graceful drain), and the other
         log.push('daemon cancelled');
       }
     });
-    const drained = new Event();
+    const rest = new Event();
     const client = yield* spawn(function* inFlight() {
-      yield* sleep(5);
+      // The rest of the request arrives after the shutdown began.
+      yield* rest.wait();
+      yield* sleep(1);
       log.push('client finished');
-      drained.set();
     });
     try {
       send('SIGTERM');
@@ -93,7 +94,7 @@ test('cleanup may still block after the signal (a graceful drain), and the other
     } catch (e) {
       if (!(e instanceof TaskCancelled)) throw e;
       log.push('stop accepting');
-      yield* drained.wait();
+      rest.set();
       yield* client.join();
       return 'drained';
     }
@@ -192,4 +193,18 @@ test('bad options are a TypeError at the call; a main that is not a generator is
   const status = await main((async () => {}) as unknown as () => Generator<never>, { exit: false });
   expect(status).toBe(1);
   expect(String(errors.mock.calls[0][0])).toContain('a task must be a generator function');
+});
+
+test('an onShutdown that throws is printed, and the shutdown goes on', async () => {
+  const status = await main(function* () {
+    send('SIGTERM');
+    yield* sleep(3_600_000);
+  }, {
+    exit: false,
+    onShutdown: () => {
+      throw new Error('the logger is gone');
+    },
+  });
+  expect(status).toBe(143);
+  expect((errors.mock.calls[0][0] as Error).message).toBe('the logger is gone');
 });
