@@ -9,12 +9,30 @@ import { inspect } from 'node:util';
 import { CancelledError, Kernel, type Activation, type KernelOptions, type Task, type TaskBody } from '@curio/kernel';
 import { signalNumber } from './signal-names.js';
 
-/** The signals that ask a program to stop. */
+/**
+ * The signals that ask a program to stop, as {@link MainOptions.onShutdown} gets them.
+ *
+ * @example
+ * ```ts
+ * const why: Record<ShutdownSignal, string> = { SIGINT: 'Ctrl-C', SIGTERM: 'asked to stop' };
+ * ```
+ */
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM';
 
 const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ['SIGINT', 'SIGTERM'];
 
-/** Options of {@link main}: those of the kernel's `run`, and how the program ends. */
+/**
+ * Options of {@link main}: those of the kernel's `run`, and how the program ends.
+ *
+ * @example
+ * ```ts
+ * const status = await main(server, {
+ *   args: [8080],
+ *   onShutdown: (signal) => console.log(`stopping (${signal})`),
+ *   exit: false,                      // resolve with the status instead of exiting
+ * });
+ * ```
+ */
 export interface MainOptions<A extends unknown[] = unknown[]> extends KernelOptions {
   /** Arguments for the main task. */
   args?: A;
