@@ -655,3 +655,57 @@ describe('LifoQueue', () => {
     });
   });
 });
+
+// Issue 12, item 1: an operation that raises did not happen. A putter that leaves the
+// queue cancelled or timed out must take its item with it at once, not when it resumes:
+// a get that frees a slot in between must not add the withdrawn item.
+describe.each([
+  ['Queue', () => new Queue<string>(1)],
+  ['LifoQueue', () => new LifoQueue<string>(1)],
+  ['PriorityQueue', () => new PriorityQueue<string>(1)],
+])('%s: a put that raises adds nothing', (_name, make) => {
+  it('a putter cancelled before a get frees a slot adds nothing', async () => {
+    await runVirtual(function* () {
+      const q = make();
+      yield* q.put('a');
+      const producer = yield* spawn(() => q.put('b'));
+      yield* sleep(1);
+      yield* producer.cancel({ blocking: false });
+      // The producer has not resumed yet: this get frees the slot it was waiting for.
+      expect(yield* q.get()).toBe('a');
+      yield* producer.wait();
+      expect(producer.exception).toBeInstanceOf(TaskCancelled);
+      expect(q.empty()).toBe(true);
+      expect(q.unfinishedTasks).toBe(1);
+    });
+  });
+
+  it('a putter that times out in the tick a get frees a slot, and retries, delivers its item once', async () => {
+    await runVirtual(function* () {
+      const q = make();
+      yield* q.put('a');
+      let attempts = 0;
+      const producer = yield* spawn(function* () {
+        for (;;) {
+          attempts++;
+          try {
+            yield* timeoutAfter(5, q.put('b'));
+            return;
+          } catch (e) {
+            if (!(e instanceof TaskTimeout)) throw e;
+          }
+        }
+      });
+      // Sleep first, so at clock 5 this task is woken before the producer's timeout fires:
+      // the get below runs before the producer has seen its TaskTimeout.
+      yield* sleep(5);
+      const received = [yield* q.get()];
+      yield* sleep(1);
+      while (!q.empty()) received.push(yield* q.get());
+      yield* producer.join();
+      expect(received).toEqual(['a', 'b']);
+      expect(attempts).toBe(2);
+      expect(q.unfinishedTasks).toBe(2);
+    });
+  });
+});
