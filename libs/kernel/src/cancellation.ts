@@ -4,7 +4,7 @@
  */
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe } from './kernel.js';
+import { isGenerator, describe } from './operation.js';
 import type { OperationOrBlock } from './timeout.js';
 
 /**

@@ -5,7 +5,7 @@
 import { _requireTask } from './current.js';
 import type { Operation } from './traps.js';
 import type { OperationOrBlock } from './timeout.js';
-import { isGenerator, describe } from './kernel.js';
+import { isGenerator, describe } from './operation.js';
 
 /**
  * A value per task, like a thread-local. A spawned task starts with a copy of its

@@ -6,6 +6,7 @@ import { SleepTrap, type Operation, type TaskBody } from './traps.js';
 import { _requireTask, traceTrap } from './current.js';
 import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
+import { shown } from './operation.js';
 
 /** A `spawn` bound to options; see {@link spawn}. */
 export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A) => Operation<Task<T>>;
@@ -39,7 +40,7 @@ export function* currentTask(): Operation<Task> {
 const RESCHEDULE = new SleepTrap(0, true);
 
 function checkMs(operation: string, ms: number): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${String(ms)}`);
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${shown(ms)}`);
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Operation } from './traps.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
 import { _requireTask, traceTrap } from './current.js';
 import { Deque } from './deque.js';
-import { describe } from './kernel.js';
+import { describe, shown } from './operation.js';
 import type { Task } from './task.js';
 
 /** @internal Where a queue keeps its items; `shift` removes the next one in the queue's order. */
@@ -31,7 +31,7 @@ export interface ItemStore<T> {
 
 function checkMaxsize(kind: string, maxsize: number): void {
   if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0) {
-    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${String(maxsize)}`);
+    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${shown(maxsize)}`);
   }
 }
 

@@ -11,7 +11,8 @@ import { Deque } from './deque.js';
 import { spawn } from './ops.js';
 import { disableCancellation } from './cancellation.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe, type SpawnOptions } from './kernel.js';
+import type { SpawnOptions } from './kernel.js';
+import { isGenerator, describe } from './operation.js';
 import type { Operation, TaskBody } from './traps.js';
 
 /**

@@ -14,7 +14,7 @@
 import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError } from './errors.js';
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe } from './kernel.js';
+import { isGenerator, describe, shown } from './operation.js';
 
 /** An operation, or a block: a generator function run under the timeout. */
 export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
@@ -61,7 +61,7 @@ function* underDeadline<T, R>(
   timeoutResult: R,
 ): Operation<T | R> {
   if (time !== null && (typeof time !== 'number' || Number.isNaN(time))) {
-    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${String(time)}`);
+    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${shown(time)}`);
   }
   const task = _requireTask(name);
   const kernel = task._kernel;

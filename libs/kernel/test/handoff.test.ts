@@ -6,7 +6,7 @@
  */
 import {
   spawn, sleep, timeoutAfter, TaskCancelled, TaskTimeout, Lock, RLock, Semaphore, BoundedSemaphore,
-  Condition, Event, Result, Queue, TaskGroup, type Lockable, type Operation, type Task,
+  Condition, Event, Result, Queue, TaskGroup, type Operation, type Task,
 } from '../src/index.js';
 import { runVirtual } from './helpers.js';
 
@@ -17,7 +17,7 @@ function* waitThenBlock<T>(op: Operation<T>, log: unknown[]): Operation<void> {
   log.push('not here');
 }
 
-describe.each<[string, () => Lockable]>([
+describe.each<[string, () => Lock | RLock | Semaphore | Condition]>([
   ['Lock', () => new Lock()],
   ['RLock', () => new RLock()],
   ['Semaphore', () => new Semaphore(1)],

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import {
   Kernel, run, spawn, sleep, clock, schedule, wakeAt, currentTask, VirtualClock, CurioError, TaskCancelled,
+  SchedFIFO, traceTrap, Queue, Semaphore, timeoutAfter,
   type Activation, type Task, type Trap, type Operation,
 } from '../src/index.js';
 import { rejectionOf, runVirtual } from './helpers.js';
@@ -330,6 +331,53 @@ describe('misuse gets clear errors', () => {
   it('a blocking operation outside any task', () => {
     expect(() => sleep(10).next()).toThrow(/sleep\(\) was called outside any task/);
     expect(() => currentTask().next()).toThrow(CurioError);
+  });
+
+  it('a bare yield says so, instead of "yielded undefined undefined"', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield undefined as unknown as Trap;
+      });
+    });
+    expect((e as Error).message).toMatch(/^task \d+ \(\w+\) yielded undefined \(a bare `yield`\), which is not a kernel trap/);
+  });
+
+  it.each([
+    ['an Array', () => [1, 2] as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being number 1; did you mean yield\* of an operation/],
+    ['a Buffer', () => Buffer.from('hi') as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being number 104; did you mean yield\* of an operation/],
+    ['a string', () => 'ab' as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being string "a"; did you mean yield\* of an operation/],
+  ])('yield* of %s explains itself instead of V8\'s "does not provide a \'throw\' method"', async (_what, value, expected) => {
+    const e = await rejectionOf(runVirtual(function* () {
+      yield* value();
+    }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(expected);
+    expect((e as Error).message).toMatch(/did you mean yield\* of an operation/);
+  });
+
+  it('an operation run outside any task names itself and says what to do', () => {
+    // An operation whose generator reaches its trap outside a task (iterated by hand).
+    expect(() => traceTrap(new SchedFIFO().trap('READ_WAIT'))).toThrow(
+      /^an operation waiting in READ_WAIT was run outside any task: run it inside a task started by run\(\), kernel.run\(\) or spawn\(\), and wait on it with yield\*/,
+    );
+  });
+
+  it('bad arguments are shown as given: strings quoted, undefined once', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(() => sleep('10' as unknown as number));
+    });
+    expect((e as Error).message).toBe('sleep(): expected a number of milliseconds, got string "10"');
+    expect(() => new Queue('5' as unknown as number)).toThrow('Queue(): maxsize must be an integer >= 0 (0 means unbounded), got string "5"');
+    expect(() => new Semaphore('1' as unknown as number)).toThrow('Semaphore(): the initial value must be an integer >= 0, got string "1"');
+    expect(() => new VirtualClock().advance('5' as unknown as number)).toThrow('VirtualClock.advance(): ms must be a finite number >= 0, got string "5"');
+    const t = await runVirtual(function* () {
+      return yield* caught(() => timeoutAfter('5' as unknown as number, sleep(1)));
+    });
+    expect((t as Error).message).toBe('timeoutAfter(): expected a number of milliseconds or null, got string "5"');
+    const u = await runVirtual(function* () {
+      return yield* caught(() => timeoutAfter(5, undefined as unknown as Operation<void>));
+    });
+    expect((u as Error).message).toBe('timeoutAfter(): expected an operation or a generator function, got undefined');
   });
 
   it('an async function given as a task', async () => {

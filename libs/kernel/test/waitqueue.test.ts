@@ -111,6 +111,6 @@ describe('WaitQueue.trap and traceTrap (direct traps for hot paths)', () => {
   it('traceTrap outside any task throws the usual clear error', async () => {
     const { traceTrap } = await import('../src/index.js');
     const q = new SchedFIFO();
-    expect(() => traceTrap(q.trap('HOT_WAIT'))).toThrow(/waiting in HOT_WAIT: the operation\(\) was called outside any task/);
+    expect(() => traceTrap(q.trap('HOT_WAIT'))).toThrow(/an operation waiting in HOT_WAIT was run outside any task/);
   });
 });

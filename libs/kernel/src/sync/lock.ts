@@ -11,7 +11,7 @@ import { CurioError } from '../errors.js';
 import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
-import { isGenerator, describe } from '../kernel.js';
+import { isGenerator, describe } from '../operation.js';
 import type { Task } from '../task.js';
 import type { OperationOrBlock } from '../timeout.js';
 

@@ -8,10 +8,11 @@ import { SchedFIFO } from '../waitqueue.js';
 import { _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
 import type { OperationOrBlock } from '../timeout.js';
+import { shown } from '../operation.js';
 
 function checkValue(kind: string, value: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${String(value)}`);
+    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${shown(value)}`);
   }
 }
 

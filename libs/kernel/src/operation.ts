@@ -1,0 +1,56 @@
+/**
+ * Operations: what a task waits on with `yield*`. The one home of the helpers that accept
+ * "an operation, or a block (a generator function) that makes one" and describe values
+ * in error messages.
+ * @packageDocumentation
+ */
+import type { Operation } from './traps.js';
+
+/** @internal True for a generator object (what an operation is), judged by its shape. */
+export function isGenerator(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Operation<unknown>).next === 'function' &&
+    typeof (value as Operation<unknown>).throw === 'function' &&
+    typeof (value as Operation<unknown>)[Symbol.iterator] === 'function'
+  );
+}
+
+/** @internal True for a promise or anything else with a `then` method. */
+export function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * @internal A short description of a value as given, for error messages: strings quoted
+ * (`string "10"`, so they never pass for numbers), `undefined` once, containers by kind.
+ */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (isThenable(value)) return 'a Promise (is it an async function? tasks are generator functions: function*)';
+  switch (typeof value) {
+    case 'string':
+      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+    case 'bigint':
+      return `bigint ${value}n`;
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return `function ${value.name || '<anonymous>'}`;
+    case 'object':
+      if (Array.isArray(value)) return `an Array of length ${value.length}`;
+      if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+      return `an object (${(value as object).constructor?.name ?? Object.prototype.toString.call(value)})`;
+    default:
+      return `${typeof value} ${String(value)}`;
+  }
+}
+
+/**
+ * @internal A value as given, for "got ..." in range errors: a number bare (`2.5`),
+ * anything else described (a string quoted, so `"10"` never passes for a number).
+ */
+export function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describe(value);
+}
