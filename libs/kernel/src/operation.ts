@@ -54,3 +54,21 @@ export function describe(value: unknown): string {
 export function shown(value: unknown): string {
   return typeof value === 'number' ? String(value) : describe(value);
 }
+
+/** An operation, or a block: a generator function (`function* () { ... }`) that makes one. */
+export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
+
+/**
+ * @internal The operation `op` stands for: `op` itself, or what the block returns when
+ * called. `name` is the API that was given it, for the error.
+ * @throws TypeError if `op` is neither an operation nor a block returning one.
+ */
+export function toOperation<T>(name: string, op: OperationOrBlock<T>): Operation<T> {
+  const gen: unknown = typeof op === 'function' ? op() : op;
+  if (isGenerator(gen)) return gen as Operation<T>;
+  throw new TypeError(
+    typeof op === 'function'
+      ? `${name}(): expected an operation or a generator function, got ${describe(gen)} from the block: the block must be a generator function (function*)`
+      : `${name}(): expected an operation or a generator function, got ${describe(op)}`,
+  );
+}

@@ -12,7 +12,7 @@ import { spawn } from './ops.js';
 import { disableCancellation } from './cancellation.js';
 import { _requireTask } from './current.js';
 import type { SpawnOptions } from './kernel.js';
-import { isGenerator, describe } from './operation.js';
+import { describe, toOperation } from './operation.js';
 import type { Operation, TaskBody } from './traps.js';
 
 /**
@@ -358,9 +358,7 @@ export function* withTaskGroup<R, T = unknown>(
   const group = typeof groupOrBlock === 'function' ? new TaskGroup<T>() : groupOrBlock instanceof TaskGroup ? groupOrBlock : new TaskGroup<T>(groupOrBlock);
   let result: R;
   try {
-    const gen = block(group);
-    if (!isGenerator(gen)) throw new TypeError(`withTaskGroup(): the block must be a generator function (function*), it returned ${describe(gen)}`);
-    result = yield* gen;
+    result = yield* toOperation('withTaskGroup', () => block(group));
   } catch (error) {
     yield* group.cancelRemaining();
     yield* group.join();

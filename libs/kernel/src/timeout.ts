@@ -14,10 +14,7 @@
 import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError } from './errors.js';
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe, shown } from './operation.js';
-
-/** An operation, or a block: a generator function run under the timeout. */
-export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
+import { shown, toOperation, type OperationOrBlock } from './operation.js';
 
 /** Options of {@link ignoreAfter} and {@link ignoreAt}. */
 export interface IgnoreOptions<R> {
@@ -65,8 +62,7 @@ function* underDeadline<T, R>(
   }
   const task = _requireTask(name);
   const kernel = task._kernel;
-  const gen = typeof op === 'function' ? op() : op;
-  if (!isGenerator(gen)) throw new TypeError(`${name}(): expected an operation or a generator function, got ${describe(gen)}`);
+  const gen = toOperation(name, op);
   const deadline = time === null ? null : absolute ? time : kernel.clock.now() + time;
   const deadlines = (task._deadlines ??= []);
   deadlines.push(deadline ?? Infinity);

@@ -7,9 +7,8 @@ import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { disableCancellation } from '../cancellation.js';
-import { describe, shown } from '../operation.js';
+import { describe, shown, type OperationOrBlock } from '../operation.js';
 import type { Task } from '../task.js';
-import type { OperationOrBlock } from '../timeout.js';
 import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
 
 /**

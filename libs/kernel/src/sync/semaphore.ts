@@ -7,8 +7,7 @@ import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
-import type { OperationOrBlock } from '../timeout.js';
-import { shown } from '../operation.js';
+import { shown, type OperationOrBlock } from '../operation.js';
 
 function checkValue(kind: string, value: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
