@@ -195,8 +195,13 @@ export class Kernel {
 
   // ---------------------------------------------------------------- scheduling
 
-  /** @internal Puts a task on the ready queue, to resume with `value`. */
+  /**
+   * @internal Puts a task on the ready queue, to resume with `value`.
+   * @throws CurioError if the task is already on the ready queue: every waker must resume
+   * a task at most once per wait (Trio asserts the same), or it would run twice.
+   */
   _reschedule(task: Task, value: unknown): void {
+    if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
     task._blockedOn = null;
     task._next = value;
     task._throwNext = false;
@@ -253,8 +258,13 @@ export class Kernel {
     return now;
   }
 
-  /** @internal Parks the running task on `trap`; false means resume it at once (with _next set). */
-  private block(task: Task, trap: unknown): boolean {
+  /**
+   * Carries out the trap the running task yielded. Returns true if the task left the CPU
+   * (parked on a wait queue, the time queue or a waker, or sent to the back of the ready
+   * queue by `sleep(0)`); false if it must resume at once, with what `_next`/`_throwNext`
+   * now hold (a pending cancellation, or the error for a misused or unknown trap).
+   */
+  private parkOnTrap(task: Task, trap: unknown): boolean {
     if (!(trap instanceof Trap)) {
       task._next = misuse(task, trap);
       task._throwNext = true;
@@ -304,6 +314,11 @@ export class Kernel {
         if (waker.active && typeof undo === 'function') waker.undo = undo;
         return true;
       }
+      default:
+        // A subclass of the exported Trap: the kernel cannot run it; say so loudly.
+        task._next = unknownTrap(task, trap);
+        task._throwNext = true;
+        return false;
     }
   }
 
@@ -448,7 +463,7 @@ export class Kernel {
         return;
       }
       trap = r.value;
-      if (this.block(task, trap)) break;
+      if (this.parkOnTrap(task, trap)) break;
     }
     _setCurrentTask(previous);
     for (const a of this.onSuspended) a.suspended!(task, trap as Trap);
@@ -517,6 +532,14 @@ function misuse(task: Task, value: unknown): TypeError {
   strayYields.set(task, value);
   const what = value === undefined ? 'undefined (a bare `yield`)' : describe(value);
   return new TypeError(`${who} yielded ${what}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
+}
+
+/** The error thrown into a task that yielded a Trap the kernel does not know. */
+function unknownTrap(task: Task, trap: Trap): TypeError {
+  return new TypeError(
+    `task ${task.id} (${task.name}) yielded a trap of unknown kind (${trap.constructor.name} '${String(trap.name)}'): the kernel runs only its own traps; ` +
+      'build blocking operations on park(), WaitQueue.suspend() or WaitQueue.trap() instead of subclassing Trap',
+  );
 }
 
 /** `yield*` of a non-operation fails inside V8 with a terse TypeError; say what to do. */

@@ -41,7 +41,7 @@ export interface TaskDoneListener {
   _taskDiscard(task: Task): void;
 }
 
-/** @internal Something a parked task can be detached from (see Kernel._detach). */
+/** @internal Something a parked task can be detached from: the kernel calls `_detach` when it cancels the wait. */
 export interface Detachable {
   _detach(): void;
 }

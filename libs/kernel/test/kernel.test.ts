@@ -1,9 +1,10 @@
 import * as net from 'node:net';
 import {
   Kernel, run, spawn, sleep, clock, schedule, wakeAt, currentTask, VirtualClock, CurioError, TaskCancelled,
-  SchedFIFO, traceTrap, Queue, Semaphore, timeoutAfter,
-  type Activation, type Task, type Trap, type Operation,
+  SchedFIFO, traceTrap, Queue, Semaphore, timeoutAfter, Trap,
+  type Activation, type Task, type Operation,
 } from '../src/index.js';
+import { TrapKind } from '../src/traps.js';
 import { rejectionOf, runVirtual } from './helpers.js';
 
 describe('run', () => {
@@ -378,6 +379,29 @@ describe('misuse gets clear errors', () => {
       return yield* caught(() => timeoutAfter(5, undefined as unknown as Operation<void>));
     });
     expect((u as Error).message).toBe('timeoutAfter(): expected an operation or a generator function, got undefined');
+  });
+
+  it('a trap of a kind the kernel does not know (a user subclass of Trap) fails loudly', async () => {
+    class HomeMadeTrap extends Trap {
+      readonly name = 'HOME_MADE';
+      readonly kind = undefined as unknown as TrapKind;
+    }
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield new HomeMadeTrap();
+      });
+    });
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(/^task \d+ \(\w+\) yielded a trap of unknown kind \(HomeMadeTrap 'HOME_MADE'\): the kernel runs only its own traps; build blocking operations on park\(\)/);
+  });
+
+  it('the kernel refuses to schedule a task twice (a waker resuming it again after it was woken)', async () => {
+    await runVirtual(function* () {
+      const t = yield* spawn(function* () {});
+      // t is on the ready queue already: a second resume would run it twice.
+      expect(() => t.kernel._reschedule(t, undefined)).toThrow(/^kernel bug: Task\(id=\d+, name='task', state='READY'\) was scheduled twice/);
+      yield* t.join();
+    });
   });
 
   it('an async function given as a task', async () => {
