@@ -96,9 +96,9 @@ export class Queue<T = unknown> {
    */
   *put(item: T): Operation<void> {
     const me = _requireTask('Queue.put');
-    if (this.getWaiting._size > 0) {
+    if (this.getWaiting.length > 0) {
       this.unfinished++;
-      this.getWaiting._wakeOne(item);
+      this.getWaiting.wakeOne(item);
       return;
     }
     if (this.maxsize === 0 || this._items.length < this.maxsize) {
@@ -135,7 +135,7 @@ export class Queue<T = unknown> {
     if (this.unfinished <= 0) {
       throw new CurioError(`${this.constructor.name}.taskDone(): called more times than there were items put`);
     }
-    if (--this.unfinished === 0 && this.joinWaiting._size > 0) this.joinWaiting.wake();
+    if (--this.unfinished === 0 && this.joinWaiting.length > 0) this.joinWaiting.wake();
   }
 
   /** How many items the queue holds. */
@@ -165,7 +165,7 @@ export class Queue<T = unknown> {
 
   /** A slot was freed: the oldest parked putter is woken and its item goes into the slot. */
   private admitPutter(): void {
-    const putter = this.putWaiting._wakeOne() as Task;
+    const putter = this.putWaiting.wakeOne() as Task;
     const item = this.offers.get(putter) as T;
     this.offers.delete(putter);
     this.unfinished++;

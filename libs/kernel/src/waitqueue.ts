@@ -71,10 +71,30 @@ export abstract class WaitQueue {
   }
 
   /**
-   * @internal Wakes the oldest parked task, which resumes with `value` (the value its
-   * `suspend` returns). Returns the task, or null if none was parked.
+   * Wakes the oldest parked task, which resumes with `value`: what its `suspend()` (or
+   * `yield traceTrap(queue.trap(...))`) returns. Returns that task, or null if none was
+   * parked. This is the hand-off primitives are built on: whatever is handed over with
+   * the wake is the task's, even if a cancellation arrives before it runs (that one is
+   * delivered at its next blocking call). A task cancelled while parked has already left
+   * the queue, so it is never chosen: key anything a waiter offers by its task and look it
+   * up from the task this returns.
+   *
+   * ```ts
+   * // A one-slot mailbox: put hands the item straight to a waiting getter.
+   * class Mailbox<T> {
+   *   private readonly getters = new SchedFIFO();
+   *   private items: T[] = [];
+   *   put(item: T): void {
+   *     if (this.getters.wakeOne(item) === null) this.items.push(item);
+   *   }
+   *   *get(): Operation<T> {
+   *     if (this.items.length > 0) return this.items.shift() as T;
+   *     return (yield* this.getters.suspend('MAILBOX_GET')) as T;
+   *   }
+   * }
+   * ```
    */
-  _wakeOne(value?: unknown): Task | null {
+  wakeOne(value?: unknown): Task | null {
     const task = this._head;
     if (task === null) return null;
     this._remove(task);
@@ -88,7 +108,7 @@ export class SchedFIFO extends WaitQueue {
   /** Wakes up to `n` (default 1) tasks, oldest first. Returns how many were woken. */
   wake(n = 1): number {
     let woken = 0;
-    while (woken < n && this._wakeOne() !== null) woken++;
+    while (woken < n && this.wakeOne() !== null) woken++;
     return woken;
   }
 }
@@ -98,7 +118,7 @@ export class SchedBarrier extends WaitQueue {
   /** Wakes up to `n` tasks (default: all of them). Returns how many were woken. */
   wake(n = Infinity): number {
     let woken = 0;
-    while (woken < n && this._wakeOne() !== null) woken++;
+    while (woken < n && this.wakeOne() !== null) woken++;
     return woken;
   }
 }

@@ -101,7 +101,7 @@ export class Lock implements Lockable {
     const owner = this._owner;
     const me = _currentTask();
     if (owner === null || owner !== me) throw _releaseError('Lock', owner, me);
-    this._owner = this.waiting._wakeOne();
+    this._owner = this.waiting.wakeOne();
   }
 
   /** True while some task holds the lock. */
@@ -208,7 +208,7 @@ export class RLock implements Lockable {
   }
 
   private handOver(): void {
-    const next = this.waiting._wakeOne();
+    const next = this.waiting.wakeOne();
     this._owner = next;
     this.count = next === null ? 0 : 1;
   }

@@ -62,7 +62,7 @@ export class Semaphore implements Lockable {
 
   /** Gives a permit back: to the oldest waiting task if any, otherwise to the count. Never blocks. */
   release(): void {
-    if (this.waiting._wakeOne() === null) this._value++;
+    if (this.waiting.wakeOne() === null) this._value++;
   }
 
   /** True when no permit is free (an `acquire` would wait). */
