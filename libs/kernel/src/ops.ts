@@ -14,7 +14,7 @@ export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...ar
 function spawnWith(options: SpawnOptions): SpawnFunction {
   return function* spawnTask<T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A): Operation<Task<T>> {
     const parent = _requireTask('spawn');
-    return parent._kernel.spawnTask(body, args, options, parent);
+    return parent.kernel.spawnTask(body, args, options, parent);
   };
 }
 
@@ -52,7 +52,7 @@ export function* sleep(ms: number): Operation<number> {
   checkMs('sleep', ms);
   const task = _requireTask('sleep');
   if (ms <= 0) return (yield traceTrap(RESCHEDULE)) as number;
-  return (yield traceTrap(new SleepTrap(task._kernel.clock.now() + ms, false))) as number;
+  return (yield traceTrap(new SleepTrap(task.kernel.clock.now() + ms, false))) as number;
 }
 
 /** Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken. */
@@ -64,7 +64,7 @@ export function* wakeAt(clockMs: number): Operation<number> {
 
 /** The kernel's monotonic clock in milliseconds. Does not block. */
 export function* clock(): Operation<number> {
-  return _requireTask('clock')._kernel.clock.now();
+  return _requireTask('clock').kernel.clock.now();
 }
 
 /** Yields the CPU to the other ready tasks (same as `sleep(0)`). */

@@ -61,7 +61,7 @@ function* underDeadline<T, R>(
     throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${shown(time)}`);
   }
   const task = _requireTask(name);
-  const kernel = task._kernel;
+  const kernel = task.kernel;
   const gen = toOperation(name, op);
   const deadline = time === null ? null : absolute ? time : kernel.clock.now() + time;
   const deadlines = (task._deadlines ??= []);
