@@ -79,8 +79,9 @@ export abstract class WaitQueue {
    * the queue, so it is never chosen: key anything a waiter offers by its task and look it
    * up from the task this returns.
    *
+   * @example
    * ```ts
-   * // A one-slot mailbox: put hands the item straight to a waiting getter.
+   * // A mailbox: put hands the item straight to a waiting getter.
    * class Mailbox<T> {
    *   private readonly getters = new SchedFIFO();
    *   private items: T[] = [];
