@@ -157,7 +157,10 @@ export class Kernel {
       for (const a of this.activations) a.activate?.(this);
     }
     const gen = typeof body === 'function' ? body(...args) : body;
-    if (!isGenerator(gen)) throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${describe(gen)}`);
+    if (!isGenerator(gen)) {
+      const got = typeof body === 'function' && !isThenable(gen) ? `${describe(body)}, which returned ${describe(gen)}` : describe(gen);
+      throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${got}`);
+    }
     const name = options.name ?? (typeof body === 'function' ? body : 'task');
     const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id);
     if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);

@@ -55,7 +55,19 @@ export function shown(value: unknown): string {
   return typeof value === 'number' ? String(value) : describe(value);
 }
 
-/** An operation, or a block: a generator function (`function* () { ... }`) that makes one. */
+/**
+ * An operation, or a block: a generator function (`function* () { ... }`) that makes one.
+ * `timeoutAfter`, `disableCancellation`, `withLock` and `TaskLocal.withValue` take either.
+ *
+ * @example
+ * ```ts
+ * yield* timeoutAfter(1000, sock.recv(100));          // an operation
+ * yield* timeoutAfter(1000, function* () {            // a block
+ *   yield* sock.sendall(request);
+ *   return yield* sock.recv(100);
+ * });
+ * ```
+ */
 export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
 
 /**

@@ -236,7 +236,7 @@ export class Task<T = unknown> {
    * @returns false if the task had already terminated, true otherwise.
    */
   *cancel(options: CancelOptions = {}): Operation<boolean> {
-    _requireTask('cancel');
+    _requireTask('Task.cancel');
     if (this._terminated) {
       this._joined = true;
       return false;
@@ -278,7 +278,7 @@ export class Task<T = unknown> {
   }
 
   private *waitFor(method: 'join' | 'wait'): Operation<void> {
-    const me = _requireTask(method);
+    const me = _requireTask(`Task.${method}`);
     if (me === this) {
       throw new CurioError(`Task.${method}(): ${this.who()} cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`);
     }

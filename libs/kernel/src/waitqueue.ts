@@ -10,14 +10,14 @@ import { traceTrap, _requireTask } from './current.js';
 
 /** A FIFO of parked tasks. Base of {@link SchedFIFO} and {@link SchedBarrier}. */
 export abstract class WaitQueue {
-  /** @internal */ _head: Task | null = null;
-  /** @internal */ _tail: Task | null = null;
-  /** @internal */ _size = 0;
+  private head: Task | null = null;
+  private tail: Task | null = null;
+  private size = 0;
   private cachedTrap: SchedWaitTrap | null = null;
 
   /** How many tasks are parked here. */
   get length(): number {
-    return this._size;
+    return this.size;
   }
 
   /**
@@ -45,29 +45,29 @@ export abstract class WaitQueue {
 
   /** The parked tasks, oldest first. */
   *[Symbol.iterator](): Iterator<Task> {
-    for (let t = this._head; t !== null; t = t._waitNext) yield t;
+    for (let t = this.head; t !== null; t = t._waitNext) yield t;
   }
 
   /** @internal Called by the kernel when a task parks here. */
   _add(task: Task): void {
-    task._waitPrev = this._tail;
+    task._waitPrev = this.tail;
     task._waitNext = null;
-    if (this._tail === null) this._head = task;
-    else this._tail._waitNext = task;
-    this._tail = task;
-    this._size++;
+    if (this.tail === null) this.head = task;
+    else this.tail._waitNext = task;
+    this.tail = task;
+    this.size++;
   }
 
   /** @internal Unlinks a parked task (cancelled, timed out, or woken). */
   _remove(task: Task): void {
     const prev = task._waitPrev;
     const next = task._waitNext;
-    if (prev === null) this._head = next;
+    if (prev === null) this.head = next;
     else prev._waitNext = next;
-    if (next === null) this._tail = prev;
+    if (next === null) this.tail = prev;
     else next._waitPrev = prev;
     task._waitPrev = task._waitNext = null;
-    this._size--;
+    this.size--;
   }
 
   /**
@@ -96,7 +96,7 @@ export abstract class WaitQueue {
    * ```
    */
   wakeOne(value?: unknown): Task | null {
-    const task = this._head;
+    const task = this.head;
     if (task === null) return null;
     this._remove(task);
     task._kernel._reschedule(task, value);

@@ -269,6 +269,13 @@ describe('misuse gets clear errors', () => {
     });
   });
 
+  it('a plain function given as a task is named with what it returned', async () => {
+    const e = await rejectionOf(run((function notAGenerator() {
+      return 42;
+    }) as unknown as () => Operation<number>));
+    expect((e as Error).message).toBe('spawn(): a task must be a generator function (function*) or a generator object; got function notAGenerator, which returned number 42');
+  });
+
   it('an async function given as a task', async () => {
     const e = await rejectionOf(run((async function* () {}) as unknown as () => Operation<void>));
     expect(e).toBeInstanceOf(TypeError);
