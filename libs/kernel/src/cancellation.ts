@@ -4,8 +4,7 @@
  */
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe } from './kernel.js';
-import type { OperationOrBlock } from './timeout.js';
+import { toOperation, type OperationOrBlock } from './operation.js';
 
 /**
  * Runs `op` (an operation or a block) with cancellation held back: a cancellation or
@@ -14,8 +13,7 @@ import type { OperationOrBlock } from './timeout.js';
  */
 export function* disableCancellation<T>(op: OperationOrBlock<T>): Operation<T> {
   const task = _requireTask('disableCancellation');
-  const gen = typeof op === 'function' ? op() : op;
-  if (!isGenerator(gen)) throw new TypeError(`disableCancellation(): expected an operation or a generator function, got ${describe(gen)}`);
+  const gen = toOperation('disableCancellation', op);
   const previous = task._allowCancel;
   task._allowCancel = false;
   try {

@@ -22,13 +22,12 @@ export function _setCurrentTask(task: Task | null): Task | null {
   return prev;
 }
 
+const INSIDE_A_TASK = 'inside a task started by run(), kernel.run() or spawn()';
+
 /** @internal The running task, or a clear error naming the operation misused outside one. */
 export function _requireTask(operation: string): Task {
   if (running === null) {
-    throw new CurioError(
-      `${operation}() was called outside any task: call it inside a task started by ` +
-        `run(), kernel.run() or spawn(), and wait on blocking operations with yield*`,
-    );
+    throw new CurioError(`${operation}() was called outside any task: call it ${INSIDE_A_TASK}, and wait on blocking operations with yield*`);
   }
   return running;
 }
@@ -41,7 +40,7 @@ export function _requireTask(operation: string): Task {
  */
 export function traceTrap<T extends Trap>(trap: T): T {
   const task = running;
-  if (task === null) _requireTask(`waiting in ${trap.name}: the operation`);
+  if (task === null) throw new CurioError(`an operation waiting in ${trap.name} was run outside any task: run it ${INSIDE_A_TASK}, and wait on it with yield*`);
   else if (task._kernel._traceStacks) task._stack = new Error().stack ?? null;
   return trap;
 }

@@ -12,7 +12,8 @@ export { Kernel, run, type KernelOptions, type SpawnOptions } from './kernel.js'
 export type { Activation } from './activation.js';
 export { RealClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';
 export { spawn, currentTask, sleep, wakeAt, clock, schedule, type SpawnFunction } from './ops.js';
-export { timeoutAfter, timeoutAt, ignoreAfter, ignoreAt, type OperationOrBlock, type IgnoreOptions } from './timeout.js';
+export { timeoutAfter, timeoutAt, ignoreAfter, ignoreAt, type IgnoreOptions } from './timeout.js';
+export type { OperationOrBlock } from './operation.js';
 export { disableCancellation, checkCancellation, setCancellation } from './cancellation.js';
 export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
 export { park } from './park.js';

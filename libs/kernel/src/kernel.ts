@@ -10,11 +10,12 @@ import { CurioError, TaskCancelled, TaskTimeout } from './errors.js';
 import { Deque } from './deque.js';
 import { TimeEntry, TimeQueue } from './timequeue.js';
 import { RealClock, type Clock } from './clock.js';
-import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type Operation, type TaskBody, type Waker } from './traps.js';
+import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type TaskBody, type Waker } from './traps.js';
 import { Task, type Detachable } from './task.js';
 import { WaitQueue } from './waitqueue.js';
 import { _currentTask, _setCurrentTask } from './current.js';
 import type { Activation } from './activation.js';
+import { describe, isGenerator, isThenable } from './operation.js';
 
 /** Options of {@link Kernel} and {@link run}. */
 export interface KernelOptions {
@@ -156,7 +157,10 @@ export class Kernel {
       for (const a of this.activations) a.activate?.(this);
     }
     const gen = typeof body === 'function' ? body(...args) : body;
-    if (!isGenerator(gen)) throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${describe(gen)}`);
+    if (!isGenerator(gen)) {
+      const got = typeof body === 'function' && !isThenable(gen) ? `${describe(body)}, which returned ${describe(gen)}` : describe(gen);
+      throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${got}`);
+    }
     const name = options.name ?? (typeof body === 'function' ? body : 'task');
     const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id);
     if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);
@@ -194,8 +198,13 @@ export class Kernel {
 
   // ---------------------------------------------------------------- scheduling
 
-  /** @internal Puts a task on the ready queue, to resume with `value`. */
+  /**
+   * @internal Puts a task on the ready queue, to resume with `value`.
+   * @throws CurioError if the task is already on the ready queue: every waker must resume
+   * a task at most once per wait (Trio asserts the same), or it would run twice.
+   */
   _reschedule(task: Task, value: unknown): void {
+    if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
     task._blockedOn = null;
     task._next = value;
     task._throwNext = false;
@@ -252,8 +261,13 @@ export class Kernel {
     return now;
   }
 
-  /** @internal Parks the running task on `trap`; false means resume it at once (with _next set). */
-  private block(task: Task, trap: unknown): boolean {
+  /**
+   * Carries out the trap the running task yielded. Returns true if the task left the CPU
+   * (parked on a wait queue, the time queue or a waker, or sent to the back of the ready
+   * queue by `sleep(0)`); false if it must resume at once, with what `_next`/`_throwNext`
+   * now hold (a pending cancellation, or the error for a misused or unknown trap).
+   */
+  private parkOnTrap(task: Task, trap: unknown): boolean {
     if (!(trap instanceof Trap)) {
       task._next = misuse(task, trap);
       task._throwNext = true;
@@ -303,6 +317,11 @@ export class Kernel {
         if (waker.active && typeof undo === 'function') waker.undo = undo;
         return true;
       }
+      default:
+        // A subclass of the exported Trap: the kernel cannot run it; say so loudly.
+        task._next = unknownTrap(task, trap);
+        task._throwNext = true;
+        return false;
     }
   }
 
@@ -447,7 +466,7 @@ export class Kernel {
         return;
       }
       trap = r.value;
-      if (this.block(task, trap)) break;
+      if (this.parkOnTrap(task, trap)) break;
     }
     _setCurrentTask(previous);
     for (const a of this.onSuspended) a.suspended!(task, trap as Trap);
@@ -455,7 +474,7 @@ export class Kernel {
 
   /** Records how a task ended, wakes its joiners and tells whoever watches. */
   private finish(task: Task, outcome: unknown, failed: boolean): void {
-    if (failed) addYieldStarHint(outcome);
+    if (failed) addYieldStarHint(task, outcome);
     task._terminated = true;
     task._outcome = outcome;
     task._failed = failed;
@@ -501,29 +520,8 @@ export async function run<T, A extends unknown[]>(main: TaskBody<T, A>, options?
   }
 }
 
-/** @internal */
-export function isGenerator(value: unknown): value is Operation<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Operation<unknown>).next === 'function' &&
-    typeof (value as Operation<unknown>).throw === 'function' &&
-    typeof (value as Operation<unknown>)[Symbol.iterator] === 'function'
-  );
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** @internal A short readable description of a value, for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (isThenable(value)) return 'a Promise (is it an async function? tasks are generator functions: function*)';
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
-  return `${typeof value} ${String(value)}`;
-}
+/** The value each task last yielded that was not a trap, to explain a failed `yield*` of an iterable. */
+const strayYields = new WeakMap<Task, unknown>();
 
 /** The error thrown into a task that yielded something other than a trap. */
 function misuse(task: Task, value: unknown): TypeError {
@@ -534,12 +532,29 @@ function misuse(task: Task, value: unknown): TypeError {
   if (isThenable(value)) {
     return new TypeError(`${who} yielded a Promise: wait on promises with \`yield* awaitPromise(promise)\``);
   }
-  return new TypeError(`${who} yielded ${describe(value)}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
+  strayYields.set(task, value);
+  const what = value === undefined ? 'undefined (a bare `yield`)' : describe(value);
+  return new TypeError(`${who} yielded ${what}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
+}
+
+/** The error thrown into a task that yielded a Trap the kernel does not know. */
+function unknownTrap(task: Task, trap: Trap): TypeError {
+  return new TypeError(
+    `task ${task.id} (${task.name}) yielded a trap of unknown kind (${trap.constructor.name} '${String(trap.name)}'): the kernel runs only its own traps; ` +
+      'build blocking operations on park(), WaitQueue.suspend() or WaitQueue.trap() instead of subclassing Trap',
+  );
 }
 
 /** `yield*` of a non-operation fails inside V8 with a terse TypeError; say what to do. */
-function addYieldStarHint(error: unknown): void {
-  if (error instanceof TypeError && /is not iterable|is not a function or its return value is not iterable/.test(error.message) && !error.message.includes('Operation')) {
+function addYieldStarHint(task: Task, error: unknown): void {
+  if (!(error instanceof TypeError)) return;
+  if (/is not iterable|is not a function or its return value is not iterable/.test(error.message) && !error.message.includes('Operation')) {
     error.message += ' (in a task, yield* needs an Operation, i.e. a generator; to wait on a Promise use `yield* awaitPromise(promise)`)';
+  } else if (error.message.includes("does not provide a 'throw' method") && strayYields.has(task)) {
+    // yield* of an iterable: its elements reached the kernel, whose TypeError V8 could not throw into it.
+    error.message =
+      `yield* of something that is not an operation (an Array, a Buffer, a string, a Map...): the kernel was handed its elements one by one, ` +
+      `the first being ${describe(strayYields.get(task))}; did you mean yield* of an operation (a generator), e.g. \`yield* sleep(10)\`? ` +
+      `(V8: ${error.message})`;
   }
 }

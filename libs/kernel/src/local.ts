@@ -4,8 +4,7 @@
  */
 import { _requireTask } from './current.js';
 import type { Operation } from './traps.js';
-import type { OperationOrBlock } from './timeout.js';
-import { isGenerator, describe } from './kernel.js';
+import { toOperation, type OperationOrBlock } from './operation.js';
 
 /**
  * A value per task, like a thread-local. A spawned task starts with a copy of its
@@ -31,8 +30,7 @@ export class TaskLocal<T> {
   /** Runs `op` with the value set to `value`, restoring the previous value afterwards. */
   *withValue<R>(value: T, op: OperationOrBlock<R>): Operation<R> {
     const task = _requireTask('TaskLocal.withValue');
-    const gen = typeof op === 'function' ? op() : op;
-    if (!isGenerator(gen)) throw new TypeError(`TaskLocal.withValue(): expected an operation or a generator function, got ${describe(gen)}`);
+    const gen = toOperation('TaskLocal.withValue', op);
     const locals = (task._locals ??= new Map());
     const had = locals.has(this);
     const previous = locals.get(this);

@@ -6,6 +6,7 @@ import { SleepTrap, type Operation, type TaskBody } from './traps.js';
 import { _requireTask, traceTrap } from './current.js';
 import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
+import { shown } from './operation.js';
 
 /** A `spawn` bound to options; see {@link spawn}. */
 export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A) => Operation<Task<T>>;
@@ -13,7 +14,7 @@ export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...ar
 function spawnWith(options: SpawnOptions): SpawnFunction {
   return function* spawnTask<T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A): Operation<Task<T>> {
     const parent = _requireTask('spawn');
-    return parent._kernel.spawnTask(body, args, options, parent);
+    return parent.kernel.spawnTask(body, args, options, parent);
   };
 }
 
@@ -39,7 +40,7 @@ export function* currentTask(): Operation<Task> {
 const RESCHEDULE = new SleepTrap(0, true);
 
 function checkMs(operation: string, ms: number): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${String(ms)}`);
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${shown(ms)}`);
 }
 
 /**
@@ -51,7 +52,7 @@ export function* sleep(ms: number): Operation<number> {
   checkMs('sleep', ms);
   const task = _requireTask('sleep');
   if (ms <= 0) return (yield traceTrap(RESCHEDULE)) as number;
-  return (yield traceTrap(new SleepTrap(task._kernel.clock.now() + ms, false))) as number;
+  return (yield traceTrap(new SleepTrap(task.kernel.clock.now() + ms, false))) as number;
 }
 
 /** Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken. */
@@ -63,7 +64,7 @@ export function* wakeAt(clockMs: number): Operation<number> {
 
 /** The kernel's monotonic clock in milliseconds. Does not block. */
 export function* clock(): Operation<number> {
-  return _requireTask('clock')._kernel.clock.now();
+  return _requireTask('clock').kernel.clock.now();
 }
 
 /** Yields the CPU to the other ready tasks (same as `sleep(0)`). */

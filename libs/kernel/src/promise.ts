@@ -4,7 +4,7 @@
  */
 import type { Operation } from './traps.js';
 import { park } from './park.js';
-import { describe } from './kernel.js';
+import { describe } from './operation.js';
 
 /**
  * Waits for a promise inside a task and returns its value (or throws its rejection).

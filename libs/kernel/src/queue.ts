@@ -7,6 +7,11 @@
  * So waiters are served in arrival order, newcomers cannot barge ahead of them, and a
  * waiter cancelled while parked takes nothing with it (a woken waiter already holds its
  * item; the kernel delays its cancellation to its next blocking call).
+ *
+ * A blocked putter's item is an offer keyed by the putter itself, and `get` admits the
+ * item of the putter it wakes from the wait queue. A putter cancelled or timed out has
+ * already left that queue, so its offer can never be taken, even before it resumes: a
+ * `put` that raises added nothing.
  * @packageDocumentation
  */
 import { CurioError } from './errors.js';
@@ -14,7 +19,8 @@ import type { Operation } from './traps.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
 import { _requireTask, traceTrap } from './current.js';
 import { Deque } from './deque.js';
-import { describe } from './kernel.js';
+import { describe, shown } from './operation.js';
+import type { Task } from './task.js';
 
 /** @internal Where a queue keeps its items; `shift` removes the next one in the queue's order. */
 export interface ItemStore<T> {
@@ -23,14 +29,9 @@ export interface ItemStore<T> {
   shift(): T | undefined;
 }
 
-/** A put waiting for room. Its identity lets a cancelled putter withdraw exactly its own item. */
-interface PendingPut<T> {
-  readonly item: T;
-}
-
 function checkMaxsize(kind: string, maxsize: number): void {
   if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0) {
-    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${String(maxsize)}`);
+    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${shown(maxsize)}`);
   }
 }
 
@@ -53,7 +54,8 @@ export class Queue<T = unknown> {
   readonly maxsize: number;
   /** @internal */ protected _items: ItemStore<T> = new Deque<T>();
   private unfinished = 0;
-  private readonly pendingPuts = new Deque<PendingPut<T>>();
+  /** The items of the putters parked in `putWaiting`, by putter (stale entries of putters that left are never read). */
+  private readonly offers = new Map<Task, T>();
   private readonly getWaiting = new SchedFIFO();
   private readonly putWaiting = new SchedFIFO();
   private readonly joinWaiting = new SchedBarrier();
@@ -80,7 +82,7 @@ export class Queue<T = unknown> {
     // Getters only ever wait on an empty queue, so an item here is nobody else's.
     if (items.length > 0) {
       const item = items.shift() as T;
-      if (this.pendingPuts.length > 0) this.admitPutter();
+      if (this.putWaiting.length > 0) this.admitPutter();
       return item;
     }
     // put() hands its item to us as we are woken.
@@ -93,10 +95,10 @@ export class Queue<T = unknown> {
    * the item is not added.
    */
   *put(item: T): Operation<void> {
-    _requireTask('Queue.put');
-    if (this.getWaiting._size > 0) {
+    const me = _requireTask('Queue.put');
+    if (this.getWaiting.length > 0) {
       this.unfinished++;
-      this.getWaiting._wakeOne(item);
+      this.getWaiting.wakeOne(item);
       return;
     }
     if (this.maxsize === 0 || this._items.length < this.maxsize) {
@@ -104,14 +106,13 @@ export class Queue<T = unknown> {
       this._items.push(item);
       return;
     }
-    const pending: PendingPut<T> = { item };
-    this.pendingPuts.push(pending);
+    this.offers.set(me, item);
     try {
       // get() moves our item into the queue as it wakes us.
       yield traceTrap(this.putTrap);
     } catch (error) {
-      // Cancelled or timed out while waiting: withdraw the item.
-      this.pendingPuts.remove(pending);
+      // Cancelled or timed out: we left putWaiting then, so get() never took the offer.
+      this.offers.delete(me);
       throw error;
     }
   }
@@ -134,7 +135,7 @@ export class Queue<T = unknown> {
     if (this.unfinished <= 0) {
       throw new CurioError(`${this.constructor.name}.taskDone(): called more times than there were items put`);
     }
-    if (--this.unfinished === 0 && this.joinWaiting._size > 0) this.joinWaiting.wake();
+    if (--this.unfinished === 0 && this.joinWaiting.length > 0) this.joinWaiting.wake();
   }
 
   /** How many items the queue holds. */
@@ -162,12 +163,13 @@ export class Queue<T = unknown> {
     return `${this.constructor.name}(size: ${this._items.length}, maxsize: ${this.maxsize}, getters: ${this.getWaiting.length}, putters: ${this.putWaiting.length})`;
   }
 
-  /** A slot was freed: the oldest blocked putter's item goes into it, then the putter is woken. */
+  /** A slot was freed: the oldest parked putter is woken and its item goes into the slot. */
   private admitPutter(): void {
-    const pending = this.pendingPuts.shift() as PendingPut<T>;
+    const putter = this.putWaiting.wakeOne() as Task;
+    const item = this.offers.get(putter) as T;
+    this.offers.delete(putter);
     this.unfinished++;
-    this._items.push(pending.item);
-    this.putWaiting._wakeOne();
+    this._items.push(item);
   }
 }
 

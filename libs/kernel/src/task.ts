@@ -41,7 +41,7 @@ export interface TaskDoneListener {
   _taskDiscard(task: Task): void;
 }
 
-/** @internal Something a parked task can be detached from (see Kernel._detach). */
+/** @internal Something a parked task can be detached from: the kernel calls `_detach` when it cancels the wait. */
 export interface Detachable {
   _detach(): void;
 }
@@ -206,9 +206,10 @@ export class Task<T = unknown> {
   /**
    * Waits for the task to terminate and returns its result.
    * @throws TaskError (with the failure as `cause`) if the task failed or was cancelled.
+   * @throws CurioError if the task is the calling task (it would wait for itself forever).
    */
   *join(): Operation<T> {
-    if (!this._terminated) yield* this.wait();
+    if (!this._terminated) yield* this.waitFor('join');
     const group = this._group;
     if (group !== null) group._taskDiscard(this);
     this._joined = true;
@@ -220,11 +221,12 @@ export class Task<T = unknown> {
     return this._outcome as T;
   }
 
-  /** Waits for the task to terminate, without looking at how it ended. */
-  *wait(): Operation<void> {
-    _requireTask('wait');
-    if (this._terminated) return;
-    yield* (this._joining ??= new SchedBarrier()).suspend('TASK_JOIN');
+  /**
+   * Waits for the task to terminate, without looking at how it ended.
+   * @throws CurioError if the task is the calling task (it would wait for itself forever).
+   */
+  wait(): Operation<void> {
+    return this.waitFor('wait');
   }
 
   /**
@@ -234,7 +236,7 @@ export class Task<T = unknown> {
    * @returns false if the task had already terminated, true otherwise.
    */
   *cancel(options: CancelOptions = {}): Operation<boolean> {
-    _requireTask('cancel');
+    _requireTask('Task.cancel');
     if (this._terminated) {
       this._joined = true;
       return false;
@@ -242,7 +244,8 @@ export class Task<T = unknown> {
     const exc = options.exc;
     const error = exc === undefined ? new TaskCancelled() : typeof exc === 'function' ? new exc() : exc;
     this._kernel._cancel(this, error);
-    if (options.blocking ?? true) yield* this.wait();
+    // Cancelling itself, a task lands its own cancellation at this blocking point.
+    if (options.blocking ?? true) yield* this.waitUntilDone();
     return true;
   }
 
@@ -272,6 +275,23 @@ export class Task<T = unknown> {
   /** `Task(id=1, name='main', state='READY')`. */
   toString(): string {
     return `Task(id=${this.id}, name='${this.name}', state='${this._state}')`;
+  }
+
+  private *waitFor(method: 'join' | 'wait'): Operation<void> {
+    const me = _requireTask(`Task.${method}`);
+    if (me === this) {
+      throw new CurioError(`Task.${method}(): ${this.who()} cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`);
+    }
+    yield* this.waitUntilDone();
+  }
+
+  private *waitUntilDone(): Operation<void> {
+    if (this._terminated) return;
+    yield* (this._joining ??= new SchedBarrier()).suspend('TASK_JOIN');
+  }
+
+  private who(): string {
+    return `task ${this.id} (${this.name})`;
   }
 
   private frames(): StackFrame[] {

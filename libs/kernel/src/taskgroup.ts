@@ -11,7 +11,8 @@ import { Deque } from './deque.js';
 import { spawn } from './ops.js';
 import { disableCancellation } from './cancellation.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe, type SpawnOptions } from './kernel.js';
+import type { SpawnOptions } from './kernel.js';
+import { describe, toOperation } from './operation.js';
 import type { Operation, TaskBody } from './traps.js';
 
 /**
@@ -357,9 +358,7 @@ export function* withTaskGroup<R, T = unknown>(
   const group = typeof groupOrBlock === 'function' ? new TaskGroup<T>() : groupOrBlock instanceof TaskGroup ? groupOrBlock : new TaskGroup<T>(groupOrBlock);
   let result: R;
   try {
-    const gen = block(group);
-    if (!isGenerator(gen)) throw new TypeError(`withTaskGroup(): the block must be a generator function (function*), it returned ${describe(gen)}`);
-    result = yield* gen;
+    result = yield* toOperation('withTaskGroup', () => block(group));
   } catch (error) {
     yield* group.cancelRemaining();
     yield* group.join();

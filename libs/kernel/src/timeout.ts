@@ -14,10 +14,7 @@
 import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError } from './errors.js';
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
-import { isGenerator, describe } from './kernel.js';
-
-/** An operation, or a block: a generator function run under the timeout. */
-export type OperationOrBlock<T> = Operation<T> | (() => Operation<T>);
+import { shown, toOperation, type OperationOrBlock } from './operation.js';
 
 /** Options of {@link ignoreAfter} and {@link ignoreAt}. */
 export interface IgnoreOptions<R> {
@@ -61,12 +58,11 @@ function* underDeadline<T, R>(
   timeoutResult: R,
 ): Operation<T | R> {
   if (time !== null && (typeof time !== 'number' || Number.isNaN(time))) {
-    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${String(time)}`);
+    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${shown(time)}`);
   }
   const task = _requireTask(name);
-  const kernel = task._kernel;
-  const gen = typeof op === 'function' ? op() : op;
-  if (!isGenerator(gen)) throw new TypeError(`${name}(): expected an operation or a generator function, got ${describe(gen)}`);
+  const kernel = task.kernel;
+  const gen = toOperation(name, op);
   const deadline = time === null ? null : absolute ? time : kernel.clock.now() + time;
   const deadlines = (task._deadlines ??= []);
   deadlines.push(deadline ?? Infinity);

@@ -91,8 +91,3 @@ export class ParkTrap<T> extends Trap {
 
 /** @internal A trap the kernel understands. */
 export type AnyTrap = SchedWaitTrap | SleepTrap | ParkTrap<unknown>;
-
-/** @internal */
-export function isTrap(value: unknown): value is AnyTrap {
-  return value instanceof Trap;
-}

@@ -10,14 +10,14 @@ import { traceTrap, _requireTask } from './current.js';
 
 /** A FIFO of parked tasks. Base of {@link SchedFIFO} and {@link SchedBarrier}. */
 export abstract class WaitQueue {
-  /** @internal */ _head: Task | null = null;
-  /** @internal */ _tail: Task | null = null;
-  /** @internal */ _size = 0;
+  private head: Task | null = null;
+  private tail: Task | null = null;
+  private size = 0;
   private cachedTrap: SchedWaitTrap | null = null;
 
   /** How many tasks are parked here. */
   get length(): number {
-    return this._size;
+    return this.size;
   }
 
   /**
@@ -45,37 +45,58 @@ export abstract class WaitQueue {
 
   /** The parked tasks, oldest first. */
   *[Symbol.iterator](): Iterator<Task> {
-    for (let t = this._head; t !== null; t = t._waitNext) yield t;
+    for (let t = this.head; t !== null; t = t._waitNext) yield t;
   }
 
   /** @internal Called by the kernel when a task parks here. */
   _add(task: Task): void {
-    task._waitPrev = this._tail;
+    task._waitPrev = this.tail;
     task._waitNext = null;
-    if (this._tail === null) this._head = task;
-    else this._tail._waitNext = task;
-    this._tail = task;
-    this._size++;
+    if (this.tail === null) this.head = task;
+    else this.tail._waitNext = task;
+    this.tail = task;
+    this.size++;
   }
 
   /** @internal Unlinks a parked task (cancelled, timed out, or woken). */
   _remove(task: Task): void {
     const prev = task._waitPrev;
     const next = task._waitNext;
-    if (prev === null) this._head = next;
+    if (prev === null) this.head = next;
     else prev._waitNext = next;
-    if (next === null) this._tail = prev;
+    if (next === null) this.tail = prev;
     else next._waitPrev = prev;
     task._waitPrev = task._waitNext = null;
-    this._size--;
+    this.size--;
   }
 
   /**
-   * @internal Wakes the oldest parked task, which resumes with `value` (the value its
-   * `suspend` returns). Returns the task, or null if none was parked.
+   * Wakes the oldest parked task, which resumes with `value`: what its `suspend()` (or
+   * `yield traceTrap(queue.trap(...))`) returns. Returns that task, or null if none was
+   * parked. This is the hand-off primitives are built on: whatever is handed over with
+   * the wake is the task's, even if a cancellation arrives before it runs (that one is
+   * delivered at its next blocking call). A task cancelled while parked has already left
+   * the queue, so it is never chosen: key anything a waiter offers by its task and look it
+   * up from the task this returns.
+   *
+   * @example
+   * ```ts
+   * // A mailbox: put hands the item straight to a waiting getter.
+   * class Mailbox<T> {
+   *   private readonly getters = new SchedFIFO();
+   *   private items: T[] = [];
+   *   put(item: T): void {
+   *     if (this.getters.wakeOne(item) === null) this.items.push(item);
+   *   }
+   *   *get(): Operation<T> {
+   *     if (this.items.length > 0) return this.items.shift() as T;
+   *     return (yield* this.getters.suspend('MAILBOX_GET')) as T;
+   *   }
+   * }
+   * ```
    */
-  _wakeOne(value?: unknown): Task | null {
-    const task = this._head;
+  wakeOne(value?: unknown): Task | null {
+    const task = this.head;
     if (task === null) return null;
     this._remove(task);
     task._kernel._reschedule(task, value);
@@ -88,7 +109,7 @@ export class SchedFIFO extends WaitQueue {
   /** Wakes up to `n` (default 1) tasks, oldest first. Returns how many were woken. */
   wake(n = 1): number {
     let woken = 0;
-    while (woken < n && this._wakeOne() !== null) woken++;
+    while (woken < n && this.wakeOne() !== null) woken++;
     return woken;
   }
 }
@@ -98,7 +119,7 @@ export class SchedBarrier extends WaitQueue {
   /** Wakes up to `n` tasks (default: all of them). Returns how many were woken. */
   wake(n = Infinity): number {
     let woken = 0;
-    while (woken < n && this._wakeOne() !== null) woken++;
+    while (woken < n && this.wakeOne() !== null) woken++;
     return woken;
   }
 }

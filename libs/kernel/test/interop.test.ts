@@ -1,6 +1,5 @@
-import { awaitPromise, call, sleep, spawn, timeoutAfter, TaskLocal, TaskCancelled, TaskTimeout } from '../src/index.js';
-import { rejectionOf, runVirtual } from './helpers.js';
-import { run } from '../src/index.js';
+import { awaitPromise, call, sleep, spawn, timeoutAfter, TaskCancelled, TaskTimeout, run } from '../src/index.js';
+import { rejectionOf } from './helpers.js';
 
 describe('awaitPromise', () => {
   it('returns the value of a resolved promise', async () => {
@@ -89,44 +88,5 @@ describe('call', () => {
       yield* call(Promise.resolve(1) as unknown as () => Promise<number>);
     }));
     expect((e as Error).message).toMatch(/call\(\): expected a function taking an AbortSignal/);
-  });
-});
-
-describe('TaskLocal', () => {
-  it('gives each task its own value, inherited by children at spawn time', async () => {
-    const requestId = new TaskLocal<string>('none');
-    const seen = await runVirtual(function* () {
-      const seen: string[] = [requestId.get()];
-      requestId.set('parent');
-      const child = yield* spawn(function* () {
-        seen.push(`child sees ${requestId.get()}`);
-        requestId.set('child');
-        yield* sleep(10);
-        seen.push(`child keeps ${requestId.get()}`);
-      });
-      yield* sleep(5);
-      seen.push(`parent keeps ${requestId.get()}`);
-      requestId.set('parent2');
-      yield* child.join();
-      return seen;
-    });
-    expect(seen).toEqual(['none', 'child sees parent', 'parent keeps parent', 'child keeps child']);
-  });
-
-  it('withValue sets a value for a block and restores the previous one', async () => {
-    const user = new TaskLocal<string | null>(null);
-    const seen = await runVirtual(function* () {
-      const inside = yield* user.withValue('alice', function* () {
-        yield* sleep(1);
-        return user.get();
-      });
-      return [inside, user.get()];
-    });
-    expect(seen).toEqual(['alice', null]);
-  });
-
-  it('must be used inside a task', () => {
-    const local = new TaskLocal(0);
-    expect(() => local.get()).toThrow(/TaskLocal.get\(\) was called outside any task/);
   });
 });

@@ -1,8 +1,5 @@
-import * as net from 'node:net';
-import {
-  Kernel, run, spawn, sleep, clock, schedule, wakeAt, currentTask, VirtualClock, CurioError, TaskCancelled,
-  type Activation, type Task, type Trap, type Operation,
-} from '../src/index.js';
+import { Kernel, run, spawn, sleep, currentTask, VirtualClock, CurioError, TaskCancelled, SchedFIFO, traceTrap, Queue, Semaphore, timeoutAfter, Trap, type Task, type Operation } from '../src/index.js';
+import { TrapKind } from '../src/traps.js';
 import { rejectionOf, runVirtual } from './helpers.js';
 
 describe('run', () => {
@@ -151,136 +148,6 @@ describe('Kernel', () => {
   });
 });
 
-describe('time', () => {
-  it('sleepers wake in deadline order and sleep returns the clock', async () => {
-    const woke: [string, number][] = [];
-    await runVirtual(function* () {
-      const mk = (name: string, ms: number) =>
-        spawn(function* () {
-          woke.push([name, yield* sleep(ms)]);
-        });
-      const tasks = [yield* mk('c', 30), yield* mk('a', 10), yield* mk('b', 20)];
-      for (const t of tasks) yield* t.join();
-    });
-    expect(woke).toEqual([['a', 10], ['b', 20], ['c', 30]]);
-  });
-
-  it('equal deadlines wake first-in first-out', async () => {
-    const woke: number[] = [];
-    await runVirtual(function* () {
-      const tasks = [];
-      for (let i = 0; i < 5; i++) tasks.push(yield* spawn(function* () {
-        yield* sleep(10);
-        woke.push(i);
-      }));
-      for (const t of tasks) yield* t.join();
-    });
-    expect(woke).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  it('wakeAt sleeps until an absolute clock value', async () => {
-    expect(await runVirtual(function* () {
-      yield* sleep(5);
-      return yield* wakeAt(42);
-    })).toBe(42);
-  });
-
-  it('the real clock is monotonic and advances by about the sleep', async () => {
-    const [t0, t1] = await run(function* () {
-      const a = yield* clock();
-      yield* sleep(15);
-      return [a, yield* clock()];
-    });
-    expect(t1 - t0).toBeGreaterThanOrEqual(14);
-  });
-
-  it('rejects a sleep time that is not a number', async () => {
-    const e = await rejectionOf(runVirtual(function* () {
-      yield* sleep(Number.NaN);
-    }));
-    expect((e as Error).message).toMatch(/sleep\(\): expected a number of milliseconds, got NaN/);
-  });
-
-  it('sleep(0) and schedule() let the other ready tasks run, round-robin', async () => {
-    const order: string[] = [];
-    await runVirtual(function* () {
-      const a = yield* spawn(function* () {
-        for (let i = 0; i < 3; i++) {
-          order.push('a');
-          yield* sleep(0);
-        }
-      });
-      const b = yield* spawn(function* () {
-        for (let i = 0; i < 3; i++) {
-          order.push('b');
-          yield* schedule();
-        }
-      });
-      yield* a.join();
-      yield* b.join();
-    });
-    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
-  });
-
-  it('a task looping on sleep(0) does not starve Node timers, I/O, or sleeping tasks', async () => {
-    const server = net.createServer((s) => s.end('pong'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    let timerFired = false;
-    let ioDone = false;
-    setTimeout(() => (timerFired = true), 5);
-    const client = net.connect(port, '127.0.0.1');
-    client.on('data', () => (ioDone = true));
-    const spins = await run(function* () {
-      let sleeperWoke = false;
-      yield* spawn(function* () {
-        yield* sleep(5);
-        sleeperWoke = true;
-      });
-      let n = 0;
-      while (!(timerFired && ioDone && sleeperWoke)) {
-        n++;
-        yield* sleep(0);
-      }
-      return n;
-    });
-    client.destroy();
-    server.close();
-    expect(timerFired && ioDone).toBe(true);
-    expect(spins).toBeGreaterThan(0);
-  });
-
-  it('the virtual clock stands still while tasks run and jumps when all are blocked', async () => {
-    const times = await runVirtual(function* () {
-      const t0 = yield* clock();
-      for (let i = 0; i < 1000; i++) yield* sleep(0);
-      const t1 = yield* clock();
-      yield* sleep(3_600_000);
-      return [t0, t1, yield* clock()];
-    });
-    expect(times).toEqual([0, 0, 3_600_000]);
-  });
-
-  it('with autojump off, the virtual clock moves only when advanced by hand', async () => {
-    const vclock = new VirtualClock({ autojumpMs: Infinity, start: 100 });
-    const kernel = new Kernel({ clock: vclock });
-    let woke = -1;
-    const done = kernel.run(function* () {
-      woke = yield* sleep(50);
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(woke).toBe(-1);
-    vclock.advance(49);
-    await new Promise((r) => setImmediate(r));
-    expect(woke).toBe(-1);
-    vclock.advance(1);
-    await done;
-    expect(woke).toBe(150);
-    expect(() => vclock.advance(-1)).toThrow(RangeError);
-    await kernel.shutdown();
-  });
-});
-
 describe('misuse gets clear errors', () => {
   function* caught(op: () => Operation<unknown>): Operation<unknown> {
     try {
@@ -332,54 +199,87 @@ describe('misuse gets clear errors', () => {
     expect(() => currentTask().next()).toThrow(CurioError);
   });
 
+  it('a bare yield says so, instead of "yielded undefined undefined"', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield undefined as unknown as Trap;
+      });
+    });
+    expect((e as Error).message).toMatch(/^task \d+ \(\w+\) yielded undefined \(a bare `yield`\), which is not a kernel trap/);
+  });
+
+  it.each([
+    ['an Array', () => [1, 2] as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being number 1; did you mean yield\* of an operation/],
+    ['a Buffer', () => Buffer.from('hi') as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being number 104; did you mean yield\* of an operation/],
+    ['a string', () => 'ab' as unknown as Operation<unknown>, /^yield\* of something that is not an operation \(an Array, a Buffer, a string, a Map\.\.\.\): the kernel was handed its elements one by one, the first being string "a"; did you mean yield\* of an operation/],
+  ])('yield* of %s explains itself instead of V8\'s "does not provide a \'throw\' method"', async (_what, value, expected) => {
+    const e = await rejectionOf(runVirtual(function* () {
+      yield* value();
+    }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(expected);
+    expect((e as Error).message).toMatch(/did you mean yield\* of an operation/);
+  });
+
+  it('an operation run outside any task names itself and says what to do', () => {
+    // An operation whose generator reaches its trap outside a task (iterated by hand).
+    expect(() => traceTrap(new SchedFIFO().trap('READ_WAIT'))).toThrow(
+      /^an operation waiting in READ_WAIT was run outside any task: run it inside a task started by run\(\), kernel.run\(\) or spawn\(\), and wait on it with yield\*/,
+    );
+  });
+
+  it('bad arguments are shown as given: strings quoted, undefined once', async () => {
+    const e = await runVirtual(function* () {
+      return yield* caught(() => sleep('10' as unknown as number));
+    });
+    expect((e as Error).message).toBe('sleep(): expected a number of milliseconds, got string "10"');
+    expect(() => new Queue('5' as unknown as number)).toThrow('Queue(): maxsize must be an integer >= 0 (0 means unbounded), got string "5"');
+    expect(() => new Semaphore('1' as unknown as number)).toThrow('Semaphore(): the initial value must be an integer >= 0, got string "1"');
+    expect(() => new VirtualClock().advance('5' as unknown as number)).toThrow('VirtualClock.advance(): ms must be a finite number >= 0, got string "5"');
+    const t = await runVirtual(function* () {
+      return yield* caught(() => timeoutAfter('5' as unknown as number, sleep(1)));
+    });
+    expect((t as Error).message).toBe('timeoutAfter(): expected a number of milliseconds or null, got string "5"');
+    const u = await runVirtual(function* () {
+      return yield* caught(() => timeoutAfter(5, undefined as unknown as Operation<void>));
+    });
+    expect((u as Error).message).toBe('timeoutAfter(): expected an operation or a generator function, got undefined');
+  });
+
+  it('a trap of a kind the kernel does not know (a user subclass of Trap) fails loudly', async () => {
+    class HomeMadeTrap extends Trap {
+      readonly name = 'HOME_MADE';
+      readonly kind = undefined as unknown as TrapKind;
+    }
+    const e = await runVirtual(function* () {
+      return yield* caught(function* () {
+        yield new HomeMadeTrap();
+      });
+    });
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(/^task \d+ \(\w+\) yielded a trap of unknown kind \(HomeMadeTrap 'HOME_MADE'\): the kernel runs only its own traps; build blocking operations on park\(\)/);
+  });
+
+  it('the kernel refuses to schedule a task twice (a waker resuming it again after it was woken)', async () => {
+    await runVirtual(function* () {
+      const t = yield* spawn(function* () {});
+      // t is on the ready queue already: a second resume would run it twice.
+      expect(() => t.kernel._reschedule(t, undefined)).toThrow(/^kernel bug: Task\(id=\d+, name='task', state='READY'\) was scheduled twice/);
+      yield* t.join();
+    });
+  });
+
+  it('a plain function given as a task is named with what it returned', async () => {
+    const e = await rejectionOf(run((function notAGenerator() {
+      return 42;
+    }) as unknown as () => Operation<number>));
+    expect((e as Error).message).toBe('spawn(): a task must be a generator function (function*) or a generator object; got function notAGenerator, which returned number 42');
+  });
+
   it('an async function given as a task', async () => {
     const e = await rejectionOf(run((async function* () {}) as unknown as () => Operation<void>));
     expect(e).toBeInstanceOf(TypeError);
     const e2 = await rejectionOf(run((async () => 1) as unknown as () => Operation<number>));
     expect((e2 as Error).message).toMatch(/a task must be a generator function \(function\*\) or a generator object; got a Promise/);
-  });
-});
-
-describe('activations', () => {
-  it('see every lifecycle event in order, with trap names, suspended before terminated', async () => {
-    const events: string[] = [];
-    const act: Activation = {
-      activate: (k) => events.push(`activate ${k instanceof Kernel}`),
-      created: (t) => events.push(`created ${t.name}`),
-      running: (t) => events.push(`running ${t.name}`),
-      suspended: (t, trap) => events.push(`suspended ${t.name} ${trap === null ? 'null' : trap.name}`),
-      terminated: (t) => events.push(`terminated ${t.name}`),
-      shutdown: () => events.push('shutdown'),
-    };
-    await runVirtual(function* main() {
-      const child = yield* spawn(function* child() {
-        yield* sleep(1);
-      });
-      yield* child.join();
-    }, { activations: [act] });
-    expect(events).toEqual([
-      'activate true',
-      'created main',
-      'running main',
-      'created child',
-      'suspended main TASK_JOIN',
-      'running child',
-      'suspended child TIME_SLEEP',
-      'running child',
-      'suspended child null',
-      'terminated child',
-      'running main',
-      'suspended main null',
-      'terminated main',
-      'shutdown',
-    ]);
-  });
-
-  it('a partial activation (only some hooks) is fine', async () => {
-    let terminated = 0;
-    await run(function* () {
-      yield* sleep(1);
-    }, { activations: [{ terminated: () => terminated++ }] });
-    expect(terminated).toBe(1);
   });
 });

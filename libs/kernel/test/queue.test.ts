@@ -1,28 +1,10 @@
-import { Kernel } from '../src/kernel.js';
-import { VirtualClock } from '../src/clock.js';
 import { spawn, sleep, clock } from '../src/ops.js';
 import { timeoutAfter, ignoreAfter } from '../src/timeout.js';
 import { CancelledError, CurioError, TaskCancelled, TaskTimeout } from '../src/errors.js';
 import type { Operation } from '../src/traps.js';
 import type { Task } from '../src/task.js';
 import { Queue, PriorityQueue, LifoQueue } from '../src/queue.js';
-
-/**
- * Runs `body` as the main task of a kernel with a virtual clock (sleeps cost no real
- * time) and checks that it left no task behind.
- */
-async function runVirtual<T>(body: () => Operation<T>): Promise<T> {
-  const kernel = new Kernel({ clock: new VirtualClock() });
-  try {
-    const result = await kernel.run(function* main() {
-      return yield* body();
-    });
-    expect([...kernel.tasks.values()].map(String)).toEqual([]);
-    return result;
-  } finally {
-    await kernel.shutdown();
-  }
-}
+import { runLeavingNoTask } from './helpers.js';
 
 /** Takes every item currently in the queue (each get finds an item, so none blocks). */
 function* drain<T>(q: Queue<T>): Operation<T[]> {
@@ -47,7 +29,7 @@ function* consumer(q: Queue<number | null>, label: string, results: unknown[], p
 describe('Queue', () => {
   it('passes items to two consumers in turn; join waits for every taskDone', async () => {
     const results: unknown[] = [];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<number | null>();
       results.push('producer_start');
       const c1 = yield* spawn(consumer, q, 'cons1', results, 0);
@@ -73,7 +55,7 @@ describe('Queue', () => {
 
   it('an unbounded queue never blocks put', async () => {
     const results: unknown[] = [];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<number | null>();
       results.push('producer_start');
       const c = yield* spawn(consumer, q, 'cons1', results, 0);
@@ -93,7 +75,7 @@ describe('Queue', () => {
 
   it('a bounded queue blocks put (QUEUE_PUT) while full', async () => {
     const results: unknown[] = [];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<number | null>(2);
       results.push('producer_start');
       const c = yield* spawn(consumer, q, 'cons1', results, 100);
@@ -119,7 +101,7 @@ describe('Queue', () => {
   });
 
   it('full, empty and size follow maxsize; a blocked putter shows QUEUE_PUT and resumes when a slot frees', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<string>(2);
       expect(q.maxsize).toBe(2);
       expect(q.empty()).toBe(true);
@@ -144,7 +126,7 @@ describe('Queue', () => {
   });
 
   it('getters are served in arrival order (QUEUE_GET)', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<number>();
       const getters: Task<number>[] = [];
       for (let i = 0; i < 3; i++) getters.push(yield* spawn(() => q.get()));
@@ -160,7 +142,7 @@ describe('Queue', () => {
   });
 
   it('an item put while a getter waits is handed to that getter; a newcomer get cannot take it', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<string>();
       const waiting = yield* spawn(() => q.get());
       yield* sleep(1);
@@ -173,7 +155,7 @@ describe('Queue', () => {
   });
 
   it('blocked putters are admitted in arrival order; a newcomer put cannot take a freed slot', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<string>(1);
       yield* q.put('a');
       const p1 = yield* spawn(() => q.put('b'));
@@ -194,7 +176,7 @@ describe('Queue', () => {
 
   it('put with room and get with an item available do not yield', async () => {
     const log: string[] = [];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<number>(10);
       const other = yield* spawn(function* () {
         log.push('bystander ran');
@@ -213,7 +195,7 @@ describe('Queue', () => {
 
   it('ping-pongs items between two tasks in order', async () => {
     const rounds = 10_000;
-    const total = await runVirtual(function* () {
+    const total = await runLeavingNoTask(function* () {
       const ping = new Queue<number>();
       const pong = new Queue<number>();
       const echo = yield* spawn(function* () {
@@ -240,7 +222,7 @@ describe('Queue', () => {
   });
 
   it('keeps undefined and null items', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new Queue<undefined | null | number>();
       yield* q.put(undefined);
       yield* q.put(null);
@@ -258,7 +240,7 @@ describe('Queue', () => {
   describe('cancellation', () => {
     it('a blocking get can be cancelled', async () => {
       const results: string[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         const t = yield* spawn(function* () {
           try {
@@ -279,7 +261,7 @@ describe('Queue', () => {
 
     it('a blocking put can be cancelled', async () => {
       const results: string[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>(1);
         const t = yield* spawn(function* () {
           results.push('producer_start');
@@ -301,7 +283,7 @@ describe('Queue', () => {
 
     it('a blocking get respects timeouts', async () => {
       const results: unknown[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         try {
           results.push('consumer waiting');
@@ -317,7 +299,7 @@ describe('Queue', () => {
 
     it('a blocking put respects timeouts and adds nothing', async () => {
       const results: unknown[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>(1);
         results.push('producer start');
         yield* q.put(0);
@@ -335,7 +317,7 @@ describe('Queue', () => {
     });
 
     it('a cancelled get loses no item: the next item goes to the next getter', async () => {
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<string>();
         const cancelled = yield* spawn(() => q.get());
         const timedOut = yield* spawn(() => timeoutAfter(5, q.get()));
@@ -354,7 +336,7 @@ describe('Queue', () => {
 
     it('a getter handed an item and cancelled before it runs still receives it', async () => {
       const seen: string[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<string>();
         const t = yield* spawn(function* () {
           seen.push(yield* q.get());
@@ -373,7 +355,7 @@ describe('Queue', () => {
     });
 
     it('a cancelled put withdraws exactly its own item; other putters keep their order', async () => {
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>(1);
         yield* q.put(1);
         const putters: Task[] = [];
@@ -396,7 +378,7 @@ describe('Queue', () => {
 
     it('a putter admitted and cancelled before it runs has still put its item', async () => {
       const results: string[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<string>(1);
         yield* q.put('a');
         const t = yield* spawn(function* () {
@@ -417,7 +399,7 @@ describe('Queue', () => {
 
   describe('join and taskDone', () => {
     it('join returns at once when nothing is outstanding', async () => {
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         yield* q.join();
         yield* q.put(1);
@@ -430,7 +412,7 @@ describe('Queue', () => {
 
     it('join waits (QUEUE_JOIN) until every item is marked done, then wakes every joiner', async () => {
       const results: unknown[] = [];
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         yield* q.put(1);
         yield* q.put(2);
@@ -456,7 +438,7 @@ describe('Queue', () => {
     });
 
     it('taskDone called more times than items were put throws a CurioError', async () => {
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         expect(() => q.taskDone()).toThrow(CurioError);
         yield* q.put(1);
@@ -469,7 +451,7 @@ describe('Queue', () => {
     });
 
     it('a cancelled or timed-out join leaves no joiner behind', async () => {
-      await runVirtual(function* () {
+      await runLeavingNoTask(function* () {
         const q = new Queue<number>();
         yield* q.put(1);
         const j = yield* spawn(() => q.join());
@@ -505,7 +487,7 @@ describe('PriorityQueue', () => {
   it('gets the smallest [priority, data] pair first (tuples compare element by element)', async () => {
     const results: number[] = [];
     const priorities = [4, 2, 1, 3, 12];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new PriorityQueue<[number, number | null]>();
       for (const n of priorities) yield* q.put([n, n]);
       yield* q.put([100, null]);
@@ -526,7 +508,7 @@ describe('PriorityQueue', () => {
   });
 
   it('orders numbers numerically and strings lexically by default', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const nums = new PriorityQueue<number>();
       for (const n of [10, 9, 100, -1, 2]) yield* nums.put(n);
       expect(yield* drain(nums)).toEqual([-1, 2, 9, 10, 100]);
@@ -540,7 +522,7 @@ describe('PriorityQueue', () => {
   });
 
   it('items that compare equal come out in the order they were put', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new PriorityQueue<{ pri: number; name: string }>(0, { compare: (a, b) => a.pri - b.pri });
       const input = [
         { pri: 2, name: 'c1' }, { pri: 1, name: 'a1' }, { pri: 2, name: 'c2' }, { pri: 1, name: 'a2' },
@@ -557,7 +539,7 @@ describe('PriorityQueue', () => {
   });
 
   it('a custom comparator sets the order', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new PriorityQueue<number>(0, { compare: (a, b) => b - a });
       for (const n of [3, 1, 4, 1, 5, 9, 2, 6]) yield* q.put(n);
       expect(yield* drain(q)).toEqual([9, 6, 5, 4, 3, 2, 1, 1]);
@@ -566,7 +548,7 @@ describe('PriorityQueue', () => {
   });
 
   it('stays sorted through many interleaved puts and gets', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new PriorityQueue<number>();
       let seed = 12345;
       const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 1000;
@@ -586,7 +568,7 @@ describe('PriorityQueue', () => {
   });
 
   it('blocks put at maxsize and hands an item straight to a waiting getter', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new PriorityQueue<number>(2);
       const getter = yield* spawn(() => q.get());
       yield* sleep(1);
@@ -609,7 +591,7 @@ describe('PriorityQueue', () => {
 describe('LifoQueue', () => {
   it('gets the most recently put item first', async () => {
     const results: number[] = [];
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new LifoQueue<number | null>();
       yield* q.put(null);
       for (let n = 0; n < 4; n++) yield* q.put(n);
@@ -630,7 +612,7 @@ describe('LifoQueue', () => {
   });
 
   it('blocks put at maxsize; the admitted item goes on top', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new LifoQueue<string>(2);
       yield* q.put('a');
       yield* q.put('b');
@@ -644,7 +626,7 @@ describe('LifoQueue', () => {
   });
 
   it('a cancelled get on a LifoQueue loses nothing', async () => {
-    await runVirtual(function* () {
+    await runLeavingNoTask(function* () {
       const q = new LifoQueue<number>();
       const t = yield* spawn(() => q.get());
       yield* sleep(1);
@@ -652,6 +634,60 @@ describe('LifoQueue', () => {
       yield* q.put(1);
       yield* q.put(2);
       expect(yield* drain(q)).toEqual([2, 1]);
+    });
+  });
+});
+
+// Issue 12, item 1: an operation that raises did not happen. A putter that leaves the
+// queue cancelled or timed out must take its item with it at once, not when it resumes:
+// a get that frees a slot in between must not add the withdrawn item.
+describe.each([
+  ['Queue', () => new Queue<string>(1)],
+  ['LifoQueue', () => new LifoQueue<string>(1)],
+  ['PriorityQueue', () => new PriorityQueue<string>(1)],
+])('%s: a put that raises adds nothing', (_name, make) => {
+  it('a putter cancelled before a get frees a slot adds nothing', async () => {
+    await runLeavingNoTask(function* () {
+      const q = make();
+      yield* q.put('a');
+      const producer = yield* spawn(() => q.put('b'));
+      yield* sleep(1);
+      yield* producer.cancel({ blocking: false });
+      // The producer has not resumed yet: this get frees the slot it was waiting for.
+      expect(yield* q.get()).toBe('a');
+      yield* producer.wait();
+      expect(producer.exception).toBeInstanceOf(TaskCancelled);
+      expect(q.empty()).toBe(true);
+      expect(q.unfinishedTasks).toBe(1);
+    });
+  });
+
+  it('a putter that times out in the tick a get frees a slot, and retries, delivers its item once', async () => {
+    await runLeavingNoTask(function* () {
+      const q = make();
+      yield* q.put('a');
+      let attempts = 0;
+      const producer = yield* spawn(function* () {
+        for (;;) {
+          attempts++;
+          try {
+            yield* timeoutAfter(5, q.put('b'));
+            return;
+          } catch (e) {
+            if (!(e instanceof TaskTimeout)) throw e;
+          }
+        }
+      });
+      // Sleep first, so at clock 5 this task is woken before the producer's timeout fires:
+      // the get below runs before the producer has seen its TaskTimeout.
+      yield* sleep(5);
+      const received = [yield* q.get()];
+      yield* sleep(1);
+      while (!q.empty()) received.push(yield* q.get());
+      yield* producer.join();
+      expect(received).toEqual(['a', 'b']);
+      expect(attempts).toBe(2);
+      expect(q.unfinishedTasks).toBe(2);
     });
   });
 });

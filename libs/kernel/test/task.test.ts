@@ -1,4 +1,4 @@
-import { Kernel, run, spawn, sleep, currentTask, Task, TaskError, TaskCancelled, CancelledError, CurioError } from '../src/index.js';
+import { Kernel, run, spawn, sleep, currentTask, ignoreAfter, Task, TaskError, TaskCancelled, CancelledError, CurioError } from '../src/index.js';
 import { runVirtual } from './helpers.js';
 
 describe('spawn and join', () => {
@@ -55,6 +55,33 @@ describe('spawn and join', () => {
       yield* t.join();
     });
     expect(log).toEqual(['parent after spawn', 'child']);
+  });
+
+  it.each(['join', 'wait'] as const)('%s() on the current task raises a CurioError instead of waiting forever', async (method) => {
+    await runVirtual(function* () {
+      const selfWaiter = yield* spawn(function* selfWaiter() {
+        const me = yield* currentTask();
+        yield* me[method]();
+      });
+      // Bounded on the virtual clock, so a regression fails instead of hanging.
+      yield* ignoreAfter(1000, selfWaiter.wait());
+      expect(selfWaiter.terminated).toBe(true);
+      expect(selfWaiter.exception).toBeInstanceOf(CurioError);
+      expect(String((selfWaiter.exception as Error).message)).toBe(
+        `Task.${method}(): task ${selfWaiter.id} (selfWaiter) cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`,
+      );
+    });
+  });
+
+  it('cancel() of the current task still lands its cancellation at once', async () => {
+    await runVirtual(function* () {
+      const t = yield* spawn(function* () {
+        const me = yield* currentTask();
+        yield* me.cancel();
+      });
+      yield* t.wait();
+      expect(t.exception).toBeInstanceOf(TaskCancelled);
+    });
   });
 
   it('join raises TaskError with the failure as cause', async () => {

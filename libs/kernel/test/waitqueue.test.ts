@@ -1,4 +1,4 @@
-import { SchedFIFO, SchedBarrier, spawn, sleep, timeoutAfter, TaskTimeout } from '../src/index.js';
+import { SchedFIFO, SchedBarrier, spawn, sleep, timeoutAfter, TaskTimeout, type Operation } from '../src/index.js';
 import { runVirtual } from './helpers.js';
 
 describe('SchedFIFO', () => {
@@ -57,6 +57,50 @@ describe('SchedFIFO', () => {
   });
 });
 
+describe('WaitQueue.wakeOne (public hand-off)', () => {
+  /** The example in wakeOne's TSDoc: a primitive built on public API only. */
+  class Mailbox<T> {
+    private readonly getters = new SchedFIFO();
+    private items: T[] = [];
+    put(item: T): void {
+      if (this.getters.wakeOne(item) === null) this.items.push(item);
+    }
+    *get(): Operation<T> {
+      if (this.items.length > 0) return this.items.shift() as T;
+      return (yield* this.getters.suspend('MAILBOX_GET')) as T;
+    }
+  }
+
+  it('hands the value to the oldest parked task and returns it; null when nobody waits', async () => {
+    await runVirtual(function* () {
+      const q = new SchedFIFO();
+      expect(q.wakeOne('nobody')).toBeNull();
+      const first = yield* spawn(() => q.suspend('W'));
+      const second = yield* spawn(() => q.suspend('W'));
+      yield* sleep(1);
+      expect(q.wakeOne('one')).toBe(first);
+      expect(q.length).toBe(1);
+      expect(q.wakeOne('two')).toBe(second);
+      expect(yield* first.join()).toBe('one');
+      expect(yield* second.join()).toBe('two');
+    });
+  });
+
+  it('a primitive built on it loses nothing to cancellation', async () => {
+    await runVirtual(function* () {
+      const box = new Mailbox<string>();
+      const cancelled = yield* spawn(() => box.get());
+      const waiting = yield* spawn(() => box.get());
+      yield* sleep(1);
+      yield* cancelled.cancel();
+      box.put('letter');
+      expect(yield* waiting.join()).toBe('letter');
+      box.put('kept');
+      expect(yield* box.get()).toBe('kept');
+    });
+  });
+});
+
 describe('SchedBarrier', () => {
   it('wakes every parked task by default', async () => {
     const b = new SchedBarrier();
@@ -88,7 +132,7 @@ describe('WaitQueue.trap and traceTrap (direct traps for hot paths)', () => {
       yield* sleep(1);
       expect(t.state).toBe('HOT_WAIT');
       expect(t.where()?.function).toMatch(/parkedDirectly/);
-      q._wakeOne('handed over');
+      q.wakeOne('handed over');
       return yield* t.join();
     });
     await kernel.shutdown();
@@ -111,6 +155,6 @@ describe('WaitQueue.trap and traceTrap (direct traps for hot paths)', () => {
   it('traceTrap outside any task throws the usual clear error', async () => {
     const { traceTrap } = await import('../src/index.js');
     const q = new SchedFIFO();
-    expect(() => traceTrap(q.trap('HOT_WAIT'))).toThrow(/waiting in HOT_WAIT: the operation\(\) was called outside any task/);
+    expect(() => traceTrap(q.trap('HOT_WAIT'))).toThrow(/an operation waiting in HOT_WAIT was run outside any task/);
   });
 });

@@ -7,9 +7,8 @@ import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { disableCancellation } from '../cancellation.js';
-import { describe } from '../kernel.js';
+import { describe, shown, type OperationOrBlock } from '../operation.js';
 import type { Task } from '../task.js';
-import type { OperationOrBlock } from '../timeout.js';
 import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
 
 /**
@@ -115,7 +114,7 @@ export class Condition implements Lockable {
   notify(n = 1): void {
     this.requireHeld('notify', _currentTask());
     if (typeof n !== 'number' || !(Number.isSafeInteger(n) || n === Infinity) || n < 0) {
-      throw new RangeError(`Condition.notify(): n must be an integer >= 0, got ${String(n)}`);
+      throw new RangeError(`Condition.notify(): n must be an integer >= 0, got ${shown(n)}`);
     }
     if (n > 0) this.waiting.wake(n);
   }

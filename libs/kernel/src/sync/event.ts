@@ -37,7 +37,7 @@ export class Event implements WaitCheck {
    */
   set(): void {
     this.flag = true;
-    if (this.waiting._size > 0) this.waiting.wake();
+    if (this.waiting.length > 0) this.waiting.wake();
   }
 
   /** Returns at once if the event is set, otherwise waits until it is (state `EVENT_WAIT`). */

@@ -11,9 +11,8 @@ import { CurioError } from '../errors.js';
 import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
-import { isGenerator, describe } from '../kernel.js';
+import { toOperation, type OperationOrBlock } from '../operation.js';
 import type { Task } from '../task.js';
-import type { OperationOrBlock } from '../timeout.js';
 
 /**
  * Anything that can be held: {@link Lock}, {@link RLock}, {@link Semaphore},
@@ -40,14 +39,11 @@ export function _who(task: Task | null): string {
  * runs and nothing is released (nothing was held).
  */
 export function* _holding<T>(lock: Lockable, name: string, body: OperationOrBlock<T>): Operation<T> {
-  if (typeof body !== 'function' && !isGenerator(body)) {
-    throw new TypeError(`${name}(): expected an operation or a generator function, got ${describe(body)}`);
-  }
+  // An operation is checked before taking the lock; a block is called only once it is held.
+  const op = typeof body === 'function' ? null : toOperation(name, body);
   yield* lock.acquire();
   try {
-    const gen = typeof body === 'function' ? body() : body;
-    if (!isGenerator(gen)) throw new TypeError(`${name}(): the block must be a generator function (function*), got one returning ${describe(gen)}`);
-    return yield* gen;
+    return yield* (op ?? toOperation(name, body));
   } finally {
     lock.release();
   }
@@ -105,7 +101,7 @@ export class Lock implements Lockable {
     const owner = this._owner;
     const me = _currentTask();
     if (owner === null || owner !== me) throw _releaseError('Lock', owner, me);
-    this._owner = this.waiting._wakeOne();
+    this._owner = this.waiting.wakeOne();
   }
 
   /** True while some task holds the lock. */
@@ -212,7 +208,7 @@ export class RLock implements Lockable {
   }
 
   private handOver(): void {
-    const next = this.waiting._wakeOne();
+    const next = this.waiting.wakeOne();
     this._owner = next;
     this.count = next === null ? 0 : 1;
   }

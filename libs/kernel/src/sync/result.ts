@@ -72,6 +72,6 @@ export class Result<T = unknown> {
     }
     this.state = state;
     this.outcome = outcome;
-    if (this.waiting._size > 0) this.waiting.wake();
+    if (this.waiting.length > 0) this.waiting.wake();
   }
 }

@@ -7,11 +7,11 @@ import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
-import type { OperationOrBlock } from '../timeout.js';
+import { shown, type OperationOrBlock } from '../operation.js';
 
 function checkValue(kind: string, value: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${String(value)}`);
+    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${shown(value)}`);
   }
 }
 
@@ -62,7 +62,7 @@ export class Semaphore implements Lockable {
 
   /** Gives a permit back: to the oldest waiting task if any, otherwise to the count. Never blocks. */
   release(): void {
-    if (this.waiting._wakeOne() === null) this._value++;
+    if (this.waiting.wakeOne() === null) this._value++;
   }
 
   /** True when no permit is free (an `acquire` would wait). */
