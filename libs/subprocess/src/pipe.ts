@@ -40,7 +40,8 @@ export class ProcessPipe extends Stream {
   /** @internal Made by {@link Popen}. */
   constructor(name: PipeName, pid: number, stream: Readable | Writable) {
     const describe = (): string => `${name} of process ${pid}`;
-    const reader = name === 'stdin' ? null : new NodeReader(stream as Readable, { describe, kind: 'pipe' });
+    // readNow: Node discards output nobody listens for once the child has exited.
+    const reader = name === 'stdin' ? null : new NodeReader(stream as Readable, { describe, kind: 'pipe', readNow: true });
     const writer = name === 'stdin' ? new NodeWriter(stream as Writable, { describe, kind: 'pipe' }) : null;
     super(reader, writer);
     this.name = name;

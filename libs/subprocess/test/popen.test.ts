@@ -209,6 +209,17 @@ describe('pipes', () => {
     expect(message).toMatch(/already been read into this process/);
   });
 
+  it('output of a child that exited before anyone read it is not lost', async () => {
+    const out = await check(function* () {
+      using p = yield* Popen.start(['sh', '-c', 'echo out; echo err >&2'], { stdout: 'pipe', stderr: 'pipe' });
+      yield* p.wait();
+      // Node drains unread output pipes on the tick after the exit: let that pass first.
+      yield* sleep(20);
+      return [(yield* p.stdout!.readAll()).toString(), (yield* p.stderr!.readAll()).toString()];
+    });
+    expect(out).toEqual(['out\n', 'err\n']);
+  });
+
   it("a stdout pipe cannot be a child's stdout", async () => {
     const message = await check(function* () {
       using p1 = yield* Popen.start(['true'], { stdout: 'pipe' });
