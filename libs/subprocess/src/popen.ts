@@ -194,7 +194,7 @@ export class Popen<T extends Buffer | string = Buffer> {
    * Sends `input` (if given) to stdin and closes it, reads stdout and stderr to their
    * end at the same time (so a child writing megabytes to both cannot deadlock), waits
    * for the child to exit and returns `[stdout, stderr]` (null for a stream that is not
-   * a pipe; strings with `encoding`). Owns the child: if this is cancelled or fails,
+   * a pipe, or was closed or handed to another child; strings with `encoding`). Owns the child: if this is cancelled or fails,
    * the child is terminated (SIGTERM, SIGKILL after {@link Popen.gracePeriod}), reaped,
    * and its pipes are closed.
    *
@@ -210,9 +210,11 @@ export class Popen<T extends Buffer | string = Buffer> {
     const data = typeof input === 'string' ? Buffer.from(input, this.encoding ?? 'utf-8') : input;
     const tasks: Task<Outcome<Buffer | null>>[] = [];
     try {
-      if (this.stdin !== null) tasks.push(yield* spawn(feed, this.stdin, data));
-      const outTask = this.stdout === null ? null : yield* spawn(drain, this.stdout);
-      const errTask = this.stderr === null ? null : yield* spawn(drain, this.stderr);
+      // A pipe already closed here (or handed to another child) counts as no pipe.
+      const [stdin, stdout, stderr] = [this.stdin, this.stdout, this.stderr].map((pipe) => (pipe === null || pipe.isClosed ? null : pipe));
+      if (stdin !== null) tasks.push(yield* spawn(feed, stdin, data));
+      const outTask = stdout === null ? null : yield* spawn(drain, stdout);
+      const errTask = stderr === null ? null : yield* spawn(drain, stderr);
       if (outTask !== null) tasks.push(outTask);
       if (errTask !== null) tasks.push(errTask);
       const outcomes: Outcome<Buffer | null>[] = [];

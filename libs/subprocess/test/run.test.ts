@@ -56,6 +56,15 @@ describe('communicate', () => {
     expect(out).toEqual(['HéLLO\n', null]);
   });
 
+  it('a pipe handed to another child counts as no pipe', async () => {
+    const out = await check(function* () {
+      using p1 = yield* Popen.start(['echo', 'through'], { stdout: 'pipe' });
+      using p2 = yield* Popen.start(['cat'], { stdin: p1.stdout, stdout: 'pipe', encoding: 'utf-8' });
+      return [yield* p1.communicate(), yield* p2.communicate()];
+    });
+    expect(out).toEqual([[null, null], ['through\n', null]]);
+  });
+
   it('input without a stdin pipe is a clear error', async () => {
     const message = await check(function* () {
       using p = yield* Popen.start(['true'], { stdout: 'pipe' });
@@ -111,6 +120,13 @@ describe('run', () => {
       return [sorted.stdout, shell.stdout];
     });
     expect(out).toEqual(['a\nb\nc\n', 'X2\n']);
+  });
+
+  it("stderr: 'stdout' with a shell command line merges both, in order", async () => {
+    const done = await check(function* () {
+      return yield* run('echo a; echo b >&2; echo c', { shell: true, stdout: 'pipe', stderr: 'stdout', encoding: 'utf-8' });
+    });
+    expect([done.stdout, done.stderr]).toEqual(['a\nb\nc\n', null]);
   });
 
   it('check: a non-zero status is a CalledProcessError with the output', async () => {
