@@ -5,9 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   run, spawn, sleep, TaskGroup, Popen, runProcess, TimeoutExpired, TaskCancelled, type Operation,
 } from 'curio';
+import { WORKSPACE_ROOT } from '../src/server-process.js';
 
 jest.setTimeout(300_000);
 
@@ -178,4 +181,34 @@ test('a run that times out: TimeoutExpired, the child (streaming, or ignoring SI
     expect((e as TimeoutExpired<Buffer>).timeout).toBe(300);
   }
   expect(out.left).toEqual({ children: [], fds: baselineFds });
+});
+
+test('no timer, handle or listener is left: a fresh process using timeouts, close() and communicate ends with nothing active', async () => {
+  const curio = pathToFileURL(join(WORKSPACE_ROOT, 'libs/curio/dist/index.js')).href;
+  const script = `
+    import { run, runProcess, Popen, TimeoutExpired } from ${JSON.stringify(curio)};
+    // Node's net code opens process.stderr when it destroys a socket: count this process's
+    // own stdio pipes in the baseline.
+    void process.stdout, process.stderr;
+    await new Promise((resolve) => setImmediate(resolve)); // let start-up requests finish
+    const before = process.getActiveResourcesInfo();
+    await run(function* () {
+      try { yield* runProcess(['sleep', '30'], { capture: true, timeout: 100 }); }
+      catch (e) { if (!(e instanceof TimeoutExpired)) throw e; }
+      const p = yield* Popen.start(['sleep', '30'], { stdin: 'pipe', stdout: 'pipe' });
+      p.close(); // arms the SIGKILL timer; the exit after SIGTERM must clear it
+      yield* p.wait();
+      const q = yield* Popen.start(['cat'], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+      yield* q.communicate('x');
+    });
+    // Node closes a finished child's handle on the next turn of its loop.
+    setImmediate(() => console.log(JSON.stringify({ before, after: process.getActiveResourcesInfo() })));
+  `;
+  const out = await run(function* () {
+    return yield* runProcess([process.execPath, '--input-type=module', '-e', script], { capture: true, encoding: 'utf-8' });
+  });
+  expect(out.stderr).toBe('');
+  expect(out.returncode).toBe(0);
+  const { before, after } = JSON.parse(out.stdout as string) as { before: string[]; after: string[] };
+  expect(after).toEqual(before);
 });
