@@ -193,6 +193,17 @@ describe('pipes', () => {
     expect(out).toEqual([true, '100000', 0, 0]);
   });
 
+  it("another child's stdin pipe as stdout: the first child writes straight into the second", async () => {
+    const out = await check(function* () {
+      using consumer = yield* Popen.start(['tr', 'a-z', 'A-Z'], { stdin: 'pipe', stdout: 'pipe' });
+      using producer = yield* Popen.start(['echo', 'shout'], { stdout: consumer.stdin });
+      const handedOver = consumer.stdin!.isClosed;
+      const text = (yield* consumer.stdout!.readAll()).toString();
+      return [handedOver, text, yield* producer.wait(), yield* consumer.wait()];
+    });
+    expect(out).toEqual([true, 'SHOUT\n', 0, 0]);
+  });
+
   it('a pipe already read into this process cannot be handed over (its data would be lost)', async () => {
     const message = await check(function* () {
       using p1 = yield* Popen.start(['sh', '-c', 'echo a; echo b'], { stdout: 'pipe' });
