@@ -1,7 +1,9 @@
 /**
  * One cell of the subprocess benchmark, in its own process: one warm-up run, then one
  * measured run of one workload for one contender. Prints one JSON line:
- * `{ "seconds": ..., "answer": ... }`.
+ * `{ "seconds": ..., "cpuSeconds": ..., "answer": ... }` (cpuSeconds: this process's user +
+ * system CPU time during the run, the contender's own overhead, which machine load
+ * disturbs far less than the elapsed time).
  *
  * Usage: `node dist/subprocess/cell.js <contender> <workload> <size> [concurrency]`
  * @packageDocumentation
@@ -15,7 +17,8 @@ const [contender, workload, sizeText, concurrencyText = '1'] = process.argv.slic
 const size = Number(sizeText);
 const concurrency = Number(concurrencyText);
 
-async function once(): Promise<{ seconds: number; answer: number }> {
+async function once(): Promise<{ seconds: number; cpuSeconds: number; answer: number }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let answer: number;
   if (workload === 'spawn') {
@@ -29,7 +32,9 @@ async function once(): Promise<{ seconds: number; answer: number }> {
   } else {
     throw new Error(`unknown workload '${workload}'`);
   }
-  return { seconds: (performance.now() - start) / 1000, answer };
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6, answer };
 }
 
 await once(); // warm-up: JIT, libuv's SIGCHLD pipe, the page cache of `true` and `cat`

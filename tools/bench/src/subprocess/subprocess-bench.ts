@@ -64,39 +64,47 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-/** One measured run in a fresh process: the rate (processes/s or MB/s). */
-function measure(o: Options, workload: Workload, contender: string): number {
+/** One measured run: its rate (processes/s or MB/s) and the parent's CPU time (ms per process or per GiB). */
+interface Sample {
+  rate: number;
+  cpu: number;
+}
+
+/** One measured run in a fresh process. */
+function measure(o: Options, workload: Workload, contender: string): Sample {
   const size = workload === 'spawn' ? o.processes : o.mib;
   const r = spawnSync(process.execPath, [CELL, contender, workload, String(size), String(o.concurrency)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${contender} ${workload} failed (status ${r.status})`);
-  const { seconds, answer } = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; answer: number };
+  const { seconds, cpuSeconds, answer } = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number; cpuSeconds: number; answer: number };
   const expected = workload === 'spawn' ? o.processes : o.mib * (1 << 20);
   if (answer !== expected) throw new Error(`${contender} ${workload}: wrong answer ${answer}, expected ${expected}`);
-  return workload === 'spawn' ? o.processes / seconds : (o.mib * (1 << 20)) / 1e6 / seconds;
+  if (workload === 'spawn') return { rate: o.processes / seconds, cpu: (cpuSeconds * 1000) / o.processes };
+  return { rate: (o.mib * (1 << 20)) / 1e6 / seconds, cpu: (cpuSeconds * 1000) / (o.mib / 1024) };
 }
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   const loadBefore = loadavg();
   const samples = new Map<string, number[]>();
+  const cpuSamples = new Map<string, number[]>();
   const key = (w: Workload, c: string) => `${w}/${c}`;
   for (let round = 1; round <= o.rounds; round++) {
     for (const w of o.workloads) {
       // Alternate who goes first, so neither always runs on a machine the other just warmed.
       const order = round % 2 === 1 ? CONTENDERS[w] : [...CONTENDERS[w]].reverse();
       for (const c of order) {
-        const rate = measure(o, w, c);
-        const list = samples.get(key(w, c)) ?? [];
-        list.push(rate);
-        samples.set(key(w, c), list);
-        process.stderr.write(`round ${round} ${w} ${c}: ${formatNumber(rate)}\n`);
+        const { rate, cpu } = measure(o, w, c);
+        samples.set(key(w, c), [...(samples.get(key(w, c)) ?? []), rate]);
+        cpuSamples.set(key(w, c), [...(cpuSamples.get(key(w, c)) ?? []), cpu]);
+        process.stderr.write(`round ${round} ${w} ${c}: ${formatNumber(rate)}, parent CPU ${cpu.toFixed(2)} ms\n`);
       }
     }
   }
   const loadAfter = loadavg();
   const unit: Record<Workload, string> = { spawn: 'processes/s', pipe: 'MB/s' };
   const title: Record<Workload, string> = { spawn: `${o.processes} \`true\`, ${o.concurrency} at a time`, pipe: `${o.mib} MiB through \`cat\`` };
-  const rows = [['workload', 'unit', 'contender', 'median', 'slowest', 'fastest', `curio ÷ it (median)`, 'per-round ratio range', 'target', 'met']];
+  const cpuUnit: Record<Workload, string> = { spawn: 'ms/process', pipe: 'ms/GiB' };
+  const rows = [['workload', 'unit', 'contender', 'median', 'slowest', 'fastest', `curio ÷ it (median)`, 'per-round ratio range', 'target', 'met', 'parent CPU (median)', 'its CPU ÷ curio\'s']];
   for (const w of o.workloads) {
     const curio = samples.get(key(w, 'curio')) as number[];
     for (const c of CONTENDERS[w]) {
@@ -109,6 +117,8 @@ function main(): void {
         c === 'curio' ? '' : `${formatRatio(Math.min(...ratios))} to ${formatRatio(Math.max(...ratios))}`,
         isBaseline ? `>= ${formatRatio(TARGET[w])}` : '',
         isBaseline ? (median(curio) / median(xs) >= TARGET[w] ? 'yes' : 'no') : '',
+        `${median(cpuSamples.get(key(w, c)) as number[]).toFixed(2)} ${cpuUnit[w]}`,
+        c === 'curio' ? '' : formatRatio(median(cpuSamples.get(key(w, c)) as number[]) / median(cpuSamples.get(key(w, 'curio')) as number[])),
       ]);
     }
   }
@@ -118,7 +128,9 @@ function main(): void {
   console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${nodeVersion}, cat at ${cat}`);
   console.log(`# load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(renderTable(rows));
-  if (o.json) console.log(JSON.stringify(Object.fromEntries(samples)));
+  console.log('Rates: higher is better, and a ratio above 1x means Curio is faster. Parent CPU: the benchmark process\'s own CPU time');
+  console.log('(the contender\'s overhead; the children\'s work is the same for both); a CPU ratio above 1x means Curio uses less.');
+  if (o.json) console.log(JSON.stringify({ rates: Object.fromEntries(samples), cpu: Object.fromEntries(cpuSamples) }));
 }
 
 main();
