@@ -129,6 +129,20 @@ describe('run', () => {
     expect([done.stdout, done.stderr]).toEqual(['a\nb\nc\n', null]);
   });
 
+  it('a child that exits without reading its input is not an error (the broken pipe is ignored)', async () => {
+    const done = await check(function* () {
+      return yield* run(['true'], { input: Buffer.alloc(8 * MiB) });
+    });
+    expect(done.returncode).toBe(0);
+  });
+
+  it('a lone string without shell is a program with no arguments', async () => {
+    const done = await check(function* () {
+      return yield* run('pwd', { capture: true, encoding: 'utf-8', cwd: '/' });
+    });
+    expect([done.args, done.stdout]).toEqual(['pwd', '/\n']);
+  });
+
   it('check: a non-zero status is a CalledProcessError with the output', async () => {
     const error = await check(function* () {
       try {
