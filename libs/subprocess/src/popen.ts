@@ -212,9 +212,11 @@ export class Popen<T extends Buffer | string = Buffer> {
     try {
       // A pipe already closed here (or handed to another child) counts as no pipe.
       const [stdin, stdout, stderr] = [this.stdin, this.stdout, this.stderr].map((pipe) => (pipe === null || pipe.isClosed ? null : pipe));
-      if (stdin !== null) tasks.push(yield* spawn(feed, stdin, data));
-      const outTask = stdout === null ? null : yield* spawn(drain, stdout);
-      const errTask = stderr === null ? null : yield* spawn(drain, stderr);
+      // Named helpers, so the monitor and tracebacks say what they are.
+      const helper = (name: string) => spawn.with({ name: `communicate ${name} of process ${this.pid}` });
+      if (stdin !== null) tasks.push(yield* helper('stdin')(feed, stdin, data));
+      const outTask = stdout === null ? null : yield* helper('stdout')(drain, stdout);
+      const errTask = stderr === null ? null : yield* helper('stderr')(drain, stderr);
       if (outTask !== null) tasks.push(outTask);
       if (errTask !== null) tasks.push(errTask);
       const outcomes: Outcome<Buffer | null>[] = [];
