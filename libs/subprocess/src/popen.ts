@@ -194,18 +194,19 @@ export class Popen<T extends Buffer | string = Buffer> {
    * Sends `input` (if given) to stdin and closes it, reads stdout and stderr to their
    * end at the same time (so a child writing megabytes to both cannot deadlock), waits
    * for the child to exit and returns `[stdout, stderr]` (null for a stream that is not
-   * a pipe, or was closed or handed to another child; strings with `encoding`). Owns the child: if this is cancelled or fails,
-   * the child is terminated (SIGTERM, SIGKILL after {@link Popen.gracePeriod}), reaped,
-   * and its pipes are closed.
+   * a pipe, or was closed or handed to another child; strings with `encoding`). Owns the
+   * child: if this is cancelled or fails, the child is terminated (SIGTERM, SIGKILL
+   * after {@link Popen.gracePeriod}), reaped, and its pipes are closed.
    *
    * ```ts
    * const p = yield* Popen.start(['tr', 'a-z', 'A-Z'], { stdin: 'pipe', stdout: 'pipe', encoding: 'utf-8' });
    * const [out] = yield* p.communicate('hello\n'); // 'HELLO\n'
    * ```
-   * @throws TypeError if `input` is given but stdin is not a pipe.
+   * @throws TypeError if `input` is given but stdin is not a pipe (or is closed).
    */
   *communicate(input: BytesLike | null = null): Operation<CommunicateResult<T>> {
     if (input !== null && this.stdin === null) throw new TypeError(`communicate(): input was given but the stdin of ${formatCommand(this.args)} is not a pipe (start it with stdin: 'pipe')`);
+    if (input !== null && this.stdin?.isClosed === true) throw new TypeError(`communicate(): input was given but the stdin pipe of ${formatCommand(this.args)} is already closed`);
     if (input !== null && typeof input !== 'string' && !(input instanceof Uint8Array)) throw new TypeError(`communicate(): input must be a Buffer, Uint8Array or string, got ${typeof input}`);
     const data = typeof input === 'string' ? Buffer.from(input, this.encoding ?? 'utf-8') : input;
     const tasks: Task<Outcome<Buffer | null>>[] = [];

@@ -80,6 +80,22 @@ describe('communicate', () => {
     expect(message).toContain("stdin of 'true' is not a pipe");
   });
 
+  it('input for a stdin pipe already closed is a clear error', async () => {
+    const message = await check(function* () {
+      using p = yield* Popen.start(['cat'], { stdin: 'pipe', stdout: 'pipe' });
+      p.stdin!.close();
+      try {
+        yield* p.communicate('x');
+        return 'no error';
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        yield* p.wait();
+      }
+    });
+    expect(message).toBe("communicate(): input was given but the stdin pipe of 'cat' is already closed");
+  });
+
   it('cancelled, it terminates and reaps the child and closes its pipes', async () => {
     const out = await check(function* () {
       const p = yield* Popen.start(['sh', '-c', 'echo started; exec sleep 30'], { stdout: 'pipe' });
