@@ -6,3 +6,12 @@
 export * from '@curio/kernel';
 export * from '@curio/io';
 export * from '@curio/signals';
+// The kernel's `run` has the name here: the subprocess `run` is `runProcess` (as Trio
+// names it) and `subprocess.run`; everything else of @curio/subprocess is re-exported as is.
+export {
+  Popen, ProcessPipe, DEFAULT_GRACE_PERIOD, checkOutput, CompletedProcess, SubprocessError, CalledProcessError, TimeoutExpired,
+  run as runProcess,
+  type PopenOptions, type TextPopenOptions, type CommunicateResult, type PipeName, type StdioOption, type StderrOption,
+  type RunOptions, type TextRunOptions, type CheckOutputOptions, type Command,
+} from '@curio/subprocess';
+export * as subprocess from '@curio/subprocess';

@@ -23,6 +23,12 @@ export interface NodeReaderOptions {
   describe?: () => string;
   /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
   kind?: string;
+  /**
+   * Start reading into the reader's buffer at once (up to the high-water mark), not at
+   * the first read. For streams whose owner discards data nobody listens for: Node
+   * drains a child process's unread output pipes when the child exits.
+   */
+  readNow?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -75,6 +81,7 @@ export class NodeReader {
     readable.on('close', this.onClose);
     if (readable.readableEnded) this.eof = true;
     else if (readable.destroyed) this.onClose();
+    else if (options.readNow === true) this.start();
   }
 
   /** Bytes received and buffered here, not yet read. */
