@@ -319,7 +319,10 @@ export class Socket {
   /**
    * Sends all of `data`. Returns at once when Node accepts it without crossing its
    * high-water mark; otherwise waits for `'drain'`, so a slow reader holds the writer
-   * back instead of letting it buffer without bound.
+   * back instead of letting it buffer without bound. Large data is handed to Node in
+   * 64 KiB pieces, each once the previous one has drained, so a cancelled `sendall`
+   * leaves at most one piece queued (how much of `data` was sent is then unknown, as in
+   * Python).
    */
   sendall(data: BytesLike): Operation<void> {
     // A plain method handing out the writer's operation: one generator less per call.
@@ -356,6 +359,11 @@ export class Socket {
    * Closes the socket. Idempotent. What was sent is still flushed to the peer, then the
    * connection is closed; a listening socket stops listening and drops the connections
    * nobody accepted. A task blocked on the socket fails with `EBADF`.
+   *
+   * The flush lingers at most 1 s: a peer that does not read by
+   * then gets its connection destroyed (what was still queued in Node is dropped), so a
+   * stuck client never pins a descriptor or memory. Bytes already handed to the OS are
+   * still delivered by the OS, as with Python's `close()`.
    */
   close(): void {
     if (this.phase === 'closed') return;
@@ -576,12 +584,28 @@ export function socket(family: AddressFamily = AF_INET, type: SocketKind = SOCK_
 
 function ignore(): void {}
 
-/** Flushes what was written, sends the end of stream, then releases the connection. */
+/**
+ * How long {@link Socket.close} lets Node flush what is still queued for the peer before
+ * it destroys the connection anyway, so a peer that never reads cannot pin the descriptor.
+ */
+const CLOSE_LINGER_MS = 1000;
+
+/**
+ * Flushes what was written, sends the end of stream, then releases the connection: once
+ * the flush is done, or after {@link CLOSE_LINGER_MS} if the peer does not take the data.
+ */
 function endThenDestroy(raw: net.Socket): void {
   if (raw.destroyed) return;
   if (!raw.writableEnded) raw.end();
-  if (raw.writableFinished) raw.destroy();
-  else raw.once('finish', () => raw.destroy());
+  if (raw.writableFinished) {
+    raw.destroy();
+    return;
+  }
+  const linger = setTimeout(() => raw.destroy(), CLOSE_LINGER_MS);
+  // The socket itself keeps the process alive until then; the timer need not.
+  linger.unref();
+  raw.once('finish', () => raw.destroy());
+  raw.once('close', () => clearTimeout(linger));
 }
 
 type OptionKey = keyof SocketOptions;

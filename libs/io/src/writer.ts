@@ -22,6 +22,13 @@ export interface NodeWriterOptions {
 type WriterState = 'open' | 'closed' | 'detached';
 
 /**
+ * The largest piece of one write handed to Node at once. A bigger write goes in pieces,
+ * each after the previous one drained, so a cancelled write leaves at most one piece
+ * (plus Node's high-water mark) queued instead of the whole of it.
+ */
+const WRITE_PIECE = 64 * 1024;
+
+/**
  * Writes to a Node `Writable` inside tasks. A write Node accepts without crossing its
  * high-water mark returns at once (no trap); otherwise the task parks in `WRITE_WAIT`
  * until `'drain'`. One task writes at a time: a second gets {@link WriteResourceBusy}.
@@ -57,13 +64,18 @@ export class NodeWriter {
    * Writes all of `data` (Python's `sendall`): returns once Node has accepted it and
    * its buffer is back under the high-water mark. If the buffer is already full from an
    * earlier (cancelled) write, waits for it to drain first, so a write cancelled before
-   * it starts sends nothing; one cancelled after it starts has handed everything to Node,
-   * which still sends it.
+   * it starts sends nothing. Data over 64 KiB is handed over in
+   * pieces, each once the previous one drained: a write cancelled midway leaves at most
+   * one piece queued in Node (which still sends it), the rest is not written.
    * @param operation the name used in error messages (`'sendall'`, `'write'`).
    */
   *write(data: BytesLike, operation = 'write'): Operation<void> {
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
+    // A string of up to WRITE_PIECE / 3 characters is at most WRITE_PIECE bytes of UTF-8.
+    if (data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
+      return yield* this.writeInPieces(typeof data === 'string' ? Buffer.from(data) : data, operation);
+    }
     const w = this.writable;
     let written = false;
     if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
@@ -160,6 +172,20 @@ export class NodeWriter {
     if (this.failure === null) this.failure = error;
     this.waiters.wake(Infinity);
   };
+
+  /** Writes `bytes` one piece at a time, each once Node's buffer drained. */
+  private *writeInPieces(bytes: Uint8Array, operation: string): Operation<void> {
+    this.busy = true;
+    try {
+      for (let at = 0; at < bytes.length; at += WRITE_PIECE) {
+        yield* this.drained(operation);
+        this.writable.write(bytes.subarray(at, at + WRITE_PIECE));
+      }
+      yield* this.drained(operation);
+    } finally {
+      this.busy = false;
+    }
+  }
 
   /** Waits while Node's buffer is over its high-water mark; throws if writing cannot go on. */
   private *drained(operation: string): Operation<void> {
