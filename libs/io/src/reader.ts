@@ -9,8 +9,9 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
 import { IncompleteReadError, ioError, ioFailure } from './io-error.js';
+import { show } from './address.js';
 
 /** Options of {@link NodeReader}. */
 export interface NodeReaderOptions {
@@ -93,6 +94,7 @@ export class NodeReader {
    * @param operation the name used in error messages (`'recv'`, `'read'`).
    */
   *read(n: number, operation = 'read'): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
     if (this.size > 0) return this.take(n);
@@ -116,8 +118,9 @@ export class NodeReader {
    * 0 at the end of the stream.
    */
   *readInto(target: Uint8Array, operation = 'readInto'): Operation<number> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
-    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${typeof target}`);
+    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${show(target)}`);
     if (target.length === 0) return 0;
     if (this.size > 0) return this.copyInto(target);
     this.busy = true;
@@ -138,6 +141,7 @@ export class NodeReader {
    * @throws IncompleteReadError (with the bytes that did arrive) if the stream ends first.
    */
   *readExactly(n: number, operation = 'readExactly'): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
     if (this.size >= n) return this.take(n);
@@ -159,6 +163,7 @@ export class NodeReader {
    * is complete, so a cancelled call loses nothing. Lines have no length limit.
    */
   *readLine(operation = 'readline'): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     let end = this.size > 0 ? this.indexOf(NEWLINE, 0) : -1;
     if (end >= 0) return this.take(end + 1);
@@ -181,6 +186,7 @@ export class NodeReader {
    * until the end arrives, so a cancelled call loses nothing.
    */
   *readAll(operation = 'readAll'): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     this.busy = true;
     try {
@@ -397,5 +403,5 @@ export class NodeReader {
 /** A size of 0 reads nothing; anything else that is not a positive integer is an error. */
 function checkedEmpty(operation: string, n: number): Buffer {
   if (n === 0) return EMPTY;
-  throw new RangeError(`${operation}(): the byte count must be a positive integer, got ${String(n)}`);
+  throw new RangeError(`${operation}(): the byte count must be a non-negative integer (0 reads nothing), got ${show(n)}`);
 }

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, traceTrap } from '@curio/kernel';
+import { SchedFIFO, WriteResourceBusy, type Operation, requireTask, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
+import { show } from './address.js';
 
 /** Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8). */
 export type BytesLike = Uint8Array | string;
@@ -70,6 +71,7 @@ export class NodeWriter {
    * @param operation the name used in error messages (`'sendall'`, `'write'`).
    */
   *write(data: BytesLike, operation = 'write'): Operation<void> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
     // A string of up to WRITE_PIECE / 3 characters is at most WRITE_PIECE bytes of UTF-8.
@@ -105,6 +107,7 @@ export class NodeWriter {
    * afterwards (Python's `send`). Returns the number of bytes accepted: all of them.
    */
   *send(data: BytesLike, operation = 'send'): Operation<number> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
     const w = this.writable;
@@ -125,6 +128,7 @@ export class NodeWriter {
 
   /** Waits until Node's write buffer is under its high-water mark. */
   *flush(operation = 'flush'): Operation<void> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (this.failure === null && this.state === 'open' && !this.writable.writableNeedDrain) return;
     this.busy = true;
@@ -213,7 +217,6 @@ export class NodeWriter {
 /** Throws a clear TypeError unless `data` is bytes or a string. */
 export function checkBytes(operation: string, data: unknown): asserts data is BytesLike {
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    const got = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data;
-    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${got}`);
+    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${show(data)}`);
   }
 }

@@ -74,7 +74,8 @@ describe('aopen modes', () => {
   it('rejects a non-string mode, a bad path type and an encoding in binary mode with a TypeError', async () => {
     const p = tmpfile(LINES);
     await expect(run(() => aopen(p, 5 as unknown as string))).rejects.toThrow(TypeError);
-    await expect(run(() => aopen(42 as unknown as string, 'r'))).rejects.toThrow('path must be a string');
+    await expect(run(() => aopen(42 as unknown as string, 'r'))).rejects.toThrow('path must be a string, Buffer or URL, got 42');
+    await expect(run(() => aopen(p, 5 as unknown as string))).rejects.toThrow("mode must be a string such as 'r' or 'wb', got 5");
     await expect(run(() => aopen(p, 'rb', { encoding: 'utf-8' }))).rejects.toThrow('binary mode');
     await expect(run(() => aopen(p, 'r', { encoding: 'klingon' }))).rejects.toThrow(RangeError);
   });

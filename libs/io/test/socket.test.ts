@@ -1,6 +1,6 @@
 import net from 'node:net';
 import fs from 'node:fs';
-import { run, spawn, sleep, awaitPromise, ReadResourceBusy, WriteResourceBusy, TaskCancelled, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, awaitPromise, CurioError, ReadResourceBusy, WriteResourceBusy, TaskCancelled, type Operation } from '@curio/kernel';
 import {
   socket, Socket, IOError, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR, type AddressFamily, type SocketKind, type ShutdownHow,
@@ -356,7 +356,7 @@ describe('TCP over IPv4', () => {
     });
     expect(errors).toEqual([
       expect.stringMatching(/bind\(\): an AF_INET address is a \[host, port\] tuple/),
-      expect.stringMatching(/bind\(\): a port is an integer from 0 to 65535, got number 70000/),
+      expect.stringMatching(/bind\(\): a port is an integer from 0 to 65535, got 70000/),
       expect.stringMatching(/connect\(\): ::1 is an IPv6 address, but the socket is AF_INET/),
       expect.stringMatching(/bind\(\): an AF_UNIX address is a non-empty path string/),
     ]);
@@ -371,7 +371,7 @@ describe('TCP over IPv4', () => {
           server.close();
         }
       }),
-    ).rejects.toThrow(/recv\(\): the byte count must be a positive integer, got -1/);
+    ).rejects.toThrow(/recv\(\): the byte count must be a non-negative integer \(0 reads nothing\), got -1/);
   });
 
   it('queues connections that arrive before accept and hands them out in order', async () => {
@@ -793,6 +793,70 @@ describe('close() of a connection whose peer does not read', () => {
       return data;
     });
     expect(got.equals(Buffer.concat([big, Buffer.from('and a string')]))).toBe(true);
+  });
+});
+
+describe('messages name the value as given and what would be right', () => {
+  it('a string size is shown quoted (recv("10") does not read as a valid 10), and 0 is a valid size', async () => {
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const messages: string[] = [];
+      for (const n of ['10', -1, 2.5, NaN]) {
+        try {
+          yield* peer.recv(n as number);
+        } catch (e) {
+          messages.push((e as Error).message);
+        }
+      }
+      const empty = yield* peer.recv(0);
+      client.close();
+      peer.close();
+      server.close();
+      return { messages, empty: empty.length };
+    });
+    expect(out.messages).toEqual([
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got "10" (a string)',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got -1',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got 2.5',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got NaN',
+    ]);
+    expect(out.empty).toBe(0);
+  });
+
+  it('recv and sendall outside any task fail the same clear way whether or not data is buffered', async () => {
+    /** Drives `op` one step from a Node callback, outside any task; returns what it threw. */
+    const outsideTask = (op: () => Operation<unknown>) =>
+      awaitPromise(
+        new Promise<unknown>((resolve) =>
+          setImmediate(() => {
+            try {
+              resolve({ returned: op().next() });
+            } catch (error) {
+              resolve(error);
+            }
+          }),
+        ),
+      );
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const idle = yield* outsideTask(() => peer.recv(5));
+      yield* client.sendall('hello, world');
+      expect((yield* peer.recv(1)).toString()).toBe('h');
+      yield* until(() => peer.readBuffered > 0);
+      const buffered = yield* outsideTask(() => peer.recv(5));
+      const send = yield* outsideTask(() => peer.sendall('x'));
+      const left = peer.readBuffered;
+      client.close();
+      peer.close();
+      server.close();
+      return { idle, buffered, send, left };
+    });
+    for (const [e, op] of [[out.idle, 'recv'], [out.buffered, 'recv'], [out.send, 'sendall']] as const) {
+      expect(e).toBeInstanceOf(CurioError);
+      expect((e as Error).message).toMatch(new RegExp(`^${op}\\(\\) was called outside any task: call it inside a task started by run\\(\\)`));
+    }
+    // Nothing was taken from the buffer by the refused call.
+    expect(out.left).toBe('ello, world'.length);
   });
 });
 

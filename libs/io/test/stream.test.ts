@@ -186,9 +186,9 @@ describe('SocketStream writes and closing', () => {
       return out;
     });
     expect(errors).toEqual([
-      'write(): expected a Buffer, Uint8Array or string, got number',
+      'write(): expected a Buffer, Uint8Array or string, got 42',
       'writelines(): expected an iterable of Buffers or strings',
-      'writelines(): expected a Buffer, Uint8Array or string, got object',
+      'writelines(): expected a Buffer, Uint8Array or string, got an object',
     ]);
   });
 
