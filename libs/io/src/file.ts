@@ -209,7 +209,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * or with {@link AsyncFile.forEachLine}.
    */
   *readline(): Operation<T> {
-    return yield* this.guard('readline', 'read', () => this.readLine());
+    return yield* this.guard('readline', 'read', () => this.readOneLine());
   }
 
   /** Reads the remaining lines (each with its `'\n'`, the last one maybe without). */
@@ -217,7 +217,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     return yield* this.guard('readlines', 'read', function* (this: AsyncFile<T>) {
       const lines: T[] = [];
       for (;;) {
-        const line = yield* this.readLine();
+        const line = yield* this.readOneLine();
         if (line.length === 0) return lines;
         lines.push(line);
       }
@@ -479,7 +479,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     return this.decode(this.buf.takeAll());
   }
 
-  private *readLine(): Operation<T> {
+  private *readOneLine(): Operation<T> {
     const unit = this.codec === null ? 1 : this.codec.unit;
     let from = 0;
     for (;;) {

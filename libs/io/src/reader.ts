@@ -35,15 +35,14 @@ type ReaderState = 'open' | 'closed' | 'detached';
 
 /**
  * Reads from a Node `Readable` inside tasks. Every read is an operation that returns at
- * once (no trap) when enough bytes are buffered and otherwise parks the task in
- * `READ_WAIT`. One task reads at a time: a second gets {@link ReadResourceBusy}. A
+ * once (no trap) when enough bytes are buffered and otherwise waits in `READ_WAIT`. One task reads at a time: a second gets {@link ReadResourceBusy}. A
  * stream error is reported (as an {@link IOError} carrying Node's `code`) only after the
  * bytes received before it have been read.
  *
  * `Socket` and `Stream` are built on it; use it directly to read a pipe:
  * ```ts
  * const reader = new NodeReader(child.stdout);
- * const line = yield* reader.readLine();
+ * const line = yield* reader.readline();
  * ```
  */
 export class NodeReader {
@@ -53,7 +52,7 @@ export class NodeReader {
   private chunks: Buffer[] = [];
   private head = 0;
   private size = 0;
-  /** How many buffered bytes the parked task needs before it is worth waking. */
+  /** How many buffered bytes the waiting task needs before it is worth waking. */
   private need = 1;
   private started = false;
   private paused = false;
@@ -91,9 +90,13 @@ export class NodeReader {
   /**
    * Reads at most `n` bytes: whatever is buffered (up to `n`) at once, otherwise waits
    * for data. Returns an empty Buffer at the end of the stream (and for `n = 0`).
-   * @param operation the name used in error messages (`'recv'`, `'read'`).
    */
-  *read(n: number, operation = 'read'): Operation<Buffer> {
+  read(n: number): Operation<Buffer> {
+    return this.readAs('read', n);
+  }
+
+  /** @internal {@link NodeReader.read} named `operation` in messages (`recv`, `recvfrom`). */
+  *readAs(operation: string, n: number): Operation<Buffer> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
@@ -117,7 +120,12 @@ export class NodeReader {
    * Reads into `target` and returns how many bytes were stored (at most its length);
    * 0 at the end of the stream.
    */
-  *readInto(target: Uint8Array, operation = 'readInto'): Operation<number> {
+  readInto(target: Uint8Array): Operation<number> {
+    return this.readIntoAs('readInto', target);
+  }
+
+  /** @internal {@link NodeReader.readInto} named `operation` in messages (`recvInto`). */
+  *readIntoAs(operation: string, target: Uint8Array): Operation<number> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${show(target)}`);
@@ -140,7 +148,8 @@ export class NodeReader {
    * call leaves every byte buffered.
    * @throws IncompleteReadError (with the bytes that did arrive) if the stream ends first.
    */
-  *readExactly(n: number, operation = 'readExactly'): Operation<Buffer> {
+  *readExactly(n: number): Operation<Buffer> {
+    const operation = 'readExactly';
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
@@ -162,7 +171,8 @@ export class NodeReader {
    * left (a last line without `\n`), then empty Buffers. Nothing is taken until the line
    * is complete, so a cancelled call loses nothing. Lines have no length limit.
    */
-  *readLine(operation = 'readline'): Operation<Buffer> {
+  *readline(): Operation<Buffer> {
+    const operation = 'readline';
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     let end = this.size > 0 ? this.indexOf(NEWLINE, 0) : -1;
@@ -185,7 +195,12 @@ export class NodeReader {
    * Reads until the end of the stream and returns everything. The bytes stay buffered
    * until the end arrives, so a cancelled call loses nothing.
    */
-  *readAll(operation = 'readAll'): Operation<Buffer> {
+  readAll(): Operation<Buffer> {
+    return this.readAllAs('readAll');
+  }
+
+  /** @internal {@link NodeReader.readAll} named `operation` in messages (`readlines`). */
+  *readAllAs(operation: string): Operation<Buffer> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     this.busy = true;
@@ -274,7 +289,7 @@ export class NodeReader {
 
   // ---------------------------------------------------------------- waiting
 
-  /** Parks the task until `need` bytes are buffered, or the stream ends or fails. */
+  /** Waits until `need` bytes are buffered, or the stream ends or fails. */
   private *wait(need: number): Operation<void> {
     this.need = need;
     if (this.paused || !this.started) this.flow();

@@ -274,7 +274,7 @@ export class Socket {
   recv(n: number): Operation<Buffer> {
     // A plain method handing out the reader's operation: one generator less per call.
     const reader = this.reader;
-    return reader !== null ? reader.read(n, 'recv') : this.recvDatagramData(n, 'recv');
+    return reader !== null ? reader.readAs('recv', n) : this.recvDatagramData(n, 'recv');
   }
 
   /**
@@ -288,7 +288,7 @@ export class Socket {
     }
     const target = nbytes === 0 ? buffer : buffer.subarray(0, nbytes);
     const reader = this.reader;
-    if (reader !== null) return yield* reader.readInto(target, 'recvInto');
+    if (reader !== null) return yield* reader.readIntoAs('recvInto', target);
     const [data] = yield* this.recvDatagram(target.length, 'recvInto');
     target.set(data);
     return data.length;
@@ -300,7 +300,7 @@ export class Socket {
    */
   *recvfrom(n: number): Operation<[Buffer, SocketAddress]> {
     const reader = this.reader;
-    if (reader !== null) return [yield* reader.read(n, 'recvfrom'), this.peer ?? ''];
+    if (reader !== null) return [yield* reader.readAs('recvfrom', n), this.peer ?? ''];
     return yield* this.recvDatagram(n, 'recvfrom');
   }
 
@@ -313,7 +313,7 @@ export class Socket {
    */
   send(data: BytesLike): Operation<number> {
     const writer = this.writer;
-    return writer !== null ? writer.send(data, 'send') : this.sendDatagram(data, 'send');
+    return writer !== null ? writer.sendAs('send', data) : this.sendDatagram(data, 'send');
   }
 
   /**
@@ -327,7 +327,7 @@ export class Socket {
   sendall(data: BytesLike): Operation<void> {
     // A plain method handing out the writer's operation: one generator less per call.
     const writer = this.writer;
-    return writer !== null ? writer.write(data, 'sendall') : this.sendallDatagram(data);
+    return writer !== null ? writer.writeAs('sendall', data) : this.sendallDatagram(data);
   }
 
   /** Sends one datagram to `address` (UDP only); returns its length. */

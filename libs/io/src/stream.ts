@@ -59,12 +59,12 @@ export class Stream {
   *read(n = -1): Operation<Buffer> {
     const reader = this.readSide('read');
     if (n === 0) return EMPTY;
-    return yield* reader.read(n < 0 ? MAX_READ : n, 'read');
+    return yield* reader.read(n < 0 ? MAX_READ : n);
   }
 
   /** Reads until the end of the stream and returns all of it. */
   *readAll(): Operation<Buffer> {
-    return yield* this.readSide('readAll').readAll('readAll');
+    return yield* this.readSide('readAll').readAll();
   }
 
   /**
@@ -72,7 +72,7 @@ export class Stream {
    * @throws IncompleteReadError (carrying the partial data in `partial`) if the stream ends first.
    */
   *readExactly(n: number): Operation<Buffer> {
-    return yield* this.readSide('readExactly').readExactly(n, 'readExactly');
+    return yield* this.readSide('readExactly').readExactly(n);
   }
 
   /**
@@ -81,12 +81,12 @@ export class Stream {
    * `for (;;) { const line = yield* s.readline(); if (!line.length) break; ... }`.
    */
   *readline(): Operation<Buffer> {
-    return yield* this.readSide('readline').readLine('readline');
+    return yield* this.readSide('readline').readline();
   }
 
   /** Reads until the end of the stream and returns the lines (each keeps its `\n`). */
   *readlines(): Operation<Buffer[]> {
-    const all = yield* this.readSide('readlines').readAll('readlines');
+    const all = yield* this.readSide('readlines').readAllAs('readlines');
     const lines: Buffer[] = [];
     let start = 0;
     while (start < all.length) {
@@ -121,7 +121,7 @@ export class Stream {
 
   /** Writes all of `data`, waiting for Node's buffer to drain if it is full. */
   *write(data: BytesLike): Operation<void> {
-    yield* this.writeSide('write').write(data, 'write');
+    yield* this.writeSide('write').write(data);
   }
 
   /** Writes each of `lines` in turn (no separators are added). */
@@ -132,13 +132,13 @@ export class Stream {
     }
     for (const line of lines) {
       checkBytes('writelines', line);
-      yield* writer.write(line, 'writelines');
+      yield* writer.writeAs('writelines', line);
     }
   }
 
   /** Waits until what was written has left Node's buffer (down to its high-water mark). */
   *flush(): Operation<void> {
-    yield* this.writeSide('flush').flush('flush');
+    yield* this.writeSide('flush').flush();
   }
 
   /** Closes the stream: written data is flushed, then the underlying resource is released. Idempotent. */

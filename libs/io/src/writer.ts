@@ -31,7 +31,7 @@ const WRITE_PIECE = 64 * 1024;
 
 /**
  * Writes to a Node `Writable` inside tasks. A write Node accepts without crossing its
- * high-water mark returns at once (no trap); otherwise the task parks in `WRITE_WAIT`
+ * high-water mark returns at once (no trap); otherwise the task waits in `WRITE_WAIT`
  * until `'drain'`. One task writes at a time: a second gets {@link WriteResourceBusy}.
  * Errors reach the writing task as an {@link IOError} with Node's `code`.
  *
@@ -68,9 +68,13 @@ export class NodeWriter {
    * it starts sends nothing. Data over 64 KiB is handed over in
    * pieces, each once the previous one drained: a write cancelled midway leaves at most
    * one piece queued in Node (which still sends it), the rest is not written.
-   * @param operation the name used in error messages (`'sendall'`, `'write'`).
    */
-  *write(data: BytesLike, operation = 'write'): Operation<void> {
+  write(data: BytesLike): Operation<void> {
+    return this.writeAs('write', data);
+  }
+
+  /** @internal {@link NodeWriter.write} named `operation` in messages (`sendall`, `writelines`). */
+  *writeAs(operation: string, data: BytesLike): Operation<void> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
@@ -106,7 +110,12 @@ export class NodeWriter {
    * Writes `data` once Node's buffer has room, without waiting for it to drain
    * afterwards (Python's `send`). Returns the number of bytes accepted: all of them.
    */
-  *send(data: BytesLike, operation = 'send'): Operation<number> {
+  send(data: BytesLike): Operation<number> {
+    return this.sendAs('send', data);
+  }
+
+  /** @internal {@link NodeWriter.send} named `operation` in messages. */
+  *sendAs(operation: string, data: BytesLike): Operation<number> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
@@ -127,7 +136,8 @@ export class NodeWriter {
   }
 
   /** Waits until Node's write buffer is under its high-water mark. */
-  *flush(operation = 'flush'): Operation<void> {
+  *flush(): Operation<void> {
+    const operation = 'flush';
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (this.failure === null && this.state === 'open' && !this.writable.writableNeedDrain) return;
