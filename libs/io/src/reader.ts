@@ -10,7 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
-import { IncompleteReadError, ioError, ioFailure } from './io-error.js';
+import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
 /** Options of {@link NodeReader}. */
@@ -20,6 +20,11 @@ export interface NodeReaderOptions {
    * (default 64 KiB).
    */
   highWaterMark?: number;
+  /**
+   * The longest line {@link NodeReader.readline} returns, in bytes with its `\n`
+   * (default 64 KiB, as asyncio's); a longer one raises {@link LimitOverrunError}.
+   */
+  maxLineLength?: number;
   /** Says what is being read, for error messages (e.g. `'peer 127.0.0.1:80'`). */
   describe?: () => string;
   /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
@@ -29,6 +34,7 @@ export interface NodeReaderOptions {
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = 0x0a;
 const DEFAULT_HIGH_WATER = 64 * 1024;
+const DEFAULT_MAX_LINE = 64 * 1024;
 
 /** Why the reader stopped: still open, closed by its owner, or handed back to raw Node use. */
 type ReaderState = 'open' | 'closed' | 'detached';
@@ -62,12 +68,14 @@ export class NodeReader {
   private busy = false;
   private readonly waiters = new SchedFIFO();
   private readonly highWater: number;
+  private lineLimit: number;
   private readonly describe: () => string;
   private readonly kind: string;
 
   constructor(readable: Readable, options: NodeReaderOptions = {}) {
     this.readable = readable;
     this.highWater = options.highWaterMark ?? DEFAULT_HIGH_WATER;
+    this.lineLimit = checkLimit('NodeReader(): maxLineLength', options.maxLineLength ?? DEFAULT_MAX_LINE);
     this.describe = options.describe ?? (() => '');
     this.kind = options.kind ?? 'stream';
     readable.on('end', this.onEnd);
@@ -80,6 +88,18 @@ export class NodeReader {
   /** Bytes received and buffered here, not yet read. */
   get buffered(): number {
     return this.size;
+  }
+
+  /**
+   * The longest line {@link NodeReader.readline} returns, in bytes with its `\n`
+   * (default 64 KiB). Settable; a positive integer or `Infinity`.
+   */
+  get maxLineLength(): number {
+    return this.lineLimit;
+  }
+
+  set maxLineLength(limit: number) {
+    this.lineLimit = checkLimit('maxLineLength', limit);
   }
 
   /** True once the end of the stream has been seen (more bytes may still be buffered). */
@@ -169,18 +189,27 @@ export class NodeReader {
   /**
    * Reads one line, ending with `\n` (kept). At the end of the stream returns what is
    * left (a last line without `\n`), then empty Buffers. Nothing is taken until the line
-   * is complete, so a cancelled call loses nothing. Lines have no length limit.
+   * is complete, so a cancelled call loses nothing.
+   * @throws LimitOverrunError if the line (with its `\n`) is longer than
+   * {@link NodeReader.maxLineLength}: the reader stops buffering at the limit (plus a
+   * chunk) and takes nothing, so the bytes stay readable and the stream usable.
    */
   *readline(): Operation<Buffer> {
     const operation = 'readline';
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
+    const limit = this.lineLimit;
     let end = this.size > 0 ? this.indexOf(NEWLINE, 0) : -1;
-    if (end >= 0) return this.take(end + 1);
+    if (end >= 0 && end < limit) return this.take(end + 1);
     this.busy = true;
     try {
       for (;;) {
-        if (end >= 0) return this.take(end + 1);
+        if (end >= 0) {
+          if (end >= limit) throw this.lineTooLong(end + 1, limit);
+          return this.take(end + 1);
+        }
+        // No newline in more than `limit` bytes: the line cannot fit.
+        if (this.size > limit) throw this.lineTooLong(this.size, limit);
         if (this.ended(operation)) return this.takeAll();
         const scanned = this.size;
         yield* this.wait(scanned + 1);
@@ -193,20 +222,29 @@ export class NodeReader {
 
   /**
    * Reads until the end of the stream and returns everything. The bytes stay buffered
-   * until the end arrives, so a cancelled call loses nothing.
+   * until the end arrives, so a cancelled call loses nothing. There is no limit unless
+   * `maxBytes` is given.
+   * @throws LimitOverrunError once more than `maxBytes` bytes are buffered (they stay
+   * buffered: nothing is taken).
    */
-  readAll(): Operation<Buffer> {
-    return this.readAllAs('readAll');
+  readAll(maxBytes = Infinity): Operation<Buffer> {
+    return this.readAllAs('readAll', maxBytes);
   }
 
   /** @internal {@link NodeReader.readAll} named `operation` in messages (`readlines`). */
-  *readAllAs(operation: string): Operation<Buffer> {
+  *readAllAs(operation: string, maxBytes = Infinity): Operation<Buffer> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
+    checkLimit(`${operation}(): maxBytes`, maxBytes);
     this.busy = true;
     try {
-      while (!this.ended(operation)) yield* this.wait(Infinity);
-      return this.takeAll();
+      for (;;) {
+        if (this.size > maxBytes) {
+          throw new LimitOverrunError(`${operation}(): more than ${maxBytes} bytes before the end of the stream (the limit given); they stay buffered`, this.size, maxBytes);
+        }
+        if (this.ended(operation)) return this.takeAll();
+        yield* this.wait(maxBytes === Infinity ? Infinity : maxBytes + 1);
+      }
     } finally {
       this.busy = false;
     }
@@ -332,6 +370,15 @@ export class NodeReader {
     this.readable.pause();
   }
 
+  private lineTooLong(consumed: number, limit: number): LimitOverrunError {
+    return new LimitOverrunError(
+      `readline(): no end of line in the first ${limit} bytes (the line limit; raise it with maxLineLength). ` +
+        `Nothing was taken: the ${consumed} bytes stay buffered for read() or readExactly(), or close the stream`,
+      consumed,
+      limit,
+    );
+  }
+
   private busyError(operation: string): ReadResourceBusy {
     const where = this.describe();
     return new ReadResourceBusy(`${operation}(): another task is already reading from this ${this.kind}${where === '' ? '' : ` (${where})`}`);
@@ -419,4 +466,10 @@ export class NodeReader {
 function checkedEmpty(operation: string, n: number): Buffer {
   if (n === 0) return EMPTY;
   throw new RangeError(`${operation}(): the byte count must be a non-negative integer (0 reads nothing), got ${show(n)}`);
+}
+
+/** A byte limit is a positive integer or Infinity. */
+function checkLimit(what: string, limit: number): number {
+  if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit;
+  throw new RangeError(`${what} must be a positive integer (bytes) or Infinity, got ${show(limit)}`);
 }

@@ -21,6 +21,12 @@ import { DatagramPort, type DatagramOptions } from './datagram.js';
 import { SocketStream } from './stream.js';
 import { waitForEvent } from './wait-event.js';
 
+/** Options of {@link Socket.asStream}. */
+export interface SocketStreamOptions {
+  /** The longest line `readline` returns, in bytes with its `\n` (default 64 KiB). */
+  maxLineLength?: number;
+}
+
 /** Where a socket is in its life. */
 type Phase = 'fresh' | 'connecting' | 'connected' | 'listening' | 'closed';
 
@@ -471,10 +477,12 @@ export class Socket {
    * A {@link SocketStream} over this connected socket, for buffered reads
    * (`readline`, `readExactly`, ...). It shares the socket's receive buffer, so stream
    * and socket reads can be mixed; closing the stream closes the socket.
+   * `options.maxLineLength` sets the longest line `readline` returns (default 64 KiB).
    */
-  asStream(): SocketStream {
+  asStream(options: SocketStreamOptions = {}): SocketStream {
     this.checkOpen('asStream');
     if (this.reader === null || this.writer === null) throw this.notConnected('asStream');
+    if (options.maxLineLength !== undefined) this.reader.maxLineLength = options.maxLineLength;
     return new SocketStream(this, this.reader, this.writer);
   }
 

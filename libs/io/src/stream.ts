@@ -62,13 +62,18 @@ export class Stream {
     return yield* reader.read(n < 0 ? MAX_READ : n);
   }
 
-  /** Reads until the end of the stream and returns all of it. */
-  *readAll(): Operation<Buffer> {
-    return yield* this.readSide('readAll').readAll();
+  /**
+   * Reads until the end of the stream and returns all of it. No limit unless `maxBytes`
+   * is given: then more than `maxBytes` bytes raise {@link LimitOverrunError} and stay
+   * buffered.
+   */
+  *readAll(maxBytes = Infinity): Operation<Buffer> {
+    return yield* this.readSide('readAll').readAll(maxBytes);
   }
 
   /**
-   * Reads exactly `n` bytes.
+   * Reads exactly `n` bytes. Up to `n` bytes are buffered until they have all arrived,
+   * so check an `n` that comes from the peer (a length prefix) before passing it.
    * @throws IncompleteReadError (carrying the partial data in `partial`) if the stream ends first.
    */
   *readExactly(n: number): Operation<Buffer> {
@@ -79,9 +84,23 @@ export class Stream {
    * Reads a line, up to and including `\n`. At the end of the stream returns the last
    * partial line, then empty Buffers, so a loop ends on an empty line:
    * `for (;;) { const line = yield* s.readline(); if (!line.length) break; ... }`.
+   * @throws LimitOverrunError for a line longer than {@link Stream.maxLineLength}
+   * (default 64 KiB): nothing is taken, the bytes stay buffered and the stream usable.
    */
   *readline(): Operation<Buffer> {
     return yield* this.readSide('readline').readline();
+  }
+
+  /**
+   * The longest line {@link Stream.readline} returns, in bytes with its `\n` (default
+   * 64 KiB, as asyncio's); settable (a positive integer or `Infinity`).
+   */
+  get maxLineLength(): number {
+    return this.readSide('maxLineLength').maxLineLength;
+  }
+
+  set maxLineLength(limit: number) {
+    this.readSide('maxLineLength').maxLineLength = limit;
   }
 
   /** Reads until the end of the stream and returns the lines (each keeps its `\n`). */
