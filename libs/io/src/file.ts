@@ -54,7 +54,7 @@ const noop = (): void => {};
  * try {
  *   const text = yield* f.readAll();
  * } finally {
- *   yield* f.close();
+ *   f.close();
  * }
  * ```
  * @throws RangeError or TypeError for a bad mode or encoding; `IOError` with the
@@ -165,7 +165,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     this.rawPos = position;
   }
 
-  /** True once {@link AsyncFile.close} (or dispose) has been called. */
+  /** True once {@link AsyncFile.close} (or `aclose`, or dispose) has been called. */
   get closed(): boolean {
     return this.fh === null;
   }
@@ -333,23 +333,40 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   }
 
   /**
-   * Closes the file, after any operation still in progress. Safe to call more than
-   * once; the file descriptor is released even if this is cancelled.
-   * @throws the error of a write whose task was cancelled before it could see it.
+   * Closes the file: a plain method, like every `close()` in Curio, so
+   * `finally { f.close() }` cannot be skipped by a missing `yield*`. Safe to call more
+   * than once. Writes are not buffered, so nothing is lost; the descriptor is released
+   * once any operation still in progress (a cancelled write) ends. The error of a write
+   * whose task was cancelled before it could see it is dropped here: `yield* f.flush()`
+   * first, or close with {@link AsyncFile.aclose}, to see it.
    */
-  *close(): Operation<void> {
+  close(): void {
+    void this.startClose().catch(noop);
+  }
+
+  /**
+   * The operation form of {@link AsyncFile.close}: closes the file and waits until the
+   * descriptor is released (after any operation still in progress). The descriptor is
+   * released even if this is cancelled.
+   *
+   * ```ts
+   * yield* f.aclose();
+   * ```
+   * @throws the error of a write whose task was cancelled before it could see it
+   * (reported to the first `aclose` only).
+   */
+  *aclose(): Operation<void> {
     const first = this.closing === null;
     const closing = this.startClose();
     yield* waitFor('FILE_CLOSE', first ? closing : closing.catch(noop));
   }
 
   /**
-   * `using f = yield* aopen(...)` closes the file at the end of the block. Writes are
-   * not buffered, so nothing is lost; the descriptor is released once any operation in
-   * progress ends. Errors are dropped: call {@link AsyncFile.close} to see them.
+   * `using f = yield* aopen(...)` closes the file at the end of the block, as
+   * {@link AsyncFile.close} does.
    */
   [Symbol.dispose](): void {
-    void this.startClose().catch(noop);
+    this.close();
   }
 
   /** For `await using` in promise code: closes the file; settles when it is closed. */

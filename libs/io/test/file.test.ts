@@ -87,7 +87,7 @@ describe('aopen modes', () => {
       try {
         return yield* f.read();
       } finally {
-        yield* f.close();
+        yield* f.aclose();
       }
     });
     expect(data).toEqual(Buffer.from(LINES));
@@ -98,7 +98,7 @@ describe('aopen modes', () => {
     await run(function* () {
       const f = yield* aopen(p, 'w');
       yield* f.write('new');
-      yield* f.close();
+      yield* f.aclose();
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('new');
     const err = await run(() => aopen(p, 'x')).catch((e: unknown) => e);
@@ -111,7 +111,7 @@ describe('aopen modes', () => {
     await run(function* () {
       const f = yield* aopen(p, 'x');
       yield* f.write('fresh');
-      yield* f.close();
+      yield* f.aclose();
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('fresh');
   });
@@ -123,7 +123,7 @@ describe('aopen modes', () => {
       yield* f.write('def');
       yield* f.write('gh');
       const at = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return at;
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('abcdefgh');
@@ -140,7 +140,7 @@ describe('aopen modes', () => {
       const all = yield* f.read(2);
       yield* f.write('Z');
       const after = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { start, atEnd, all, after };
     });
     expect(got).toEqual({ start: 3, atEnd: '', all: 'ab', after: 4 });
@@ -171,7 +171,7 @@ describe('reading', () => {
       const first = yield* f.read();
       yield* f.seek(0);
       const second = yield* f.readAll();
-      yield* f.close();
+      yield* f.aclose();
       return [first, second];
     });
     expect(a).toBe(LINES);
@@ -183,7 +183,7 @@ describe('reading', () => {
     const parts = await run(function* () {
       const f = yield* aopen(p, 'rb');
       const out = [yield* f.read(4), yield* f.read(0), yield* f.read(100), yield* f.read(5)];
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(parts).toEqual([Buffer.from('line'), Buffer.alloc(0), Buffer.from(LINES.slice(4)), Buffer.alloc(0)]);
@@ -199,7 +199,7 @@ describe('reading', () => {
         if (line.length === 0) break;
         out.push(line);
       }
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(lines).toEqual(['one\n', 'two\n', '\n', 'last']);
@@ -211,7 +211,7 @@ describe('reading', () => {
       const f = yield* aopen(p);
       const first = yield* f.readline();
       const rest = yield* f.readlines();
-      yield* f.close();
+      yield* f.aclose();
       return [first, ...rest];
     });
     expect(lines).toEqual(['line 1\n', 'line 2\n', 'line 3\n']);
@@ -236,8 +236,8 @@ describe('reading', () => {
         return !line.includes('2'); // false stops
       });
       const after = yield* f.readline();
-      yield* f.close();
-      yield* g.close();
+      yield* f.aclose();
+      yield* g.aclose();
       return { plain, upToTwo, after };
     });
     expect(seen).toEqual({ plain: ['line 1', 'line 2', 'line 3'], upToTwo: ['line 1\n', 'line 2\n'], after: 'line 3\n' });
@@ -250,10 +250,10 @@ describe('reading', () => {
     const [bin, text] = await run(function* () {
       const f = yield* aopen(p, 'rb');
       const b = yield* f.readlines();
-      yield* f.close();
+      yield* f.aclose();
       const t = yield* aopen(p);
       const s = yield* t.readlines();
-      yield* t.close();
+      yield* t.aclose();
       return [b, s];
     });
     expect(bin.map((b) => b.toString())).toEqual([`${long}\n`, 'short\n', long]);
@@ -270,7 +270,7 @@ describe('text decoding', () => {
       const f = yield* aopen(p);
       const head = yield* f.read(65536);
       const rest = yield* f.read();
-      yield* f.close();
+      yield* f.aclose();
       return [head, rest];
     });
     expect(got[0]).toBe('a'.repeat(65535) + '€');
@@ -283,7 +283,7 @@ describe('text decoding', () => {
       const f = yield* aopen(p);
       const out = [yield* f.read(1), yield* f.read(1), yield* f.read(1), yield* f.read(5)];
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { out, pos };
     });
     expect(parts.out).toEqual(['é', '€', '𝄞', 'z']);
@@ -302,9 +302,9 @@ describe('text decoding', () => {
       yield* sleep(0);
       yield* w.write(euro.subarray(1));
       const ch = yield* reader.join();
-      yield* w.close();
+      yield* w.aclose();
       const rest = yield* r.read();
-      yield* r.close();
+      yield* r.aclose();
       return [ch, rest];
     });
     expect(got).toEqual(['€', '']);
@@ -318,13 +318,13 @@ describe('text decoding', () => {
       yield* a.write('café\nnaïve\n');
       yield* a.seek(0);
       const la = yield* a.readlines();
-      yield* a.close();
+      yield* a.aclose();
       const b = yield* aopen(p2, 'w+', { encoding: 'UTF-16LE' });
       yield* b.write('ḧi\n𝄞 clef\n\u0a0a\n');
       yield* b.seek(0);
       const lb = yield* b.readlines();
       const enc = b.encoding;
-      yield* b.close();
+      yield* b.aclose();
       return { la, lb, enc };
     });
     expect(got.la).toEqual(['café\n', 'naïve\n']);
@@ -344,7 +344,7 @@ describe('writing, seeking and truncating', () => {
       const count = yield* f.write('héllo\n');
       yield* f.writelines(['a\n', 'b\n']);
       yield* f.flush();
-      yield* f.close();
+      yield* f.aclose();
       return count;
     });
     expect(n).toBe(6);
@@ -357,7 +357,7 @@ describe('writing, seeking and truncating', () => {
       const f = yield* aopen(p, 'wb');
       const count = yield* f.write(Buffer.from('abc'));
       yield* f.write(new Uint8Array([100, 101]) as Buffer);
-      yield* f.close();
+      yield* f.aclose();
       return count;
     });
     expect(n).toBe(3);
@@ -377,8 +377,8 @@ describe('writing, seeking and truncating', () => {
           out.push(e);
         }
       }
-      yield* t.close();
-      yield* b.close();
+      yield* t.aclose();
+      yield* b.aclose();
       return out;
     });
     expect(errs).toHaveLength(3);
@@ -400,7 +400,7 @@ describe('writing, seeking and truncating', () => {
       out.push(yield* f.seek(-4, SEEK_CUR));
       out.push((yield* f.read(1)).toString());
       out.push(yield* f.seek(0, SEEK_SET));
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(got).toEqual([10, 10, LINES.slice(10), 18, ' 3', 16, 'n', 0]);
@@ -419,7 +419,7 @@ describe('writing, seeking and truncating', () => {
         }
       }
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { out, pos };
     });
     expect(errs.out.map((e) => (e as Error).constructor)).toEqual([RangeError, RangeError, RangeError, TypeError]);
@@ -435,7 +435,7 @@ describe('writing, seeking and truncating', () => {
       yield* f.write('XY');
       const pos = yield* f.tell();
       const rest = yield* f.read();
-      yield* f.close();
+      yield* f.aclose();
       return [pos, rest];
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('helloXYorld');
@@ -451,7 +451,7 @@ describe('writing, seeking and truncating', () => {
       const sizeA = fs.statSync(p).size;
       const b = yield* f.truncate(2);
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { a, sizeA, b, pos };
     });
     expect(got).toEqual({ a: 6, sizeA: 6, b: 2, pos: 6 });
@@ -473,8 +473,8 @@ describe('errors', () => {
           out.push(e);
         }
       }
-      yield* r.close();
-      yield* w.close();
+      yield* r.aclose();
+      yield* w.aclose();
       return out;
     });
     expect(errs).toHaveLength(4);
@@ -483,13 +483,46 @@ describe('errors', () => {
     expect(String(errs[2])).toContain('not writable');
   });
 
+  it('close() is a plain method, like every close() in Curio: called without yield* it still releases the descriptor', async () => {
+    const p = tmpfile();
+    const got = await run(function* () {
+      const f = yield* aopen(p, 'w');
+      const fd = f.fileno();
+      try {
+        yield* f.write('data');
+      } finally {
+        f.close(); // no yield*: the mistake the old operation form let through silently
+      }
+      const closedAtOnce = f.closed;
+      let turns = 0;
+      while (!fdClosed(fd)) {
+        yield* sleep(1);
+        turns++;
+      }
+      return { closedAtOnce, turns };
+    });
+    expect(got.closedAtOnce).toBe(true);
+    expect(fs.readFileSync(p, 'utf8')).toBe('data');
+  });
+
+  it('aclose() is the operation form: it returns once the descriptor is released', async () => {
+    const p = tmpfile(LINES);
+    const got = await run(function* () {
+      const f = yield* aopen(p);
+      const fd = f.fileno();
+      yield* f.aclose();
+      return { fdClosed: fdClosed(fd), closed: f.closed };
+    });
+    expect(got).toEqual({ fdClosed: true, closed: true });
+  });
+
   it('a closed file raises ClosedFileError, and close() is idempotent', async () => {
     const p = tmpfile(LINES);
     const got = await run(function* () {
       const f = yield* aopen(p);
       const fd = f.fileno();
-      yield* f.close();
-      yield* f.close();
+      yield* f.aclose();
+      yield* f.aclose();
       const out: unknown[] = [];
       for (const op of [() => f.read(), () => f.write('x'), () => f.seek(0), () => f.tell()]) {
         try {
@@ -518,14 +551,14 @@ describe('errors', () => {
     const p = fifo();
     const err = await run(function* () {
       const [r, w] = yield* openFifo(p);
-      yield* r.close(); // no reader left: writing gets EPIPE
+      yield* r.aclose(); // no reader left: writing gets EPIPE
       try {
         yield* w.write(Buffer.from('into the void'));
         return null;
       } catch (e) {
         return e;
       } finally {
-        yield* w.close();
+        yield* w.aclose();
       }
     });
     expect(err).toBeInstanceOf(IOError);
@@ -545,8 +578,8 @@ describe('errors', () => {
           out.push(e);
         }
       }
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return out;
     });
     expect(errs).toHaveLength(2);
@@ -570,8 +603,8 @@ describe('concurrency and cancellation', () => {
       }
       yield* w.write(Buffer.from('hello'));
       const data = yield* first.join();
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return { busy, data };
     });
     expect(got.busy).toBeInstanceOf(ReadResourceBusy);
@@ -592,7 +625,7 @@ describe('concurrency and cancellation', () => {
         err = e;
       }
       yield* writer.join();
-      yield* f.close();
+      yield* f.aclose();
       return err;
     });
     expect(busy).toBeInstanceOf(WriteResourceBusy);
@@ -611,8 +644,8 @@ describe('concurrency and cancellation', () => {
       // The OS read the cancelled task started is still pending: feed it.
       yield* w.write(Buffer.from('hello'));
       const data = yield* r.read(5);
-      yield* r.close();
-      yield* w.close();
+      yield* r.aclose();
+      yield* w.aclose();
       return { data, fds, exc: reader.exception };
     });
     expect(got.exc).toBeInstanceOf(TaskCancelled);
@@ -633,8 +666,8 @@ describe('concurrency and cancellation', () => {
       }
       yield* w.write(Buffer.from('partial line\n'));
       const line = yield* r.readline();
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return { timedOut, line: line.toString() };
     });
     await kernel.shutdown();
@@ -654,9 +687,9 @@ describe('concurrency and cancellation', () => {
       yield* writer.cancel();
       // Drain the pipe so the write handed to the OS can finish; EOF comes at close.
       const reader = yield* spawn(() => r.readAll());
-      yield* w.close();
+      yield* w.aclose();
       const data = yield* reader.join();
-      yield* r.close();
+      yield* r.aclose();
       return { fd, length: data.length, exc: writer.exception, closed: fdClosed(fd) };
     });
     expect(got.exc).toBeInstanceOf(TaskCancelled);
@@ -676,7 +709,7 @@ describe('concurrency and cancellation', () => {
       for (let i = 0; i < 1000 && fdsFor(p).length > 1; i++) yield* sleep(1);
       const open = fdsFor(p);
       const wfd = w.fileno();
-      yield* w.close();
+      yield* w.aclose();
       return { open, wfd, exc: opener.exception };
     });
     expect(left.exc).toBeInstanceOf(TaskCancelled);
@@ -692,7 +725,7 @@ describe('concurrency and cancellation', () => {
         return null;
       } catch (e) {
         // A few file-system round trips: an open started anyway would have landed by now.
-        for (let i = 0; i < 3; i++) yield* (yield* aopen(p)).close();
+        for (let i = 0; i < 3; i++) yield* (yield* aopen(p)).aclose();
         return { e, open: fdsFor(p) };
       }
     });
@@ -712,7 +745,7 @@ describe('concurrency and cancellation', () => {
         yield* f.write('kept');
       }
       const closedAtBlockEnd = file.closed;
-      yield* file.close(); // a second close waits for the one dispose started
+      yield* file.aclose(); // a second close waits for the one dispose started
       return { closedAtBlockEnd, fd };
     });
     expect(got.closedAtBlockEnd).toBe(true);
