@@ -1,15 +1,17 @@
 /**
  * Asynchronous files: `aopen(path, mode)` gives an {@link AsyncFile} whose reads and
  * writes are operations, so a task waiting on a slow disk, a pipe or a FIFO lets the
- * others run. Built on `node:fs/promises` file handles (Node runs them on its thread pool).
+ * others run. Regular files are read and written on Node's thread pool; FIFOs through
+ * the event loop, so a wait for another process never holds a pool thread (see
+ * `file-raw.ts`).
  * @packageDocumentation
  */
-import fsp, { type FileHandle } from 'node:fs/promises';
 import type { PathLike } from 'node:fs';
 import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
 import { parseMode, type FileMode } from './file-mode.js';
 import { textCodec, type TextCodec, type TextEncoding } from './file-codec.js';
 import { ReadBuffer } from './file-buffer.js';
+import { openRaw, type RawFile } from './file-raw.js';
 import { ClosedFileError, UnsupportedOperation } from './file-errors.js';
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
@@ -74,32 +76,13 @@ export function* aopen(path: PathLike, mode: string = 'r', options: AopenOptions
   else if (options.encoding !== undefined) throw new TypeError(`aopen(): binary mode ('${mode}') takes no encoding; drop 'b' from the mode to read text`);
   const name = path instanceof URL ? path.pathname : path.toString();
   const where = `'${name}'`;
-  const fh = yield* openHandle(path, parsed.flags, where);
-  try {
-    const stat = yield* waitFor('FILE_OPEN', fh.stat().catch((error: unknown) => Promise.reject(ioError('aopen', where, error))));
-    if (stat.isDirectory()) throw ioFailure('aopen', where, 'EISDIR', 'is a directory');
-    const seekable = stat.isFile() || stat.isBlockDevice();
-    return new AsyncFile(fh, name, parsed, codec, seekable, parsed.append ? stat.size : 0);
-  } catch (error) {
+  const [fh, stat] = yield* openRaw(path, parsed.flags, where);
+  if (stat.isDirectory()) {
     fh.close().catch(noop);
-    throw error;
+    throw ioFailure('aopen', where, 'EISDIR', 'is a directory');
   }
-}
-
-/** Opens the handle; if the task is cancelled first, the handle is closed when it arrives. */
-function* openHandle(path: PathLike, flags: string, where: string): Operation<FileHandle> {
-  return yield* park<FileHandle>('FILE_OPEN', (waker) => {
-    // Opened only once the task is really parked (a pending cancellation skips this).
-    const opening = fsp.open(path, flags, 0o666);
-    let wanted = true;
-    opening.then(
-      (fh) => (wanted ? waker.wake(fh) : fh.close().catch(noop)),
-      (error: unknown) => waker.fail(ioError('aopen', where, error)),
-    );
-    return () => {
-      wanted = false;
-    };
-  });
+  const seekable = stat.isFile() || stat.isBlockDevice();
+  return new AsyncFile(fh, name, parsed, codec, seekable, parsed.append ? stat.size : 0);
 }
 
 /** Waits for a promise in a named state (for tracing and the monitor). */
@@ -137,7 +120,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   /** The text encoding, or null in binary mode. */
   readonly encoding: TextEncoding | null;
 
-  private fh: FileHandle | null;
+  private fh: RawFile | null;
   private readonly fd: number;
   private readonly m: FileMode;
   private readonly codec: TextCodec | null;
@@ -153,7 +136,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   private closing: Promise<void> | null = null;
 
   /** @internal Use {@link aopen}. */
-  constructor(fh: FileHandle, name: string, mode: FileMode, codec: TextCodec | null, seekable: boolean, position: number) {
+  constructor(fh: RawFile, name: string, mode: FileMode, codec: TextCodec | null, seekable: boolean, position: number) {
     this.fh = fh;
     this.fd = fh.fd;
     this.name = name;
@@ -386,6 +369,8 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
       const fh = this.fh;
       this.fh = null;
       this.buf.clear();
+      // A read still waiting for a FIFO's writer gives up; a write in progress is waited for.
+      fh?.stopReading();
       const before = this.inflight ?? Promise.resolve();
       this.closing = before
         .then(() => fh?.close())
@@ -420,7 +405,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   }
 
   /** The handle, or a clear error if the file is closed. */
-  private handle(op: string): FileHandle {
+  private handle(op: string): RawFile {
     if (this.fh === null) throw new ClosedFileError(`${op}(): I/O operation on closed file '${this.name}'`);
     return this.fh;
   }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { run, spawn, sleep, timeoutAfter, setCancellation, Kernel, VirtualClock, TaskTimeout, TaskCancelled, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, timeoutAfter, setCancellation, Kernel, VirtualClock, TaskTimeout, TaskCancelled, ReadResourceBusy, WriteResourceBusy, type Operation, type Task } from '@curio/kernel';
+import { getaddrinfo } from '../src/index.js';
+import { parkedIn } from './net-helpers.js';
 import { aopen, AsyncFile, SEEK_CUR, SEEK_END, SEEK_SET } from '../src/file.js';
 import { ClosedFileError, UnsupportedOperation } from '../src/file-errors.js';
 import { IOError } from '../src/io-error.js';
@@ -52,7 +54,7 @@ function fdsFor(p: string): number[] {
   return out;
 }
 
-/** Opens both ends of a FIFO (each open blocks until the other end opens). */
+/** Opens both ends of a FIFO (opening the write end waits until the read end is open). */
 function* openFifo(p: string): Operation<[AsyncFile<Buffer>, AsyncFile<Buffer>]> {
   const opener = yield* spawn(() => aopen(p, 'rb'));
   const w = yield* aopen(p, 'wb');
@@ -700,20 +702,25 @@ describe('concurrency and cancellation', () => {
   it('cancelling aopen while it waits leaves no descriptor open', async () => {
     const p = fifo();
     const left = await run(function* () {
-      const opener = yield* spawn(() => aopen(p, 'rb')); // blocks until a writer opens
+      // Opening a FIFO to write waits for a reader (on a timer, see the pool tests below).
+      const opener = yield* spawn(() => aopen(p, 'wb'));
       yield* sleep(0);
       expect(opener.state).toBe('FILE_OPEN');
       yield* opener.cancel();
-      const w = yield* aopen(p, 'wb'); // lets the abandoned open finish; it is closed on arrival
-      // The abandoned handle is closed asynchronously: wait for it (a bounded number of turns).
-      for (let i = 0; i < 1000 && fdsFor(p).length > 1; i++) yield* sleep(1);
+      // An open in flight when it was cancelled is closed as it arrives: a few turns at most.
+      for (let i = 0; i < 1000 && fdsFor(p).length > 0; i++) yield* sleep(1);
       const open = fdsFor(p);
-      const wfd = w.fileno();
-      yield* w.aclose();
-      return { open, wfd, exc: opener.exception };
+      // The FIFO works afterwards.
+      const [r, w] = yield* openFifo(p);
+      yield* w.write(Buffer.from('ok'));
+      const data = yield* r.read(2);
+      r.close();
+      w.close();
+      return { open, exc: opener.exception, data: data.toString() };
     });
     expect(left.exc).toBeInstanceOf(TaskCancelled);
-    expect(left.open).toEqual([left.wfd]);
+    expect(left.open).toEqual([]);
+    expect(left.data).toBe('ok');
   });
 
   it('aopen with a cancellation already pending opens nothing', async () => {
@@ -751,5 +758,74 @@ describe('concurrency and cancellation', () => {
     expect(got.closedAtBlockEnd).toBe(true);
     expect(fs.readFileSync(p, 'utf8')).toBe('kept');
     expect(fdClosed(got.fd)).toBe(true);
+  });
+});
+
+describe('FIFOs do not hold threads of the pool', () => {
+  /** Node's thread pool has this many threads: each blocked open or read of a FIFO used to hold one. */
+  const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+
+  /** A regular file read and a DNS look-up: both need a thread of the pool. */
+  function* poolWork(): Operation<[string, number]> {
+    const f = yield* aopen(tmpfile('pool is free'));
+    try {
+      return [yield* f.readAll(), (yield* getaddrinfo('localhost', 80)).length];
+    } finally {
+      f.close();
+    }
+  }
+
+  it('cancelled opens of FIFOs without a writer (or without a reader) leave the pool free and no descriptor behind', async () => {
+    const noWriter = Array.from({ length: POOL }, () => fifo());
+    const noReader = Array.from({ length: POOL }, () => fifo());
+    const got = await run(function* () {
+      const openers: Task[] = [];
+      for (const p of noWriter) openers.push(yield* spawn(() => aopen(p, 'rb')));
+      for (const p of noReader) openers.push(yield* spawn(() => aopen(p, 'wb')));
+      yield* sleep(0);
+      for (const t of openers) yield* t.cancel();
+      const work = yield* poolWork();
+      // The opens that were in flight when cancelled close their descriptors as they land.
+      const all = [...noWriter, ...noReader];
+      for (let i = 0; i < 1000 && all.some((p) => fdsFor(p).length > 0); i++) yield* sleep(1);
+      return { work, open: all.flatMap(fdsFor) };
+    });
+    expect(got.work).toEqual(['pool is free', expect.any(Number)]);
+    expect(got.work[1]).toBeGreaterThan(0);
+    expect(got.open).toEqual([]);
+  });
+
+  it('tasks waiting to read FIFOs leave the pool free; cancelled and closed, they leave no descriptor', async () => {
+    const paths = Array.from({ length: POOL }, () => fifo());
+    // Each FIFO has a writer (held here, read-write so it never blocks) that writes nothing.
+    const writers = paths.map((p) => fs.openSync(p, 'r+'));
+    try {
+      const got = await run(function* () {
+        const readers: Task[] = [];
+        for (const p of paths) {
+          readers.push(
+            yield* spawn(function* () {
+              const f = yield* aopen(p, 'rb');
+              try {
+                return yield* f.read(10);
+              } finally {
+                f.close();
+              }
+            }),
+          );
+        }
+        for (const t of readers) yield* parkedIn(t, 'READ_WAIT');
+        const work = yield* poolWork();
+        for (const t of readers) yield* t.cancel();
+        const ours = () => paths.flatMap(fdsFor).filter((fd) => !writers.includes(fd));
+        for (let i = 0; i < 1000 && ours().length > 0; i++) yield* sleep(1);
+        return { work, open: ours(), states: readers.map((t) => t.exception?.constructor.name) };
+      });
+      expect(got.work[0]).toBe('pool is free');
+      expect(got.open).toEqual([]);
+      expect(got.states).toEqual(paths.map(() => 'TaskCancelled'));
+    } finally {
+      for (const fd of writers) fs.closeSync(fd);
+    }
   });
 });
