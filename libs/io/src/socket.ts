@@ -21,7 +21,13 @@ import { DatagramPort, type DatagramOptions } from './datagram.js';
 import { SocketStream } from './stream.js';
 import { waitForEvent } from './wait-event.js';
 
-/** Options of {@link Socket.asStream}. */
+/**
+ * Options of {@link Socket.asStream}.
+ *
+ * ```ts
+ * const s = client.asStream({ maxLineLength: 1024 });   // readline refuses longer lines
+ * ```
+ */
 export interface SocketStreamOptions {
   /** The longest line `readline` returns, in bytes with its `\n` (default 64 KiB). */
   maxLineLength?: number;
