@@ -4,9 +4,10 @@
  * operation and DNS look-up in the process).
  *
  * Every file is opened with `O_NONBLOCK`, so opening a FIFO never waits in `open(2)`:
- * - a regular file (or a block or character device) is read and written with positioned
+ * - a regular file (or a block device) is read and written with positioned
  *   `fs.read`/`fs.write` on the pool ({@link FdFile}); those calls never wait for another
- *   process, and `O_NONBLOCK` changes nothing for them;
+ *   process, and `O_NONBLOCK` changes nothing for them; a character device (a terminal)
+ *   is reopened in blocking mode and used the same way, as before;
  * - a FIFO is read and written through the event loop ({@link PipeHandle}: a libuv pipe,
  *   as Node does for a child's stdio), so a read waiting for a writer costs no thread.
  *   Opening a FIFO for writing while it has no reader fails with `ENXIO` in non-blocking
@@ -52,7 +53,13 @@ export function* openRaw(path: PathLike, flags: number, where: string): Operatio
         const stat = yield* park<Stats>('FILE_OPEN', (waker) => {
           fs.fstat(fd, (error, value) => (error ? waker.fail(ioError('aopen', where, error)) : waker.wake(value)));
         });
-        return [stat.isFIFO() ? new PipeHandle(fd, flags) : new FdFile(fd), stat];
+        if (stat.isFIFO()) return [new PipeHandle(fd, flags), stat];
+        if (!stat.isCharacterDevice()) return [new FdFile(fd), stat];
+        // A terminal read non-blocking would fail with EAGAIN: reopen it in blocking mode.
+        const blocking = yield* openFd(path, flags, where);
+        if (blocking === null) throw ioError('aopen', where, Object.assign(new Error('ENXIO: no such device or address'), { code: 'ENXIO' }));
+        fs.close(fd, noop);
+        return [new FdFile(blocking), stat];
       } catch (error) {
         // Failed or cancelled: the descriptor is not handed out, so it is closed here.
         fs.close(fd, noop);

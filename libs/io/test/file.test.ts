@@ -795,6 +795,20 @@ describe('FIFOs do not hold threads of the pool', () => {
     expect(got.open).toEqual([]);
   });
 
+  it('character devices are still read and written as before (/dev/zero, /dev/null)', async () => {
+    const got = await run(function* () {
+      const zero = yield* aopen('/dev/zero', 'rb');
+      const data = yield* zero.read(4);
+      zero.close();
+      const sink = yield* aopen('/dev/null', 'w');
+      const written = yield* sink.write('gone');
+      yield* sink.aclose();
+      return { data: [...data], written };
+    });
+    expect(got.data).toEqual([0, 0, 0, 0]);
+    expect(got.written).toBe(4);
+  });
+
   it('tasks waiting to read FIFOs leave the pool free; cancelled and closed, they leave no descriptor', async () => {
     const paths = Array.from({ length: POOL }, () => fifo());
     // Each FIFO has a writer (held here, read-write so it never blocks) that writes nothing.
