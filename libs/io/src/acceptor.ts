@@ -4,7 +4,7 @@
  * @internal
  */
 import net from 'node:net';
-import { ReadResourceBusy, SchedFIFO, type Operation, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
 import { waitForEvent } from './wait-event.js';
 
@@ -53,6 +53,7 @@ export class Acceptor<S extends Closeable> {
 
   /** Takes the next connection, waiting for one if none is queued. */
   *accept(): Operation<S> {
+    requireTask('accept');
     if (this.busy) throw new ReadResourceBusy(`accept(): another task is already accepting on ${this.where}`);
     if (this.queue.length > 0) return this.queue.shift()!;
     this.busy = true;

@@ -72,13 +72,30 @@ export function inetAddress(host: string | undefined, port: number | undefined):
   return [host ?? '', port ?? 0];
 }
 
-/** A short description of a value, for error messages. */
+/**
+ * A value as the caller wrote it, for error messages: `-1`, `2.5`, `NaN`, `"10" (a
+ * string)`, `[ '127.0.0.1', 80 ]`-like arrays, `a Buffer of 5 bytes`, `null`...
+ * A string is always quoted and named, so `recv("10")` does not read as a valid 10.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return Object.prototype.toString.call(value);
-  return `${typeof value} ${String(value)}`;
+  switch (typeof value) {
+    case 'string':
+      return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (a string)`;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+    case 'symbol':
+      return String(value);
+    case 'bigint':
+      return `${value}n (a bigint)`;
+    case 'function':
+      return `a function${value.name === '' ? '' : ` (${value.name})`}`;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : show(v))).join(', ')}]`;
+  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
 /** The name of an address family, for messages. */

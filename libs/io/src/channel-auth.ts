@@ -10,6 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
 import { AuthenticationError, FrameError } from './channel-errors.js';
 import type { FramedStream } from './channel-frame.js';
+import { show } from './address.js';
 
 const CHALLENGE = Buffer.from('#CHALLENGE#');
 const WELCOME = Buffer.from('#WELCOME#');
@@ -29,7 +30,7 @@ export function authKeyBytes(operation: string, key: unknown): Buffer {
   let bytes: Buffer;
   if (typeof key === 'string') bytes = Buffer.from(key, 'utf8');
   else if (key instanceof Uint8Array) bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-  else throw new TypeError(`${operation}(): authkey must be a Buffer, Uint8Array or string, got ${key === null ? 'null' : typeof key}`);
+  else throw new TypeError(`${operation}(): authkey must be a Buffer, Uint8Array or string, got ${show(key)}`);
   if (bytes.length === 0) throw new RangeError(`${operation}(): authkey must not be empty (omit it to connect without authentication)`);
   return bytes;
 }

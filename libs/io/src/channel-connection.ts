@@ -8,6 +8,7 @@ import { ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kern
 import { ChannelError, FrameError } from './channel-errors.js';
 import { FramedStream, MAX_HEADER_LENGTH, type ByteTransport } from './channel-frame.js';
 import { authenticateClient, authenticateServer } from './channel-auth.js';
+import { show } from './address.js';
 
 /** The default largest message, both ways: 64 MiB. */
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
@@ -26,7 +27,7 @@ export interface ConnectionOptions {
 export function checkMaxFrameSize(operation: string, value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_FRAME_SIZE;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_HEADER_LENGTH) {
-    throw new RangeError(`${operation}: maxFrameSize must be an integer from 1 to ${MAX_HEADER_LENGTH}, got ${String(value)}`);
+    throw new RangeError(`${operation}: maxFrameSize must be an integer from 1 to ${MAX_HEADER_LENGTH}, got ${show(value)}`);
   }
   return value;
 }
@@ -113,11 +114,11 @@ export class Connection {
    * @throws RangeError for an offset or size outside `data`, or over `maxFrameSize`.
    */
   *sendBytes(data: Uint8Array, offset = 0, size?: number): Operation<void> {
-    if (!(data instanceof Uint8Array)) throw new TypeError(`sendBytes(): expected a Buffer or Uint8Array, got ${data === null ? 'null' : typeof data}`);
-    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`sendBytes(): offset must be a non-negative integer, got ${String(offset)}`);
+    if (!(data instanceof Uint8Array)) throw new TypeError(`sendBytes(): expected a Buffer or Uint8Array, got ${show(data)}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`sendBytes(): offset must be a non-negative integer, got ${show(offset)}`);
     if (offset > data.length) throw new RangeError(`sendBytes(): offset ${offset} is past the end of the data (${data.length} bytes)`);
     const length = size ?? data.length - offset;
-    if (!Number.isInteger(length) || length < 0) throw new RangeError(`sendBytes(): size must be a non-negative integer, got ${String(size)}`);
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`sendBytes(): size must be a non-negative integer, got ${show(size)}`);
     if (offset + length > data.length) throw new RangeError(`sendBytes(): offset ${offset} + size ${length} is past the end of the data (${data.length} bytes)`);
     yield* this.writeFrame('sendBytes', data.subarray(offset, offset + length));
   }
@@ -129,7 +130,7 @@ export class Connection {
    */
   *recvBytes(maxLength?: number): Operation<Buffer> {
     if (maxLength !== undefined && (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 0)) {
-      throw new RangeError(`recvBytes(): maxLength must be a non-negative integer, got ${String(maxLength)}`);
+      throw new RangeError(`recvBytes(): maxLength must be a non-negative integer, got ${show(maxLength)}`);
     }
     return yield* this.readFrame('recvBytes', maxLength ?? this.frames.maxFrameSize);
   }

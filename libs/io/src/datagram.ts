@@ -4,7 +4,7 @@
  * @internal
  */
 import dgram from 'node:dgram';
-import { ReadResourceBusy, SchedFIFO, park, type Operation, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, park, type Operation, requireTask, traceTrap } from '@curio/kernel';
 import { inetAddress, formatAddress, type InetAddress } from './address.js';
 import { ioError, ioFailure } from './io-error.js';
 import type { BytesLike } from './writer.js';
@@ -79,6 +79,7 @@ export class DatagramPort {
 
   /** Receives one datagram (truncated to `n` bytes) and its sender. */
   *recvfrom(n: number, operation: string): Operation<[Buffer, InetAddress]> {
+    requireTask(operation);
     if (this.busy) throw new ReadResourceBusy(`${operation}(): another task is already reading from this socket`);
     if (!this.bound && !this.closed) throw ioFailure(`${operation}()`, '', 'EINVAL', 'the datagram socket is not bound (bind, connect or sendto first)');
     if (this.head < this.queue.length) return this.take(n);

@@ -4,6 +4,7 @@
  * reads is never mangled and positions stay exact byte offsets.
  * @packageDocumentation
  */
+import { show } from './address.js';
 
 /** The text encodings {@link aopen} supports, by their canonical names. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'latin1';
@@ -115,7 +116,7 @@ const CODECS: Record<TextEncoding, TextCodec> = {
  * @throws RangeError naming the supported encodings for any other name.
  */
 export function textCodec(encoding: string): TextCodec {
-  if (typeof encoding !== 'string') throw new TypeError(`aopen(): encoding must be a string such as 'utf-8', got ${typeof encoding}`);
+  if (typeof encoding !== 'string') throw new TypeError(`aopen(): encoding must be a string such as 'utf-8', got ${show(encoding)}`);
   const key = encoding.toLowerCase().replace(/[-_\s]/g, '');
   const canonical = ALIASES[key];
   if (canonical === undefined) {

@@ -3,6 +3,8 @@
  * {@link aopen}.
  * @packageDocumentation
  */
+import { constants as fsConstants } from 'node:fs';
+import { show } from './address.js';
 
 /** What a parsed mode string allows, and the `node:fs` flags that open such a file. */
 export interface FileMode {
@@ -16,19 +18,21 @@ export interface FileMode {
   readonly append: boolean;
   /** Binary mode (`'b'`): data is `Buffer`; otherwise text mode: data is `string`. */
   readonly binary: boolean;
-  /** The flags for `fs.promises.open`. */
-  readonly flags: string;
+  /** The `open(2)` flags (`fs.constants`) that open such a file. */
+  readonly flags: number;
 }
 
-const NODE_FLAGS: Record<string, string> = {
-  r: 'r',
-  'r+': 'r+',
-  w: 'w',
-  'w+': 'w+',
-  a: 'a',
-  'a+': 'a+',
-  x: 'wx',
-  'x+': 'wx+',
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fsConstants;
+
+const OPEN_FLAGS: Record<string, number> = {
+  r: O_RDONLY,
+  'r+': O_RDWR,
+  w: O_WRONLY | O_CREAT | O_TRUNC,
+  'w+': O_RDWR | O_CREAT | O_TRUNC,
+  a: O_WRONLY | O_CREAT | O_APPEND,
+  'a+': O_RDWR | O_CREAT | O_APPEND,
+  x: O_WRONLY | O_CREAT | O_EXCL,
+  'x+': O_RDWR | O_CREAT | O_EXCL,
 };
 
 const HOW_TO = "use exactly one of 'r', 'w', 'a', 'x', optionally followed by '+' and by 'b' (binary) or 't' (text)";
@@ -41,7 +45,7 @@ const HOW_TO = "use exactly one of 'r', 'w', 'a', 'x', optionally followed by '+
  * @throws TypeError if `mode` is not a string; RangeError naming the problem if it is not a valid mode.
  */
 export function parseMode(mode: unknown): FileMode {
-  if (typeof mode !== 'string') throw new TypeError(`aopen(): mode must be a string such as 'r' or 'wb', got ${typeof mode}`);
+  if (typeof mode !== 'string') throw new TypeError(`aopen(): mode must be a string such as 'r' or 'wb', got ${show(mode)}`);
   const seen = new Set<string>();
   for (const ch of mode) {
     if (!'rwax+bt'.includes(ch)) throw new RangeError(`aopen(): invalid mode '${mode}': unknown mode character '${ch}'; ${HOW_TO}`);
@@ -62,6 +66,6 @@ export function parseMode(mode: unknown): FileMode {
     writable: kind !== 'r' || plus,
     append: kind === 'a',
     binary: seen.has('b'),
-    flags: NODE_FLAGS[plus ? `${kind}+` : kind],
+    flags: OPEN_FLAGS[plus ? `${kind}+` : kind],
   };
 }

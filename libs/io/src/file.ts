@@ -1,17 +1,20 @@
 /**
  * Asynchronous files: `aopen(path, mode)` gives an {@link AsyncFile} whose reads and
  * writes are operations, so a task waiting on a slow disk, a pipe or a FIFO lets the
- * others run. Built on `node:fs/promises` file handles (Node runs them on its thread pool).
+ * others run. Regular files are read and written on Node's thread pool; FIFOs through
+ * the event loop, so a wait for another process never holds a pool thread (see
+ * `file-raw.ts`).
  * @packageDocumentation
  */
-import fsp, { type FileHandle } from 'node:fs/promises';
 import type { PathLike } from 'node:fs';
-import { park, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
 import { parseMode, type FileMode } from './file-mode.js';
 import { textCodec, type TextCodec, type TextEncoding } from './file-codec.js';
 import { ReadBuffer } from './file-buffer.js';
+import { openRaw, type RawFile } from './file-raw.js';
 import { ClosedFileError, UnsupportedOperation } from './file-errors.js';
 import { ioError, ioFailure } from './io-error.js';
+import { show } from './address.js';
 
 /** `whence` for {@link AsyncFile.seek}: from the start of the file. */
 export const SEEK_SET = 0;
@@ -53,7 +56,7 @@ const noop = (): void => {};
  * try {
  *   const text = yield* f.readAll();
  * } finally {
- *   yield* f.close();
+ *   f.close();
  * }
  * ```
  * @throws RangeError or TypeError for a bad mode or encoding; `IOError` with the
@@ -66,39 +69,20 @@ export function aopen(path: PathLike, mode: string, options?: AopenOptions): Ope
 export function* aopen(path: PathLike, mode: string = 'r', options: AopenOptions = {}): Operation<AsyncFile> {
   const parsed = parseMode(mode);
   if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) {
-    throw new TypeError(`aopen(): path must be a string, Buffer or URL, got ${path === null ? 'null' : typeof path}`);
+    throw new TypeError(`aopen(): path must be a string, Buffer or URL, got ${show(path)}`);
   }
   let codec: TextCodec | null = null;
   if (!parsed.binary) codec = textCodec(options.encoding ?? 'utf-8');
   else if (options.encoding !== undefined) throw new TypeError(`aopen(): binary mode ('${mode}') takes no encoding; drop 'b' from the mode to read text`);
   const name = path instanceof URL ? path.pathname : path.toString();
   const where = `'${name}'`;
-  const fh = yield* openHandle(path, parsed.flags, where);
-  try {
-    const stat = yield* waitFor('FILE_OPEN', fh.stat().catch((error: unknown) => Promise.reject(ioError('aopen', where, error))));
-    if (stat.isDirectory()) throw ioFailure('aopen', where, 'EISDIR', 'is a directory');
-    const seekable = stat.isFile() || stat.isBlockDevice();
-    return new AsyncFile(fh, name, parsed, codec, seekable, parsed.append ? stat.size : 0);
-  } catch (error) {
+  const [fh, stat] = yield* openRaw(path, parsed.flags, where);
+  if (stat.isDirectory()) {
     fh.close().catch(noop);
-    throw error;
+    throw ioFailure('aopen', where, 'EISDIR', 'is a directory');
   }
-}
-
-/** Opens the handle; if the task is cancelled first, the handle is closed when it arrives. */
-function* openHandle(path: PathLike, flags: string, where: string): Operation<FileHandle> {
-  return yield* park<FileHandle>('FILE_OPEN', (waker) => {
-    // Opened only once the task is really parked (a pending cancellation skips this).
-    const opening = fsp.open(path, flags, 0o666);
-    let wanted = true;
-    opening.then(
-      (fh) => (wanted ? waker.wake(fh) : fh.close().catch(noop)),
-      (error: unknown) => waker.fail(ioError('aopen', where, error)),
-    );
-    return () => {
-      wanted = false;
-    };
-  });
+  const seekable = stat.isFile() || stat.isBlockDevice();
+  return new AsyncFile(fh, name, parsed, codec, seekable, parsed.append ? stat.size : 0);
 }
 
 /** Waits for a promise in a named state (for tracing and the monitor). */
@@ -136,7 +120,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   /** The text encoding, or null in binary mode. */
   readonly encoding: TextEncoding | null;
 
-  private fh: FileHandle | null;
+  private fh: RawFile | null;
   private readonly fd: number;
   private readonly m: FileMode;
   private readonly codec: TextCodec | null;
@@ -152,7 +136,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   private closing: Promise<void> | null = null;
 
   /** @internal Use {@link aopen}. */
-  constructor(fh: FileHandle, name: string, mode: FileMode, codec: TextCodec | null, seekable: boolean, position: number) {
+  constructor(fh: RawFile, name: string, mode: FileMode, codec: TextCodec | null, seekable: boolean, position: number) {
     this.fh = fh;
     this.fd = fh.fd;
     this.name = name;
@@ -164,7 +148,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     this.rawPos = position;
   }
 
-  /** True once {@link AsyncFile.close} (or dispose) has been called. */
+  /** True once {@link AsyncFile.close} (or `aclose`, or dispose) has been called. */
   get closed(): boolean {
     return this.fh === null;
   }
@@ -184,7 +168,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * string/Buffer at the end of the file.
    */
   *read(n = -1): Operation<T> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`read(): n must be an integer (negative: read to the end), got ${String(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`read(): n must be an integer (negative: read to the end), got ${show(n)}`);
     return yield* this.guard('read', 'read', () => (n < 0 ? this.readToEnd() : this.readSome(n)));
   }
 
@@ -208,7 +192,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * or with {@link AsyncFile.forEachLine}.
    */
   *readline(): Operation<T> {
-    return yield* this.guard('readline', 'read', () => this.readLine());
+    return yield* this.guard('readline', 'read', () => this.readOneLine());
   }
 
   /** Reads the remaining lines (each with its `'\n'`, the last one maybe without). */
@@ -216,7 +200,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     return yield* this.guard('readlines', 'read', function* (this: AsyncFile<T>) {
       const lines: T[] = [];
       for (;;) {
-        const line = yield* this.readLine();
+        const line = yield* this.readOneLine();
         if (line.length === 0) return lines;
         lines.push(line);
       }
@@ -236,7 +220,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * ```
    */
   *forEachLine(fn: (line: T) => unknown): Operation<void> {
-    if (typeof fn !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${typeof fn}`);
+    if (typeof fn !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${show(fn)}`);
     for (;;) {
       const line = yield* this.readline();
       if (line.length === 0) return;
@@ -262,7 +246,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   /** Writes each item of `lines` (no newlines are added), in one write. */
   *writelines(lines: Iterable<T>): Operation<void> {
     if (lines === null || typeof (lines as Partial<Iterable<T>>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(`writelines(): expected an iterable of ${this.codec === null ? 'Buffers' : 'strings'}, got ${lines === null ? 'null' : typeof lines}`);
+      throw new TypeError(`writelines(): expected an iterable of ${this.codec === null ? 'Buffers' : 'strings'}, got ${show(lines)}`);
     }
     yield* this.guard('writelines', 'write', function* (this: AsyncFile<T>) {
       const parts = Array.from(lines, (line) => this.toBytes(line, 'writelines'));
@@ -278,9 +262,9 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * UnsupportedOperation for a pipe, FIFO or terminal.
    */
   *seek(offset: number, whence: number = SEEK_SET): Operation<number> {
-    if (typeof offset !== 'number' || !Number.isInteger(offset)) throw new TypeError(`seek(): offset must be an integer, got ${String(offset)}`);
+    if (typeof offset !== 'number' || !Number.isInteger(offset)) throw new TypeError(`seek(): offset must be an integer, got ${show(offset)}`);
     if (whence !== SEEK_SET && whence !== SEEK_CUR && whence !== SEEK_END) {
-      throw new RangeError(`seek(): invalid whence ${String(whence)}: use SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
+      throw new RangeError(`seek(): invalid whence ${show(whence)}: use SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
     }
     return yield* this.guard('seek', 'seek', function* (this: AsyncFile<T>) {
       this.requireSeekable('seek');
@@ -312,7 +296,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    */
   *truncate(size?: number): Operation<number> {
     if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
-      throw new RangeError(`truncate(): size must be a non-negative integer, got ${String(size)}`);
+      throw new RangeError(`truncate(): size must be a non-negative integer, got ${show(size)}`);
     }
     return yield* this.guard('truncate', 'write', function* (this: AsyncFile<T>) {
       const fh = this.handle('truncate');
@@ -332,23 +316,40 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   }
 
   /**
-   * Closes the file, after any operation still in progress. Safe to call more than
-   * once; the file descriptor is released even if this is cancelled.
-   * @throws the error of a write whose task was cancelled before it could see it.
+   * Closes the file: a plain method, like every `close()` in Curio, so
+   * `finally { f.close() }` cannot be skipped by a missing `yield*`. Safe to call more
+   * than once. Writes are not buffered, so nothing is lost; the descriptor is released
+   * once any operation still in progress (a cancelled write) ends. The error of a write
+   * whose task was cancelled before it could see it is dropped here: `yield* f.flush()`
+   * first, or close with {@link AsyncFile.aclose}, to see it.
    */
-  *close(): Operation<void> {
+  close(): void {
+    void this.startClose().catch(noop);
+  }
+
+  /**
+   * The operation form of {@link AsyncFile.close}: closes the file and waits until the
+   * descriptor is released (after any operation still in progress). The descriptor is
+   * released even if this is cancelled.
+   *
+   * ```ts
+   * yield* f.aclose();
+   * ```
+   * @throws the error of a write whose task was cancelled before it could see it
+   * (reported to the first `aclose` only).
+   */
+  *aclose(): Operation<void> {
     const first = this.closing === null;
     const closing = this.startClose();
     yield* waitFor('FILE_CLOSE', first ? closing : closing.catch(noop));
   }
 
   /**
-   * `using f = yield* aopen(...)` closes the file at the end of the block. Writes are
-   * not buffered, so nothing is lost; the descriptor is released once any operation in
-   * progress ends. Errors are dropped: call {@link AsyncFile.close} to see them.
+   * `using f = yield* aopen(...)` closes the file at the end of the block, as
+   * {@link AsyncFile.close} does.
    */
   [Symbol.dispose](): void {
-    void this.startClose().catch(noop);
+    this.close();
   }
 
   /** For `await using` in promise code: closes the file; settles when it is closed. */
@@ -368,6 +369,8 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
       const fh = this.fh;
       this.fh = null;
       this.buf.clear();
+      // A read still waiting for a FIFO's writer gives up; a write in progress is waited for.
+      fh?.stopReading();
       const before = this.inflight ?? Promise.resolve();
       this.closing = before
         .then(() => fh?.close())
@@ -384,6 +387,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
 
   /** Runs `body` as the file's one operation, after checking the file allows it. */
   private *guard<R>(op: string, kind: OpKind, body: () => Operation<R>): Operation<R> {
+    requireTask(op);
     this.handle(op);
     if (kind === 'read' && !this.m.readable) throw new UnsupportedOperation(`${op}(): '${this.name}' is not readable: it was opened with mode '${this.mode}' (use 'r' or add '+')`);
     if (kind === 'write' && !this.m.writable && op !== 'flush') throw new UnsupportedOperation(`${op}(): '${this.name}' is not writable: it was opened with mode '${this.mode}' (use 'w', 'a', 'x' or add '+')`);
@@ -401,7 +405,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   }
 
   /** The handle, or a clear error if the file is closed. */
-  private handle(op: string): FileHandle {
+  private handle(op: string): RawFile {
     if (this.fh === null) throw new ClosedFileError(`${op}(): I/O operation on closed file '${this.name}'`);
     return this.fh;
   }
@@ -477,7 +481,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
     return this.decode(this.buf.takeAll());
   }
 
-  private *readLine(): Operation<T> {
+  private *readOneLine(): Operation<T> {
     const unit = this.codec === null ? 1 : this.codec.unit;
     let from = 0;
     for (;;) {
@@ -535,21 +539,15 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   private toBytes(data: unknown, op: string): Buffer {
     if (this.codec !== null) {
       if (typeof data === 'string') return this.codec.encode(data);
-      throw new TypeError(`${op}(): '${this.name}' is open in text mode ('${this.mode}') and takes strings, got ${describe(data)}; add 'b' to the mode to write bytes`);
+      throw new TypeError(`${op}(): '${this.name}' is open in text mode ('${this.mode}') and takes strings, got ${show(data)}; add 'b' to the mode to write bytes`);
     }
     if (Buffer.isBuffer(data)) return data;
     if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    throw new TypeError(`${op}(): '${this.name}' is open in binary mode ('${this.mode}') and takes a Buffer or Uint8Array, got ${describe(data)}; drop 'b' from the mode to write strings`);
+    throw new TypeError(`${op}(): '${this.name}' is open in binary mode ('${this.mode}') and takes a Buffer or Uint8Array, got ${show(data)}; drop 'b' from the mode to write strings`);
   }
 }
 
 function* nothing(): Operation<void> {}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Buffer.isBuffer(value)) return 'a Buffer';
-  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value)})` : typeof value;
-}
 
 function isOperation(value: unknown): value is Operation<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as Operation<unknown>).next === 'function' && typeof (value as Operation<unknown>).throw === 'function';

@@ -10,10 +10,10 @@ markLibraryCode();
 
 export * from './constants.js';
 export type { InetAddress, SocketAddress } from './address.js';
-export { IOError, IncompleteReadError, type IOErrorInfo } from './io-error.js';
+export { IOError, IncompleteReadError, LimitOverrunError, type IOErrorInfo } from './io-error.js';
 export { NodeReader, type NodeReaderOptions } from './reader.js';
 export { NodeWriter, type NodeWriterOptions, type BytesLike } from './writer.js';
-export { Socket, socket, type NodeSocket } from './socket.js';
+export { Socket, socket, type NodeSocket, type SocketStreamOptions } from './socket.js';
 export { Stream, SocketStream, type LineHandler } from './stream.js';
 export {
   tcpServerSocket, unixServerSocket, tcpServer, unixServer, runServer, openConnection, openUnixConnection,

@@ -98,3 +98,34 @@ export function ioError(operation: string, where: string, error: unknown): IOErr
 export function ioFailure(operation: string, where: string, code: string, reason: string): IOError {
   return new IOError(`${operation}${where === '' ? '' : ` ${where}`}: ${code}: ${reason}`, { code });
 }
+
+/**
+ * A read would have to buffer more than its limit (asyncio's `LimitOverrunError`): a
+ * line longer than the stream's `maxLineLength`, or a stream longer than `readAll`'s
+ * `maxBytes`. Nothing is taken from the stream: the bytes stay buffered, so the stream
+ * stays usable. Skip or take them with `read` / `readExactly` (`consumed` says how many
+ * are buffered; for a line whose end was found, exactly the line with its `\n`), or close
+ * the stream.
+ *
+ * ```ts
+ * try {
+ *   line = yield* s.readline();
+ * } catch (e) {
+ *   if (!(e instanceof LimitOverrunError)) throw e;
+ *   yield* s.write('line too long\n');
+ *   s.close();
+ * }
+ * ```
+ */
+export class LimitOverrunError extends CurioError {
+  /** Bytes buffered when the limit was hit (for a line whose end was seen: the whole line). */
+  readonly consumed: number;
+  /** The limit that was exceeded, in bytes. */
+  readonly limit: number;
+
+  constructor(message: string, consumed: number, limit: number) {
+    super(message);
+    this.consumed = consumed;
+    this.limit = limit;
+  }
+}

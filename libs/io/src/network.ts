@@ -9,6 +9,7 @@ import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_R
 import { formatAddress, show, type SocketAddress } from './address.js';
 import { Socket } from './socket.js';
 import { getaddrinfo } from './dns.js';
+import { IOError } from './io-error.js';
 
 /**
  * The `ssl` option of the servers and connections here: something that wraps a
@@ -59,7 +60,9 @@ export interface ServeOptions {
   onListening?: (sock: Socket) => void;
   /**
    * Called when a client's handler fails (with anything but a cancellation). The server
-   * goes on. Default: print the error with `console.error`.
+   * goes on. Default: `console.error` of one line for a peer that went away (an
+   * {@link IOError} `ECONNRESET`, `EPIPE`, `ETIMEDOUT`, `ECONNABORTED`, `EHOSTUNREACH`,
+   * `ENETUNREACH`, `ENETRESET`), and of the error with its stack for anything else.
    */
   onClientError?: (error: unknown, address: SocketAddress) => void;
 }
@@ -312,6 +315,16 @@ function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): v
   if (serverHostname !== undefined && ssl === undefined) throw new TypeError(`${name}(): serverHostname only applies with ssl`);
 }
 
+/**
+ * Error codes of a peer that went away (reset, vanished, timed out): routine for a
+ * server, so reported in one line rather than with a stack.
+ */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETRESET']);
+
 function defaultReport(name: string): (error: unknown, address: SocketAddress) => void {
-  return (error, address) => console.error(`${name}: the handler for client ${formatAddress(address) || '(unix)'} failed:`, error);
+  return (error, address) => {
+    const client = formatAddress(address) || '(unix)';
+    if (error instanceof IOError && PEER_GONE.has(error.code)) console.error(`${name}: client ${client} went away: ${error.code} (${error.message})`);
+    else console.error(`${name}: the handler for client ${client} failed:`, error);
+  };
 }

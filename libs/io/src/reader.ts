@@ -9,8 +9,9 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, traceTrap } from '@curio/kernel';
-import { IncompleteReadError, ioError, ioFailure } from './io-error.js';
+import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
+import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
+import { show } from './address.js';
 
 /** Options of {@link NodeReader}. */
 export interface NodeReaderOptions {
@@ -19,6 +20,11 @@ export interface NodeReaderOptions {
    * (default 64 KiB).
    */
   highWaterMark?: number;
+  /**
+   * The longest line {@link NodeReader.readline} returns, in bytes with its `\n`
+   * (default 64 KiB, as asyncio's); a longer one raises {@link LimitOverrunError}.
+   */
+  maxLineLength?: number;
   /** Says what is being read, for error messages (e.g. `'peer 127.0.0.1:80'`). */
   describe?: () => string;
   /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
@@ -34,21 +40,21 @@ export interface NodeReaderOptions {
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = 0x0a;
 const DEFAULT_HIGH_WATER = 64 * 1024;
+const DEFAULT_MAX_LINE = 64 * 1024;
 
 /** Why the reader stopped: still open, closed by its owner, or handed back to raw Node use. */
 type ReaderState = 'open' | 'closed' | 'detached';
 
 /**
  * Reads from a Node `Readable` inside tasks. Every read is an operation that returns at
- * once (no trap) when enough bytes are buffered and otherwise parks the task in
- * `READ_WAIT`. One task reads at a time: a second gets {@link ReadResourceBusy}. A
+ * once (no trap) when enough bytes are buffered and otherwise waits in `READ_WAIT`. One task reads at a time: a second gets {@link ReadResourceBusy}. A
  * stream error is reported (as an {@link IOError} carrying Node's `code`) only after the
  * bytes received before it have been read.
  *
  * `Socket` and `Stream` are built on it; use it directly to read a pipe:
  * ```ts
  * const reader = new NodeReader(child.stdout);
- * const line = yield* reader.readLine();
+ * const line = yield* reader.readline();
  * ```
  */
 export class NodeReader {
@@ -58,7 +64,7 @@ export class NodeReader {
   private chunks: Buffer[] = [];
   private head = 0;
   private size = 0;
-  /** How many buffered bytes the parked task needs before it is worth waking. */
+  /** How many buffered bytes the waiting task needs before it is worth waking. */
   private need = 1;
   private started = false;
   private paused = false;
@@ -68,12 +74,14 @@ export class NodeReader {
   private busy = false;
   private readonly waiters = new SchedFIFO();
   private readonly highWater: number;
+  private lineLimit: number;
   private readonly describe: () => string;
   private readonly kind: string;
 
   constructor(readable: Readable, options: NodeReaderOptions = {}) {
     this.readable = readable;
     this.highWater = options.highWaterMark ?? DEFAULT_HIGH_WATER;
+    this.lineLimit = checkLimit('NodeReader(): maxLineLength', options.maxLineLength ?? DEFAULT_MAX_LINE);
     this.describe = options.describe ?? (() => '');
     this.kind = options.kind ?? 'stream';
     readable.on('end', this.onEnd);
@@ -89,6 +97,18 @@ export class NodeReader {
     return this.size;
   }
 
+  /**
+   * The longest line {@link NodeReader.readline} returns, in bytes with its `\n`
+   * (default 64 KiB). Settable; a positive integer or `Infinity`.
+   */
+  get maxLineLength(): number {
+    return this.lineLimit;
+  }
+
+  set maxLineLength(limit: number) {
+    this.lineLimit = checkLimit('maxLineLength', limit);
+  }
+
   /** True once the end of the stream has been seen (more bytes may still be buffered). */
   get atEof(): boolean {
     return this.eof;
@@ -97,9 +117,14 @@ export class NodeReader {
   /**
    * Reads at most `n` bytes: whatever is buffered (up to `n`) at once, otherwise waits
    * for data. Returns an empty Buffer at the end of the stream (and for `n = 0`).
-   * @param operation the name used in error messages (`'recv'`, `'read'`).
    */
-  *read(n: number, operation = 'read'): Operation<Buffer> {
+  read(n: number): Operation<Buffer> {
+    return this.readAs('read', n);
+  }
+
+  /** @internal {@link NodeReader.read} named `operation` in messages (`recv`, `recvfrom`). */
+  *readAs(operation: string, n: number): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
     if (this.size > 0) return this.take(n);
@@ -122,9 +147,15 @@ export class NodeReader {
    * Reads into `target` and returns how many bytes were stored (at most its length);
    * 0 at the end of the stream.
    */
-  *readInto(target: Uint8Array, operation = 'readInto'): Operation<number> {
+  readInto(target: Uint8Array): Operation<number> {
+    return this.readIntoAs('readInto', target);
+  }
+
+  /** @internal {@link NodeReader.readInto} named `operation` in messages (`recvInto`). */
+  *readIntoAs(operation: string, target: Uint8Array): Operation<number> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
-    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${typeof target}`);
+    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${show(target)}`);
     if (target.length === 0) return 0;
     if (this.size > 0) return this.copyInto(target);
     this.busy = true;
@@ -144,7 +175,9 @@ export class NodeReader {
    * call leaves every byte buffered.
    * @throws IncompleteReadError (with the bytes that did arrive) if the stream ends first.
    */
-  *readExactly(n: number, operation = 'readExactly'): Operation<Buffer> {
+  *readExactly(n: number): Operation<Buffer> {
+    const operation = 'readExactly';
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
     if (this.size >= n) return this.take(n);
@@ -163,16 +196,27 @@ export class NodeReader {
   /**
    * Reads one line, ending with `\n` (kept). At the end of the stream returns what is
    * left (a last line without `\n`), then empty Buffers. Nothing is taken until the line
-   * is complete, so a cancelled call loses nothing. Lines have no length limit.
+   * is complete, so a cancelled call loses nothing.
+   * @throws LimitOverrunError if the line (with its `\n`) is longer than
+   * {@link NodeReader.maxLineLength}: the reader stops buffering at the limit (plus a
+   * chunk) and takes nothing, so the bytes stay readable and the stream usable.
    */
-  *readLine(operation = 'readline'): Operation<Buffer> {
+  *readline(): Operation<Buffer> {
+    const operation = 'readline';
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
+    const limit = this.lineLimit;
     let end = this.size > 0 ? this.indexOf(NEWLINE, 0) : -1;
-    if (end >= 0) return this.take(end + 1);
+    if (end >= 0 && end < limit) return this.take(end + 1);
     this.busy = true;
     try {
       for (;;) {
-        if (end >= 0) return this.take(end + 1);
+        if (end >= 0) {
+          if (end >= limit) throw this.lineTooLong(end + 1, limit);
+          return this.take(end + 1);
+        }
+        // No newline in more than `limit` bytes: the line cannot fit.
+        if (this.size > limit) throw this.lineTooLong(this.size, limit);
         if (this.ended(operation)) return this.takeAll();
         const scanned = this.size;
         yield* this.wait(scanned + 1);
@@ -185,14 +229,29 @@ export class NodeReader {
 
   /**
    * Reads until the end of the stream and returns everything. The bytes stay buffered
-   * until the end arrives, so a cancelled call loses nothing.
+   * until the end arrives, so a cancelled call loses nothing. There is no limit unless
+   * `maxBytes` is given.
+   * @throws LimitOverrunError once more than `maxBytes` bytes are buffered (they stay
+   * buffered: nothing is taken).
    */
-  *readAll(operation = 'readAll'): Operation<Buffer> {
+  readAll(maxBytes = Infinity): Operation<Buffer> {
+    return this.readAllAs('readAll', maxBytes);
+  }
+
+  /** @internal {@link NodeReader.readAll} named `operation` in messages (`readlines`). */
+  *readAllAs(operation: string, maxBytes = Infinity): Operation<Buffer> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
+    checkLimit(`${operation}(): maxBytes`, maxBytes);
     this.busy = true;
     try {
-      while (!this.ended(operation)) yield* this.wait(Infinity);
-      return this.takeAll();
+      for (;;) {
+        if (this.size > maxBytes) {
+          throw new LimitOverrunError(`${operation}(): more than ${maxBytes} bytes before the end of the stream (the limit given); they stay buffered`, this.size, maxBytes);
+        }
+        if (this.ended(operation)) return this.takeAll();
+        yield* this.wait(maxBytes === Infinity ? Infinity : maxBytes + 1);
+      }
     } finally {
       this.busy = false;
     }
@@ -275,7 +334,7 @@ export class NodeReader {
 
   // ---------------------------------------------------------------- waiting
 
-  /** Parks the task until `need` bytes are buffered, or the stream ends or fails. */
+  /** Waits until `need` bytes are buffered, or the stream ends or fails. */
   private *wait(need: number): Operation<void> {
     this.need = need;
     if (this.paused || !this.started) this.flow();
@@ -316,6 +375,15 @@ export class NodeReader {
     }
     this.paused = false;
     this.readable.pause();
+  }
+
+  private lineTooLong(consumed: number, limit: number): LimitOverrunError {
+    return new LimitOverrunError(
+      `readline(): no end of line in the first ${limit} bytes (the line limit; raise it with maxLineLength). ` +
+        `Nothing was taken: the ${consumed} bytes stay buffered for read() or readExactly(), or close the stream`,
+      consumed,
+      limit,
+    );
   }
 
   private busyError(operation: string): ReadResourceBusy {
@@ -404,5 +472,11 @@ export class NodeReader {
 /** A size of 0 reads nothing; anything else that is not a positive integer is an error. */
 function checkedEmpty(operation: string, n: number): Buffer {
   if (n === 0) return EMPTY;
-  throw new RangeError(`${operation}(): the byte count must be a positive integer, got ${String(n)}`);
+  throw new RangeError(`${operation}(): the byte count must be a non-negative integer (0 reads nothing), got ${show(n)}`);
+}
+
+/** A byte limit is a positive integer or Infinity. */
+function checkLimit(what: string, limit: number): number {
+  if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit;
+  throw new RangeError(`${what} must be a positive integer (bytes) or Infinity, got ${show(limit)}`);
 }

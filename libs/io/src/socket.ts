@@ -21,6 +21,18 @@ import { DatagramPort, type DatagramOptions } from './datagram.js';
 import { SocketStream } from './stream.js';
 import { waitForEvent } from './wait-event.js';
 
+/**
+ * Options of {@link Socket.asStream}.
+ *
+ * ```ts
+ * const s = client.asStream({ maxLineLength: 1024 });   // readline refuses longer lines
+ * ```
+ */
+export interface SocketStreamOptions {
+  /** The longest line `readline` returns, in bytes with its `\n` (default 64 KiB). */
+  maxLineLength?: number;
+}
+
 /** Where a socket is in its life. */
 type Phase = 'fresh' | 'connecting' | 'connected' | 'listening' | 'closed';
 
@@ -274,7 +286,7 @@ export class Socket {
   recv(n: number): Operation<Buffer> {
     // A plain method handing out the reader's operation: one generator less per call.
     const reader = this.reader;
-    return reader !== null ? reader.read(n, 'recv') : this.recvDatagramData(n, 'recv');
+    return reader !== null ? reader.readAs('recv', n) : this.recvDatagramData(n, 'recv');
   }
 
   /**
@@ -288,7 +300,7 @@ export class Socket {
     }
     const target = nbytes === 0 ? buffer : buffer.subarray(0, nbytes);
     const reader = this.reader;
-    if (reader !== null) return yield* reader.readInto(target, 'recvInto');
+    if (reader !== null) return yield* reader.readIntoAs('recvInto', target);
     const [data] = yield* this.recvDatagram(target.length, 'recvInto');
     target.set(data);
     return data.length;
@@ -300,7 +312,7 @@ export class Socket {
    */
   *recvfrom(n: number): Operation<[Buffer, SocketAddress]> {
     const reader = this.reader;
-    if (reader !== null) return [yield* reader.read(n, 'recvfrom'), this.peer ?? ''];
+    if (reader !== null) return [yield* reader.readAs('recvfrom', n), this.peer ?? ''];
     return yield* this.recvDatagram(n, 'recvfrom');
   }
 
@@ -313,18 +325,21 @@ export class Socket {
    */
   send(data: BytesLike): Operation<number> {
     const writer = this.writer;
-    return writer !== null ? writer.send(data, 'send') : this.sendDatagram(data, 'send');
+    return writer !== null ? writer.sendAs('send', data) : this.sendDatagram(data, 'send');
   }
 
   /**
    * Sends all of `data`. Returns at once when Node accepts it without crossing its
    * high-water mark; otherwise waits for `'drain'`, so a slow reader holds the writer
-   * back instead of letting it buffer without bound.
+   * back instead of letting it buffer without bound. Large data is handed to Node in
+   * 64 KiB pieces, each once the previous one has drained, so a cancelled `sendall`
+   * leaves at most one piece queued (how much of `data` was sent is then unknown, as in
+   * Python).
    */
   sendall(data: BytesLike): Operation<void> {
     // A plain method handing out the writer's operation: one generator less per call.
     const writer = this.writer;
-    return writer !== null ? writer.write(data, 'sendall') : this.sendallDatagram(data);
+    return writer !== null ? writer.writeAs('sendall', data) : this.sendallDatagram(data);
   }
 
   /** Sends one datagram to `address` (UDP only); returns its length. */
@@ -356,6 +371,11 @@ export class Socket {
    * Closes the socket. Idempotent. What was sent is still flushed to the peer, then the
    * connection is closed; a listening socket stops listening and drops the connections
    * nobody accepted. A task blocked on the socket fails with `EBADF`.
+   *
+   * The flush lingers at most 1 s: a peer that does not read by
+   * then gets its connection destroyed (what was still queued in Node is dropped), so a
+   * stuck client never pins a descriptor or memory. Bytes already handed to the OS are
+   * still delivered by the OS, as with Python's `close()`.
    */
   close(): void {
     if (this.phase === 'closed') return;
@@ -463,10 +483,12 @@ export class Socket {
    * A {@link SocketStream} over this connected socket, for buffered reads
    * (`readline`, `readExactly`, ...). It shares the socket's receive buffer, so stream
    * and socket reads can be mixed; closing the stream closes the socket.
+   * `options.maxLineLength` sets the longest line `readline` returns (default 64 KiB).
    */
-  asStream(): SocketStream {
+  asStream(options: SocketStreamOptions = {}): SocketStream {
     this.checkOpen('asStream');
     if (this.reader === null || this.writer === null) throw this.notConnected('asStream');
+    if (options.maxLineLength !== undefined) this.reader.maxLineLength = options.maxLineLength;
     return new SocketStream(this, this.reader, this.writer);
   }
 
@@ -576,12 +598,28 @@ export function socket(family: AddressFamily = AF_INET, type: SocketKind = SOCK_
 
 function ignore(): void {}
 
-/** Flushes what was written, sends the end of stream, then releases the connection. */
+/**
+ * How long {@link Socket.close} lets Node flush what is still queued for the peer before
+ * it destroys the connection anyway, so a peer that never reads cannot pin the descriptor.
+ */
+const CLOSE_LINGER_MS = 1000;
+
+/**
+ * Flushes what was written, sends the end of stream, then releases the connection: once
+ * the flush is done, or after {@link CLOSE_LINGER_MS} if the peer does not take the data.
+ */
 function endThenDestroy(raw: net.Socket): void {
   if (raw.destroyed) return;
   if (!raw.writableEnded) raw.end();
-  if (raw.writableFinished) raw.destroy();
-  else raw.once('finish', () => raw.destroy());
+  if (raw.writableFinished) {
+    raw.destroy();
+    return;
+  }
+  const linger = setTimeout(() => raw.destroy(), CLOSE_LINGER_MS);
+  // The socket itself keeps the process alive until then; the timer need not.
+  linger.unref();
+  raw.once('finish', () => raw.destroy());
+  raw.once('close', () => clearTimeout(linger));
 }
 
 type OptionKey = keyof SocketOptions;

@@ -10,6 +10,7 @@ import { NodeReader, type NodeReaderOptions } from './reader.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { ioFailure } from './io-error.js';
 import type { Socket } from './socket.js';
+import { show } from './address.js';
 
 /** How much `read()` with no size (or a negative one) takes at most. */
 const MAX_READ = 64 * 1024;
@@ -58,34 +59,53 @@ export class Stream {
   *read(n = -1): Operation<Buffer> {
     const reader = this.readSide('read');
     if (n === 0) return EMPTY;
-    return yield* reader.read(n < 0 ? MAX_READ : n, 'read');
-  }
-
-  /** Reads until the end of the stream and returns all of it. */
-  *readAll(): Operation<Buffer> {
-    return yield* this.readSide('readAll').readAll('readAll');
+    return yield* reader.read(n < 0 ? MAX_READ : n);
   }
 
   /**
-   * Reads exactly `n` bytes.
+   * Reads until the end of the stream and returns all of it. No limit unless `maxBytes`
+   * is given: then more than `maxBytes` bytes raise {@link LimitOverrunError} and stay
+   * buffered.
+   */
+  *readAll(maxBytes = Infinity): Operation<Buffer> {
+    return yield* this.readSide('readAll').readAll(maxBytes);
+  }
+
+  /**
+   * Reads exactly `n` bytes. Up to `n` bytes are buffered until they have all arrived,
+   * so check an `n` that comes from the peer (a length prefix) before passing it.
    * @throws IncompleteReadError (carrying the partial data in `partial`) if the stream ends first.
    */
   *readExactly(n: number): Operation<Buffer> {
-    return yield* this.readSide('readExactly').readExactly(n, 'readExactly');
+    return yield* this.readSide('readExactly').readExactly(n);
   }
 
   /**
    * Reads a line, up to and including `\n`. At the end of the stream returns the last
    * partial line, then empty Buffers, so a loop ends on an empty line:
    * `for (;;) { const line = yield* s.readline(); if (!line.length) break; ... }`.
+   * @throws LimitOverrunError for a line longer than {@link Stream.maxLineLength}
+   * (default 64 KiB): nothing is taken, the bytes stay buffered and the stream usable.
    */
   *readline(): Operation<Buffer> {
-    return yield* this.readSide('readline').readLine('readline');
+    return yield* this.readSide('readline').readline();
+  }
+
+  /**
+   * The longest line {@link Stream.readline} returns, in bytes with its `\n` (default
+   * 64 KiB, as asyncio's); settable (a positive integer or `Infinity`).
+   */
+  get maxLineLength(): number {
+    return this.readSide('maxLineLength').maxLineLength;
+  }
+
+  set maxLineLength(limit: number) {
+    this.readSide('maxLineLength').maxLineLength = limit;
   }
 
   /** Reads until the end of the stream and returns the lines (each keeps its `\n`). */
   *readlines(): Operation<Buffer[]> {
-    const all = yield* this.readSide('readlines').readAll('readlines');
+    const all = yield* this.readSide('readlines').readAllAs('readlines');
     const lines: Buffer[] = [];
     let start = 0;
     while (start < all.length) {
@@ -108,7 +128,7 @@ export class Stream {
    * ```
    */
   *forEachLine(body: LineHandler): Operation<void> {
-    if (typeof body !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${typeof body}`);
+    if (typeof body !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${show(body)}`);
     for (;;) {
       const line = yield* this.readline();
       if (line.length === 0) return;
@@ -120,7 +140,7 @@ export class Stream {
 
   /** Writes all of `data`, waiting for Node's buffer to drain if it is full. */
   *write(data: BytesLike): Operation<void> {
-    yield* this.writeSide('write').write(data, 'write');
+    yield* this.writeSide('write').write(data);
   }
 
   /** Writes each of `lines` in turn (no separators are added). */
@@ -131,13 +151,13 @@ export class Stream {
     }
     for (const line of lines) {
       checkBytes('writelines', line);
-      yield* writer.write(line, 'writelines');
+      yield* writer.writeAs('writelines', line);
     }
   }
 
   /** Waits until what was written has left Node's buffer (down to its high-water mark). */
   *flush(): Operation<void> {
-    yield* this.writeSide('flush').flush('flush');
+    yield* this.writeSide('flush').flush();
   }
 
   /** Closes the stream: written data is flushed, then the underlying resource is released. Idempotent. */

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, traceTrap } from '@curio/kernel';
+import { SchedFIFO, WriteResourceBusy, type Operation, requireTask, traceTrap } from '@curio/kernel';
 import { ioError, ioFailure } from './io-error.js';
+import { show } from './address.js';
 
 /** Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8). */
 export type BytesLike = Uint8Array | string;
@@ -22,8 +23,15 @@ export interface NodeWriterOptions {
 type WriterState = 'open' | 'closed' | 'detached';
 
 /**
+ * The largest piece of one write handed to Node at once. A bigger write goes in pieces,
+ * each after the previous one drained, so a cancelled write leaves at most one piece
+ * (plus Node's high-water mark) queued instead of the whole of it.
+ */
+const WRITE_PIECE = 64 * 1024;
+
+/**
  * Writes to a Node `Writable` inside tasks. A write Node accepts without crossing its
- * high-water mark returns at once (no trap); otherwise the task parks in `WRITE_WAIT`
+ * high-water mark returns at once (no trap); otherwise the task waits in `WRITE_WAIT`
  * until `'drain'`. One task writes at a time: a second gets {@link WriteResourceBusy}.
  * Errors reach the writing task as an {@link IOError} with Node's `code`.
  *
@@ -57,13 +65,23 @@ export class NodeWriter {
    * Writes all of `data` (Python's `sendall`): returns once Node has accepted it and
    * its buffer is back under the high-water mark. If the buffer is already full from an
    * earlier (cancelled) write, waits for it to drain first, so a write cancelled before
-   * it starts sends nothing; one cancelled after it starts has handed everything to Node,
-   * which still sends it.
-   * @param operation the name used in error messages (`'sendall'`, `'write'`).
+   * it starts sends nothing. Data over 64 KiB is handed over in
+   * pieces, each once the previous one drained: a write cancelled midway leaves at most
+   * one piece queued in Node (which still sends it), the rest is not written.
    */
-  *write(data: BytesLike, operation = 'write'): Operation<void> {
+  write(data: BytesLike): Operation<void> {
+    return this.writeAs('write', data);
+  }
+
+  /** @internal {@link NodeWriter.write} named `operation` in messages (`sendall`, `writelines`). */
+  *writeAs(operation: string, data: BytesLike): Operation<void> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
+    // A string of up to WRITE_PIECE / 3 characters is at most WRITE_PIECE bytes of UTF-8.
+    if (data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
+      return yield* this.writeInPieces(typeof data === 'string' ? Buffer.from(data) : data, operation);
+    }
     const w = this.writable;
     let written = false;
     if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
@@ -92,7 +110,13 @@ export class NodeWriter {
    * Writes `data` once Node's buffer has room, without waiting for it to drain
    * afterwards (Python's `send`). Returns the number of bytes accepted: all of them.
    */
-  *send(data: BytesLike, operation = 'send'): Operation<number> {
+  send(data: BytesLike): Operation<number> {
+    return this.sendAs('send', data);
+  }
+
+  /** @internal {@link NodeWriter.send} named `operation` in messages. */
+  *sendAs(operation: string, data: BytesLike): Operation<number> {
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
     const w = this.writable;
@@ -112,7 +136,9 @@ export class NodeWriter {
   }
 
   /** Waits until Node's write buffer is under its high-water mark. */
-  *flush(operation = 'flush'): Operation<void> {
+  *flush(): Operation<void> {
+    const operation = 'flush';
+    requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (this.failure === null && this.state === 'open' && !this.writable.writableNeedDrain) return;
     this.busy = true;
@@ -161,6 +187,20 @@ export class NodeWriter {
     this.waiters.wake(Infinity);
   };
 
+  /** Writes `bytes` one piece at a time, each once Node's buffer drained. */
+  private *writeInPieces(bytes: Uint8Array, operation: string): Operation<void> {
+    this.busy = true;
+    try {
+      for (let at = 0; at < bytes.length; at += WRITE_PIECE) {
+        yield* this.drained(operation);
+        this.writable.write(bytes.subarray(at, at + WRITE_PIECE));
+      }
+      yield* this.drained(operation);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Waits while Node's buffer is over its high-water mark; throws if writing cannot go on. */
   private *drained(operation: string): Operation<void> {
     for (;;) {
@@ -187,7 +227,6 @@ export class NodeWriter {
 /** Throws a clear TypeError unless `data` is bytes or a string. */
 export function checkBytes(operation: string, data: unknown): asserts data is BytesLike {
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    const got = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data;
-    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${got}`);
+    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${show(data)}`);
   }
 }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { run, spawn, sleep, timeoutAfter, setCancellation, Kernel, VirtualClock, TaskTimeout, TaskCancelled, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, timeoutAfter, setCancellation, Kernel, VirtualClock, TaskTimeout, TaskCancelled, ReadResourceBusy, WriteResourceBusy, type Operation, type Task } from '@curio/kernel';
+import { getaddrinfo } from '../src/index.js';
+import { parkedIn } from './net-helpers.js';
 import { aopen, AsyncFile, SEEK_CUR, SEEK_END, SEEK_SET } from '../src/file.js';
 import { ClosedFileError, UnsupportedOperation } from '../src/file-errors.js';
 import { IOError } from '../src/io-error.js';
@@ -52,7 +54,7 @@ function fdsFor(p: string): number[] {
   return out;
 }
 
-/** Opens both ends of a FIFO (each open blocks until the other end opens). */
+/** Opens both ends of a FIFO (opening the write end waits until the read end is open). */
 function* openFifo(p: string): Operation<[AsyncFile<Buffer>, AsyncFile<Buffer>]> {
   const opener = yield* spawn(() => aopen(p, 'rb'));
   const w = yield* aopen(p, 'wb');
@@ -74,7 +76,8 @@ describe('aopen modes', () => {
   it('rejects a non-string mode, a bad path type and an encoding in binary mode with a TypeError', async () => {
     const p = tmpfile(LINES);
     await expect(run(() => aopen(p, 5 as unknown as string))).rejects.toThrow(TypeError);
-    await expect(run(() => aopen(42 as unknown as string, 'r'))).rejects.toThrow('path must be a string');
+    await expect(run(() => aopen(42 as unknown as string, 'r'))).rejects.toThrow('path must be a string, Buffer or URL, got 42');
+    await expect(run(() => aopen(p, 5 as unknown as string))).rejects.toThrow("mode must be a string such as 'r' or 'wb', got 5");
     await expect(run(() => aopen(p, 'rb', { encoding: 'utf-8' }))).rejects.toThrow('binary mode');
     await expect(run(() => aopen(p, 'r', { encoding: 'klingon' }))).rejects.toThrow(RangeError);
   });
@@ -86,7 +89,7 @@ describe('aopen modes', () => {
       try {
         return yield* f.read();
       } finally {
-        yield* f.close();
+        yield* f.aclose();
       }
     });
     expect(data).toEqual(Buffer.from(LINES));
@@ -97,7 +100,7 @@ describe('aopen modes', () => {
     await run(function* () {
       const f = yield* aopen(p, 'w');
       yield* f.write('new');
-      yield* f.close();
+      yield* f.aclose();
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('new');
     const err = await run(() => aopen(p, 'x')).catch((e: unknown) => e);
@@ -110,7 +113,7 @@ describe('aopen modes', () => {
     await run(function* () {
       const f = yield* aopen(p, 'x');
       yield* f.write('fresh');
-      yield* f.close();
+      yield* f.aclose();
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('fresh');
   });
@@ -122,7 +125,7 @@ describe('aopen modes', () => {
       yield* f.write('def');
       yield* f.write('gh');
       const at = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return at;
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('abcdefgh');
@@ -139,7 +142,7 @@ describe('aopen modes', () => {
       const all = yield* f.read(2);
       yield* f.write('Z');
       const after = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { start, atEnd, all, after };
     });
     expect(got).toEqual({ start: 3, atEnd: '', all: 'ab', after: 4 });
@@ -170,7 +173,7 @@ describe('reading', () => {
       const first = yield* f.read();
       yield* f.seek(0);
       const second = yield* f.readAll();
-      yield* f.close();
+      yield* f.aclose();
       return [first, second];
     });
     expect(a).toBe(LINES);
@@ -182,7 +185,7 @@ describe('reading', () => {
     const parts = await run(function* () {
       const f = yield* aopen(p, 'rb');
       const out = [yield* f.read(4), yield* f.read(0), yield* f.read(100), yield* f.read(5)];
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(parts).toEqual([Buffer.from('line'), Buffer.alloc(0), Buffer.from(LINES.slice(4)), Buffer.alloc(0)]);
@@ -198,7 +201,7 @@ describe('reading', () => {
         if (line.length === 0) break;
         out.push(line);
       }
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(lines).toEqual(['one\n', 'two\n', '\n', 'last']);
@@ -210,7 +213,7 @@ describe('reading', () => {
       const f = yield* aopen(p);
       const first = yield* f.readline();
       const rest = yield* f.readlines();
-      yield* f.close();
+      yield* f.aclose();
       return [first, ...rest];
     });
     expect(lines).toEqual(['line 1\n', 'line 2\n', 'line 3\n']);
@@ -235,8 +238,8 @@ describe('reading', () => {
         return !line.includes('2'); // false stops
       });
       const after = yield* f.readline();
-      yield* f.close();
-      yield* g.close();
+      yield* f.aclose();
+      yield* g.aclose();
       return { plain, upToTwo, after };
     });
     expect(seen).toEqual({ plain: ['line 1', 'line 2', 'line 3'], upToTwo: ['line 1\n', 'line 2\n'], after: 'line 3\n' });
@@ -249,10 +252,10 @@ describe('reading', () => {
     const [bin, text] = await run(function* () {
       const f = yield* aopen(p, 'rb');
       const b = yield* f.readlines();
-      yield* f.close();
+      yield* f.aclose();
       const t = yield* aopen(p);
       const s = yield* t.readlines();
-      yield* t.close();
+      yield* t.aclose();
       return [b, s];
     });
     expect(bin.map((b) => b.toString())).toEqual([`${long}\n`, 'short\n', long]);
@@ -269,7 +272,7 @@ describe('text decoding', () => {
       const f = yield* aopen(p);
       const head = yield* f.read(65536);
       const rest = yield* f.read();
-      yield* f.close();
+      yield* f.aclose();
       return [head, rest];
     });
     expect(got[0]).toBe('a'.repeat(65535) + '€');
@@ -282,7 +285,7 @@ describe('text decoding', () => {
       const f = yield* aopen(p);
       const out = [yield* f.read(1), yield* f.read(1), yield* f.read(1), yield* f.read(5)];
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { out, pos };
     });
     expect(parts.out).toEqual(['é', '€', '𝄞', 'z']);
@@ -301,9 +304,9 @@ describe('text decoding', () => {
       yield* sleep(0);
       yield* w.write(euro.subarray(1));
       const ch = yield* reader.join();
-      yield* w.close();
+      yield* w.aclose();
       const rest = yield* r.read();
-      yield* r.close();
+      yield* r.aclose();
       return [ch, rest];
     });
     expect(got).toEqual(['€', '']);
@@ -317,13 +320,13 @@ describe('text decoding', () => {
       yield* a.write('café\nnaïve\n');
       yield* a.seek(0);
       const la = yield* a.readlines();
-      yield* a.close();
+      yield* a.aclose();
       const b = yield* aopen(p2, 'w+', { encoding: 'UTF-16LE' });
       yield* b.write('ḧi\n𝄞 clef\n\u0a0a\n');
       yield* b.seek(0);
       const lb = yield* b.readlines();
       const enc = b.encoding;
-      yield* b.close();
+      yield* b.aclose();
       return { la, lb, enc };
     });
     expect(got.la).toEqual(['café\n', 'naïve\n']);
@@ -343,7 +346,7 @@ describe('writing, seeking and truncating', () => {
       const count = yield* f.write('héllo\n');
       yield* f.writelines(['a\n', 'b\n']);
       yield* f.flush();
-      yield* f.close();
+      yield* f.aclose();
       return count;
     });
     expect(n).toBe(6);
@@ -356,7 +359,7 @@ describe('writing, seeking and truncating', () => {
       const f = yield* aopen(p, 'wb');
       const count = yield* f.write(Buffer.from('abc'));
       yield* f.write(new Uint8Array([100, 101]) as Buffer);
-      yield* f.close();
+      yield* f.aclose();
       return count;
     });
     expect(n).toBe(3);
@@ -376,8 +379,8 @@ describe('writing, seeking and truncating', () => {
           out.push(e);
         }
       }
-      yield* t.close();
-      yield* b.close();
+      yield* t.aclose();
+      yield* b.aclose();
       return out;
     });
     expect(errs).toHaveLength(3);
@@ -399,7 +402,7 @@ describe('writing, seeking and truncating', () => {
       out.push(yield* f.seek(-4, SEEK_CUR));
       out.push((yield* f.read(1)).toString());
       out.push(yield* f.seek(0, SEEK_SET));
-      yield* f.close();
+      yield* f.aclose();
       return out;
     });
     expect(got).toEqual([10, 10, LINES.slice(10), 18, ' 3', 16, 'n', 0]);
@@ -418,7 +421,7 @@ describe('writing, seeking and truncating', () => {
         }
       }
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { out, pos };
     });
     expect(errs.out.map((e) => (e as Error).constructor)).toEqual([RangeError, RangeError, RangeError, TypeError]);
@@ -434,7 +437,7 @@ describe('writing, seeking and truncating', () => {
       yield* f.write('XY');
       const pos = yield* f.tell();
       const rest = yield* f.read();
-      yield* f.close();
+      yield* f.aclose();
       return [pos, rest];
     });
     expect(fs.readFileSync(p, 'utf8')).toBe('helloXYorld');
@@ -450,7 +453,7 @@ describe('writing, seeking and truncating', () => {
       const sizeA = fs.statSync(p).size;
       const b = yield* f.truncate(2);
       const pos = yield* f.tell();
-      yield* f.close();
+      yield* f.aclose();
       return { a, sizeA, b, pos };
     });
     expect(got).toEqual({ a: 6, sizeA: 6, b: 2, pos: 6 });
@@ -472,8 +475,8 @@ describe('errors', () => {
           out.push(e);
         }
       }
-      yield* r.close();
-      yield* w.close();
+      yield* r.aclose();
+      yield* w.aclose();
       return out;
     });
     expect(errs).toHaveLength(4);
@@ -482,13 +485,46 @@ describe('errors', () => {
     expect(String(errs[2])).toContain('not writable');
   });
 
+  it('close() is a plain method, like every close() in Curio: called without yield* it still releases the descriptor', async () => {
+    const p = tmpfile();
+    const got = await run(function* () {
+      const f = yield* aopen(p, 'w');
+      const fd = f.fileno();
+      try {
+        yield* f.write('data');
+      } finally {
+        f.close(); // no yield*: the mistake the old operation form let through silently
+      }
+      const closedAtOnce = f.closed;
+      let turns = 0;
+      while (!fdClosed(fd)) {
+        yield* sleep(1);
+        turns++;
+      }
+      return { closedAtOnce, turns };
+    });
+    expect(got.closedAtOnce).toBe(true);
+    expect(fs.readFileSync(p, 'utf8')).toBe('data');
+  });
+
+  it('aclose() is the operation form: it returns once the descriptor is released', async () => {
+    const p = tmpfile(LINES);
+    const got = await run(function* () {
+      const f = yield* aopen(p);
+      const fd = f.fileno();
+      yield* f.aclose();
+      return { fdClosed: fdClosed(fd), closed: f.closed };
+    });
+    expect(got).toEqual({ fdClosed: true, closed: true });
+  });
+
   it('a closed file raises ClosedFileError, and close() is idempotent', async () => {
     const p = tmpfile(LINES);
     const got = await run(function* () {
       const f = yield* aopen(p);
       const fd = f.fileno();
-      yield* f.close();
-      yield* f.close();
+      yield* f.aclose();
+      yield* f.aclose();
       const out: unknown[] = [];
       for (const op of [() => f.read(), () => f.write('x'), () => f.seek(0), () => f.tell()]) {
         try {
@@ -517,14 +553,14 @@ describe('errors', () => {
     const p = fifo();
     const err = await run(function* () {
       const [r, w] = yield* openFifo(p);
-      yield* r.close(); // no reader left: writing gets EPIPE
+      yield* r.aclose(); // no reader left: writing gets EPIPE
       try {
         yield* w.write(Buffer.from('into the void'));
         return null;
       } catch (e) {
         return e;
       } finally {
-        yield* w.close();
+        yield* w.aclose();
       }
     });
     expect(err).toBeInstanceOf(IOError);
@@ -544,8 +580,8 @@ describe('errors', () => {
           out.push(e);
         }
       }
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return out;
     });
     expect(errs).toHaveLength(2);
@@ -569,8 +605,8 @@ describe('concurrency and cancellation', () => {
       }
       yield* w.write(Buffer.from('hello'));
       const data = yield* first.join();
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return { busy, data };
     });
     expect(got.busy).toBeInstanceOf(ReadResourceBusy);
@@ -591,7 +627,7 @@ describe('concurrency and cancellation', () => {
         err = e;
       }
       yield* writer.join();
-      yield* f.close();
+      yield* f.aclose();
       return err;
     });
     expect(busy).toBeInstanceOf(WriteResourceBusy);
@@ -610,8 +646,8 @@ describe('concurrency and cancellation', () => {
       // The OS read the cancelled task started is still pending: feed it.
       yield* w.write(Buffer.from('hello'));
       const data = yield* r.read(5);
-      yield* r.close();
-      yield* w.close();
+      yield* r.aclose();
+      yield* w.aclose();
       return { data, fds, exc: reader.exception };
     });
     expect(got.exc).toBeInstanceOf(TaskCancelled);
@@ -632,8 +668,8 @@ describe('concurrency and cancellation', () => {
       }
       yield* w.write(Buffer.from('partial line\n'));
       const line = yield* r.readline();
-      yield* w.close();
-      yield* r.close();
+      yield* w.aclose();
+      yield* r.aclose();
       return { timedOut, line: line.toString() };
     });
     await kernel.shutdown();
@@ -653,9 +689,9 @@ describe('concurrency and cancellation', () => {
       yield* writer.cancel();
       // Drain the pipe so the write handed to the OS can finish; EOF comes at close.
       const reader = yield* spawn(() => r.readAll());
-      yield* w.close();
+      yield* w.aclose();
       const data = yield* reader.join();
-      yield* r.close();
+      yield* r.aclose();
       return { fd, length: data.length, exc: writer.exception, closed: fdClosed(fd) };
     });
     expect(got.exc).toBeInstanceOf(TaskCancelled);
@@ -666,20 +702,25 @@ describe('concurrency and cancellation', () => {
   it('cancelling aopen while it waits leaves no descriptor open', async () => {
     const p = fifo();
     const left = await run(function* () {
-      const opener = yield* spawn(() => aopen(p, 'rb')); // blocks until a writer opens
+      // Opening a FIFO to write waits for a reader (on a timer, see the pool tests below).
+      const opener = yield* spawn(() => aopen(p, 'wb'));
       yield* sleep(0);
       expect(opener.state).toBe('FILE_OPEN');
       yield* opener.cancel();
-      const w = yield* aopen(p, 'wb'); // lets the abandoned open finish; it is closed on arrival
-      // The abandoned handle is closed asynchronously: wait for it (a bounded number of turns).
-      for (let i = 0; i < 1000 && fdsFor(p).length > 1; i++) yield* sleep(1);
+      // An open in flight when it was cancelled is closed as it arrives: a few turns at most.
+      for (let i = 0; i < 1000 && fdsFor(p).length > 0; i++) yield* sleep(1);
       const open = fdsFor(p);
-      const wfd = w.fileno();
-      yield* w.close();
-      return { open, wfd, exc: opener.exception };
+      // The FIFO works afterwards.
+      const [r, w] = yield* openFifo(p);
+      yield* w.write(Buffer.from('ok'));
+      const data = yield* r.read(2);
+      r.close();
+      w.close();
+      return { open, exc: opener.exception, data: data.toString() };
     });
     expect(left.exc).toBeInstanceOf(TaskCancelled);
-    expect(left.open).toEqual([left.wfd]);
+    expect(left.open).toEqual([]);
+    expect(left.data).toBe('ok');
   });
 
   it('aopen with a cancellation already pending opens nothing', async () => {
@@ -691,7 +732,7 @@ describe('concurrency and cancellation', () => {
         return null;
       } catch (e) {
         // A few file-system round trips: an open started anyway would have landed by now.
-        for (let i = 0; i < 3; i++) yield* (yield* aopen(p)).close();
+        for (let i = 0; i < 3; i++) yield* (yield* aopen(p)).aclose();
         return { e, open: fdsFor(p) };
       }
     });
@@ -711,11 +752,94 @@ describe('concurrency and cancellation', () => {
         yield* f.write('kept');
       }
       const closedAtBlockEnd = file.closed;
-      yield* file.close(); // a second close waits for the one dispose started
+      yield* file.aclose(); // a second close waits for the one dispose started
       return { closedAtBlockEnd, fd };
     });
     expect(got.closedAtBlockEnd).toBe(true);
     expect(fs.readFileSync(p, 'utf8')).toBe('kept');
     expect(fdClosed(got.fd)).toBe(true);
+  });
+});
+
+describe('FIFOs do not hold threads of the pool', () => {
+  /** Node's thread pool has this many threads: each blocked open or read of a FIFO used to hold one. */
+  const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+
+  /** A regular file read and a DNS look-up: both need a thread of the pool. */
+  function* poolWork(): Operation<[string, number]> {
+    const f = yield* aopen(tmpfile('pool is free'));
+    try {
+      return [yield* f.readAll(), (yield* getaddrinfo('localhost', 80)).length];
+    } finally {
+      f.close();
+    }
+  }
+
+  it('cancelled opens of FIFOs without a writer (or without a reader) leave the pool free and no descriptor behind', async () => {
+    const noWriter = Array.from({ length: POOL }, () => fifo());
+    const noReader = Array.from({ length: POOL }, () => fifo());
+    const got = await run(function* () {
+      const openers: Task[] = [];
+      for (const p of noWriter) openers.push(yield* spawn(() => aopen(p, 'rb')));
+      for (const p of noReader) openers.push(yield* spawn(() => aopen(p, 'wb')));
+      yield* sleep(0);
+      for (const t of openers) yield* t.cancel();
+      const work = yield* poolWork();
+      // The opens that were in flight when cancelled close their descriptors as they land.
+      const all = [...noWriter, ...noReader];
+      for (let i = 0; i < 1000 && all.some((p) => fdsFor(p).length > 0); i++) yield* sleep(1);
+      return { work, open: all.flatMap(fdsFor) };
+    });
+    expect(got.work).toEqual(['pool is free', expect.any(Number)]);
+    expect(got.work[1]).toBeGreaterThan(0);
+    expect(got.open).toEqual([]);
+  });
+
+  it('character devices are still read and written as before (/dev/zero, /dev/null)', async () => {
+    const got = await run(function* () {
+      const zero = yield* aopen('/dev/zero', 'rb');
+      const data = yield* zero.read(4);
+      zero.close();
+      const sink = yield* aopen('/dev/null', 'w');
+      const written = yield* sink.write('gone');
+      yield* sink.aclose();
+      return { data: [...data], written };
+    });
+    expect(got.data).toEqual([0, 0, 0, 0]);
+    expect(got.written).toBe(4);
+  });
+
+  it('tasks waiting to read FIFOs leave the pool free; cancelled and closed, they leave no descriptor', async () => {
+    const paths = Array.from({ length: POOL }, () => fifo());
+    // Each FIFO has a writer (held here, read-write so it never blocks) that writes nothing.
+    const writers = paths.map((p) => fs.openSync(p, 'r+'));
+    try {
+      const got = await run(function* () {
+        const readers: Task[] = [];
+        for (const p of paths) {
+          readers.push(
+            yield* spawn(function* () {
+              const f = yield* aopen(p, 'rb');
+              try {
+                return yield* f.read(10);
+              } finally {
+                f.close();
+              }
+            }),
+          );
+        }
+        for (const t of readers) yield* parkedIn(t, 'READ_WAIT');
+        const work = yield* poolWork();
+        for (const t of readers) yield* t.cancel();
+        const ours = () => paths.flatMap(fdsFor).filter((fd) => !writers.includes(fd));
+        for (let i = 0; i < 1000 && ours().length > 0; i++) yield* sleep(1);
+        return { work, open: ours(), states: readers.map((t) => t.exception?.constructor.name) };
+      });
+      expect(got.work[0]).toBe('pool is free');
+      expect(got.open).toEqual([]);
+      expect(got.states).toEqual(paths.map(() => 'TaskCancelled'));
+    } finally {
+      for (const fd of writers) fs.closeSync(fd);
+    }
   });
 });

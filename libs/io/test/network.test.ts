@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { format } from 'node:util';
 import { run, spawn, sleep, TaskCancelled, type Operation, type Task } from '@curio/kernel';
 import {
   tcpServer, unixServer, runServer, openConnection, openUnixConnection, tcpServerSocket, unixServerSocket,
@@ -195,6 +196,59 @@ describe('tcpServer', () => {
       expect.stringMatching(/openConnection\(\): serverHostname only applies with ssl/),
       expect.stringMatching(/openConnection\(\): host must be a non-empty string/),
     ]);
+  });
+});
+
+describe("the servers' default onClientError", () => {
+  /** Runs `body` with console.error captured; returns what it printed, one string per call. */
+  function* capturingStderr<T>(body: () => Operation<T>): Operation<[T, string[]]> {
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
+    try {
+      return [yield* body(), printed];
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('prints one line for a routine peer reset and the stack for a real failure', async () => {
+    const [, printed] = await run(() =>
+      capturingStderr(function* () {
+        let listening: Socket | null = null;
+        let handled = 0;
+        const server = yield* spawn(tcpServer, '127.0.0.1', 0, function* (client: Socket) {
+          try {
+            const first = yield* client.recv(100);
+            if (first.toString() === 'fail') throw new Error('the handler broke');
+            // Waits for more: the client resets the connection instead.
+            yield* client.recv(100);
+          } finally {
+            handled++;
+          }
+        }, { onListening: (sock: Socket) => (listening = sock) });
+        yield* until(() => listening !== null);
+        const [, port] = listening!.getsockname() as [string, number];
+        // A client that resets (RST) while the handler reads: ECONNRESET.
+        const resetter = net.connect({ host: '127.0.0.1', port });
+        resetter.on('error', () => {});
+        resetter.write('hello', () => setTimeout(() => resetter.resetAndDestroy(), 50));
+        yield* until(() => handled === 1);
+        // A client whose handler fails for real.
+        const failing = net.connect({ host: '127.0.0.1', port });
+        failing.on('error', () => {});
+        failing.write('fail');
+        yield* until(() => handled === 2);
+        failing.destroy();
+        yield* server.cancel();
+      }),
+    );
+    expect(printed).toHaveLength(2);
+    const [reset, failure] = printed;
+    expect(reset).toMatch(/^tcpServer: client 127\.0\.0\.1:\d+ went away: ECONNRESET\b/);
+    expect(reset).not.toContain('\n');
+    expect(failure).toMatch(/^tcpServer: the handler for client 127\.0\.0\.1:\d+ failed:/);
+    expect(failure).toContain('the handler broke');
+    expect(failure).toMatch(/\n\s+at /);
   });
 });
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import fs from 'node:fs';
-import { run, spawn, sleep, awaitPromise, ReadResourceBusy, WriteResourceBusy, TaskCancelled, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, awaitPromise, CurioError, ReadResourceBusy, WriteResourceBusy, TaskCancelled, type Operation } from '@curio/kernel';
 import {
   socket, Socket, IOError, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR, type AddressFamily, type SocketKind, type ShutdownHow,
@@ -356,7 +356,7 @@ describe('TCP over IPv4', () => {
     });
     expect(errors).toEqual([
       expect.stringMatching(/bind\(\): an AF_INET address is a \[host, port\] tuple/),
-      expect.stringMatching(/bind\(\): a port is an integer from 0 to 65535, got number 70000/),
+      expect.stringMatching(/bind\(\): a port is an integer from 0 to 65535, got 70000/),
       expect.stringMatching(/connect\(\): ::1 is an IPv6 address, but the socket is AF_INET/),
       expect.stringMatching(/bind\(\): an AF_UNIX address is a non-empty path string/),
     ]);
@@ -371,7 +371,7 @@ describe('TCP over IPv4', () => {
           server.close();
         }
       }),
-    ).rejects.toThrow(/recv\(\): the byte count must be a positive integer, got -1/);
+    ).rejects.toThrow(/recv\(\): the byte count must be a non-negative integer \(0 reads nothing\), got -1/);
   });
 
   it('queues connections that arrive before accept and hands them out in order', async () => {
@@ -700,7 +700,8 @@ describe('cancellation leaves nothing behind', () => {
       return { exception: t.exception, total };
     });
     expect(out.exception).toBeInstanceOf(TaskCancelled);
-    expect(out.total % (1024 * 1024)).toBe(4);
+    // The cancelled sendall had handed over whole 64 KiB pieces, never a broken one.
+    expect(out.total % (64 * 1024)).toBe(4);
   });
 
   it('closing a socket fails the tasks blocked on it with EBADF: a reader, a connector', async () => {
@@ -742,6 +743,120 @@ describe('cancellation leaves nothing behind', () => {
     });
     expect(raws.handles.every((h) => h.destroyed)).toBe(true);
     expect(raws.listening).toBe(false);
+  });
+});
+
+describe('close() of a connection whose peer does not read', () => {
+  const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+
+  it('a cancelled sendall leaves only a bounded amount queued, and close() releases the handle anyway', async () => {
+    const out = await run(function* () {
+      // The client never reads: the server's sendall fills the kernel buffers and stalls.
+      const [client, peer, server] = yield* tcpPair();
+      const raw = peer.nodeSocket as net.Socket;
+      const handlesBefore = tcpHandles();
+      const writer = yield* spawn(function* () {
+        yield* peer.sendall(Buffer.alloc(32 * 1024 * 1024, 3));
+      });
+      yield* parkedIn(writer, 'WRITE_WAIT');
+      yield* writer.cancel();
+      const queued = raw.writableLength;
+      const released = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      peer.close();
+      // Waits for the Node socket's 'close' (its handle released): the linger, at most.
+      yield* awaitPromise(released);
+      const handlesAfter = tcpHandles();
+      client.close();
+      server.close();
+      return { queued, destroyed: raw.destroyed, handlesBefore, handlesAfter };
+    });
+    // At most one write piece beyond Node's high-water mark, not the 32 MiB asked for.
+    expect(out.queued).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
+    expect(out.destroyed).toBe(true);
+    expect(out.handlesAfter).toBe(out.handlesBefore - 1);
+  });
+
+  it('a large sendall to a reading peer still arrives whole (it is written in pieces)', async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    const got = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const reader = yield* spawn(function* () {
+        return yield* client.asStream().readAll();
+      });
+      yield* peer.sendall(big);
+      yield* peer.sendall('and a string');
+      peer.close();
+      const data = yield* reader.join();
+      client.close();
+      server.close();
+      return data;
+    });
+    expect(got.equals(Buffer.concat([big, Buffer.from('and a string')]))).toBe(true);
+  });
+});
+
+describe('messages name the value as given and what would be right', () => {
+  it('a string size is shown quoted (recv("10") does not read as a valid 10), and 0 is a valid size', async () => {
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const messages: string[] = [];
+      for (const n of ['10', -1, 2.5, NaN]) {
+        try {
+          yield* peer.recv(n as number);
+        } catch (e) {
+          messages.push((e as Error).message);
+        }
+      }
+      const empty = yield* peer.recv(0);
+      client.close();
+      peer.close();
+      server.close();
+      return { messages, empty: empty.length };
+    });
+    expect(out.messages).toEqual([
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got "10" (a string)',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got -1',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got 2.5',
+      'recv(): the byte count must be a non-negative integer (0 reads nothing), got NaN',
+    ]);
+    expect(out.empty).toBe(0);
+  });
+
+  it('recv and sendall outside any task fail the same clear way whether or not data is buffered', async () => {
+    /** Drives `op` one step from a Node callback, outside any task; returns what it threw. */
+    const outsideTask = (op: () => Operation<unknown>) =>
+      awaitPromise(
+        new Promise<unknown>((resolve) =>
+          setImmediate(() => {
+            try {
+              resolve({ returned: op().next() });
+            } catch (error) {
+              resolve(error);
+            }
+          }),
+        ),
+      );
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const idle = yield* outsideTask(() => peer.recv(5));
+      yield* client.sendall('hello, world');
+      expect((yield* peer.recv(1)).toString()).toBe('h');
+      yield* until(() => peer.readBuffered > 0);
+      const buffered = yield* outsideTask(() => peer.recv(5));
+      const send = yield* outsideTask(() => peer.sendall('x'));
+      const left = peer.readBuffered;
+      client.close();
+      peer.close();
+      server.close();
+      return { idle, buffered, send, left };
+    });
+    for (const [e, op] of [[out.idle, 'recv'], [out.buffered, 'recv'], [out.send, 'sendall']] as const) {
+      expect(e).toBeInstanceOf(CurioError);
+      expect((e as Error).message).toMatch(new RegExp(`^${op}\\(\\) was called outside any task: call it inside a task started by run\\(\\)`));
+    }
+    // Nothing was taken from the buffer by the refused call.
+    expect(out.left).toBe('ello, world'.length);
   });
 });
 

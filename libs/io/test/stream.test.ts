@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn as spawnProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { run, spawn, ReadResourceBusy, TaskCancelled, type Operation } from '@curio/kernel';
-import { Stream, SocketStream, IncompleteReadError, IOError, SHUT_WR, SHUT_RDWR, type Socket } from '../src/index.js';
+import { Stream, SocketStream, IncompleteReadError, LimitOverrunError, IOError, SHUT_WR, SHUT_RDWR, type Socket } from '../src/index.js';
 import { tcpPair, parkedIn } from './net-helpers.js';
 
 /** Runs `body` with a connected TCP pair as streams, closing everything afterwards. */
@@ -102,6 +102,74 @@ describe('SocketStream reads', () => {
     expect(lines).toEqual(['first line\n', 'second line\n', 'third', 'after end: 0']);
   });
 
+  it('readline refuses a line longer than 64 KiB with LimitOverrunError; the bytes stay buffered and the stream usable', async () => {
+    const long = 'x'.repeat(200_000);
+    const out = await withPair(function* (client, peer) {
+      const s = peer.asStream();
+      const sender = yield* spawn(function* () {
+        yield* client.sendall(`${long}\nnext\n`);
+      });
+      let error: unknown = null;
+      try {
+        yield* s.readline();
+      } catch (e) {
+        error = e;
+      }
+      // Nothing was taken: the long line can be skipped with plain reads, then lines go on.
+      const skipped = (yield* s.readExactly(long.length + 1)).toString();
+      const next = (yield* s.readline()).toString();
+      yield* sender.join();
+      return { error, skipped, next };
+    });
+    expect(out.error).toBeInstanceOf(LimitOverrunError);
+    const e = out.error as LimitOverrunError;
+    expect(e.limit).toBe(64 * 1024);
+    // The reader stopped at the limit instead of buffering the whole line.
+    expect(e.consumed).toBeGreaterThan(64 * 1024);
+    expect(e.consumed).toBeLessThan(long.length);
+    expect(e.message).toMatch(/^readline\(\): no end of line in the first 65536 bytes/);
+    expect(out.skipped).toBe(`${long}\n`);
+    expect(out.next).toBe('next\n');
+  });
+
+  it('maxLineLength sets the limit; a line of exactly that length (with its newline) is fine', async () => {
+    const out = await withPair(function* (client, peer) {
+      const s = peer.asStream({ maxLineLength: 8 });
+      yield* client.sendall('1234567\n12345678\nrest');
+      client.shutdown(SHUT_WR);
+      const first = (yield* s.readline()).toString();
+      const errors: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        try {
+          yield* s.readline();
+        } catch (e) {
+          errors.push(`${(e as Error).name} ${(e as LimitOverrunError).consumed}`);
+        }
+      }
+      const rest = (yield* s.readAll()).toString();
+      return { first, errors, rest, limit: s.maxLineLength };
+    });
+    expect(out).toEqual({ first: '1234567\n', errors: ['LimitOverrunError 9', 'LimitOverrunError 9'], rest: '12345678\nrest', limit: 8 });
+  });
+
+  it('readAll(maxBytes) refuses a stream longer than maxBytes and leaves it buffered', async () => {
+    const out = await withPair(function* (client, peer) {
+      const s = peer.asStream();
+      yield* client.sendall(Buffer.alloc(100_000, 1));
+      client.shutdown(SHUT_WR);
+      let error: unknown = null;
+      try {
+        yield* s.readAll(1000);
+      } catch (e) {
+        error = e;
+      }
+      return { error, all: (yield* s.readAll()).length };
+    });
+    expect(out.error).toBeInstanceOf(LimitOverrunError);
+    expect((out.error as Error).message).toMatch(/^readAll\(\): more than 1000 bytes/);
+    expect(out.all).toBe(100_000);
+  });
+
   it('readlines returns every line up to the end', async () => {
     const lines = await withPair(function* (client, peer) {
       yield* client.sendall('a\nbb\n\nccc');
@@ -186,9 +254,9 @@ describe('SocketStream writes and closing', () => {
       return out;
     });
     expect(errors).toEqual([
-      'write(): expected a Buffer, Uint8Array or string, got number',
+      'write(): expected a Buffer, Uint8Array or string, got 42',
       'writelines(): expected an iterable of Buffers or strings',
-      'writelines(): expected a Buffer, Uint8Array or string, got object',
+      'writelines(): expected a Buffer, Uint8Array or string, got an object',
     ]);
   });
 

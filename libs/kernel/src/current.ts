@@ -33,6 +33,25 @@ export function _requireTask(operation: string): Task {
 }
 
 /**
+ * For operation authors: throws the kernel's clear {@link CurioError}
+ * (`recv() was called outside any task: ...`) unless a task is running. An operation
+ * that can finish without a trap (its data already buffered) calls it first, so that
+ * outside a task it fails the same way whether or not it would have had to wait.
+ *
+ * @example
+ * ```ts
+ * function* take(n: number): Operation<Buffer> {
+ *   requireTask('take');
+ *   if (buffer.length >= n) return buffer.take(n); // no trap needed
+ *   ...
+ * }
+ * ```
+ */
+export function requireTask(operation: string): void {
+  if (running === null) _requireTask(operation);
+}
+
+/**
  * For operation authors: every trap is yielded through this, `yield traceTrap(trap)`,
  * from inside the operation's generator. With stack tracing on it records the task's
  * stack at its blocking point (the generator frames are gone once the kernel has the

@@ -17,7 +17,7 @@ export type { OperationOrBlock } from './operation.js';
 export { disableCancellation, checkCancellation, setCancellation } from './cancellation.js';
 export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
 export { park } from './park.js';
-export { traceTrap } from './current.js';
+export { traceTrap, requireTask } from './current.js';
 export { awaitPromise, call } from './promise.js';
 export { TaskLocal } from './local.js';
 export { Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Result, type Lockable } from './sync/index.js';

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { CurioError } from './errors.js';
-import { Task, type TaskDoneListener } from './task.js';
+import { Task } from './task.js';
 import { SchedBarrier } from './waitqueue.js';
 import { Deque } from './deque.js';
 import { spawn } from './ops.js';
@@ -68,7 +68,7 @@ function isNone(value: unknown): boolean {
  *
  * @typeParam T - What the group's tasks return (default `unknown`: anything).
  */
-export class TaskGroup<T = unknown> implements TaskDoneListener {
+export class TaskGroup<T = unknown> {
   /** The wait policy of {@link TaskGroup.join}. */
   readonly wait: WaitPolicy;
 

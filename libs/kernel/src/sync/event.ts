@@ -4,7 +4,7 @@
  */
 import type { Operation } from '../traps.js';
 import { SchedBarrier } from '../waitqueue.js';
-import { WaitOnce, type WaitCheck } from '../once.js';
+import { WaitOnce } from '../once.js';
 
 /**
  * A flag, initially clear. {@link Event.wait} blocks until it is set; {@link Event.set}
@@ -16,7 +16,7 @@ import { WaitOnce, type WaitCheck } from '../once.js';
  * ready.set();
  * ```
  */
-export class Event implements WaitCheck {
+export class Event {
   private flag = false;
   private readonly waiting = new SchedBarrier();
   private readonly trap = this.waiting.trap('EVENT_WAIT');

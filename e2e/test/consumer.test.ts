@@ -1,0 +1,85 @@
+/**
+ * The packages as a user gets them: `npm pack` of `@curio/kernel`, `@curio/io` and
+ * `curio`, installed from the tarballs (offline) into a project outside the workspace,
+ * type-checked with tsc's strict defaults (`skipLibCheck` off, so every published `.d.ts`
+ * must check), compiled, and the seed's echo server run as its own process against a
+ * real client.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { connectOne, echoExchange, RandomPool } from '../src/clients.js';
+import { CHILD_ENV, WORKSPACE_ROOT } from '../src/server-process.js';
+
+jest.setTimeout(300_000);
+
+const PACKAGES = ['libs/kernel', 'libs/io', 'libs/curio'];
+
+/** npm, offline, quiet, never touching the workspace or the network. */
+const NPM_ENV: NodeJS.ProcessEnv = { ...CHILD_ENV, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+let dir = '';
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+test('a project outside the workspace installs the packed packages, type-checks them strictly and runs the echo server', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'curio-consumer-'));
+  const app = join(dir, 'app');
+
+  // The tarballs npm would publish.
+  const dependencies: Record<string, string> = {};
+  for (const pkg of PACKAGES) {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(WORKSPACE_ROOT, pkg), env: NPM_ENV, encoding: 'utf8' });
+    const [{ name, filename }] = JSON.parse(out) as Array<{ name: string; filename: string }>;
+    dependencies[name] = `file:../${filename}`;
+  }
+  expect(Object.keys(dependencies).sort()).toEqual(['@curio/io', '@curio/kernel', 'curio']);
+
+  // The user's project: its package.json, tsconfig (strict, defaults otherwise) and server.
+  cpSync(join(WORKSPACE_ROOT, 'e2e/consumer'), app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
+  expect(JSON.parse(readFileSync(join(app, 'tsconfig.json'), 'utf8')).compilerOptions.skipLibCheck).toBeUndefined();
+  execFileSync('npm', ['install', '--ignore-scripts'], { cwd: app, env: NPM_ENV, stdio: 'pipe' });
+  // The compiler and Node's types come from the workspace (no network to fetch them).
+  mkdirSync(join(app, 'node_modules/@types'), { recursive: true });
+  symlinkSync(join(WORKSPACE_ROOT, 'node_modules/@types/node'), join(app, 'node_modules/@types/node'));
+  symlinkSync(join(WORKSPACE_ROOT, 'node_modules/typescript'), join(app, 'node_modules/typescript'));
+
+  // Type-check and compile: any error in a published .d.ts fails here, with tsc's report.
+  let tscOutput = '';
+  try {
+    execFileSync(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+  } catch (error) {
+    tscOutput = String((error as { stdout?: string }).stdout ?? error);
+  }
+  expect(tscOutput).toBe('');
+
+  // Run the compiled server (plain Node 20: tsc turned `using` into try/finally) and echo through it.
+  const server = spawn(process.execPath, [join(app, 'dist/echo-server.js'), '0'], { cwd: app, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: server.stdout! }).on('line', (line) => {
+        lines.push(line);
+        const m = /^Server listening at port (\d+)$/.exec(line);
+        if (m) resolve(Number(m[1]));
+      });
+      void exited.then((code) => reject(new Error(`the server exited (${code}) before listening: ${stderr}`)));
+    });
+    const data = new RandomPool(256 * 1024).window(0);
+    const result = await echoExchange(await connectOne(port), data);
+    expect(result).toEqual({ sent: data.length, received: data.length, mismatchAt: null, sawEnd: true, error: null });
+  } finally {
+    server.kill('SIGKILL');
+    await exited;
+  }
+  expect(stderr).toBe('');
+  expect(lines[1]).toMatch(/^Connection from \[ '127\.0\.0\.1', \d+ \]$/);
+});
