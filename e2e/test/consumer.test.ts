@@ -1,12 +1,12 @@
 /**
- * The packages as a user gets them: `npm pack` of `@curio/kernel`, `@curio/io` and
- * `curio`, installed from the tarballs (offline) into a project outside the workspace,
+ * The packages as a user gets them: `npm pack` of `curio` and every `@curio/*` package it
+ * depends on, installed from the tarballs (offline) into a project outside the workspace,
  * type-checked with tsc's strict defaults (`skipLibCheck` off, so every published `.d.ts`
  * must check), compiled, and the seed's echo server run as its own process against a
  * real client.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +15,18 @@ import { CHILD_ENV, WORKSPACE_ROOT } from '../src/server-process.js';
 
 jest.setTimeout(300_000);
 
-const PACKAGES = ['libs/kernel', 'libs/io', 'libs/curio'];
+/** The workspace folder of each package under libs/, by package name. */
+const LIB_FOLDERS = new Map(
+  readdirSync(join(WORKSPACE_ROOT, 'libs')).map((folder) => {
+    const { name } = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs', folder, 'package.json'), 'utf8')) as { name: string };
+    return [name, `libs/${folder}`] as const;
+  }),
+);
+/** `curio` and the workspace packages it depends on: what a user installs with it. */
+const CURIO_DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs/curio/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+).filter((name) => LIB_FOLDERS.has(name));
+const PACKAGES = ['curio', ...CURIO_DEPENDENCIES].map((name) => LIB_FOLDERS.get(name) as string);
 
 /** npm, offline, quiet, never touching the workspace or the network. */
 const NPM_ENV: NodeJS.ProcessEnv = { ...CHILD_ENV, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
@@ -37,7 +48,8 @@ test('a project outside the workspace installs the packed packages, type-checks 
     const [{ name, filename }] = JSON.parse(out) as Array<{ name: string; filename: string }>;
     dependencies[name] = `file:../${filename}`;
   }
-  expect(Object.keys(dependencies).sort()).toEqual(['@curio/io', '@curio/kernel', 'curio']);
+  expect(Object.keys(dependencies).sort()).toEqual(['curio', ...CURIO_DEPENDENCIES].sort());
+  expect(CURIO_DEPENDENCIES).toEqual(expect.arrayContaining(['@curio/kernel', '@curio/io']));
 
   // The user's project: its package.json, tsconfig (strict, defaults otherwise) and server.
   cpSync(join(WORKSPACE_ROOT, 'e2e/consumer'), app, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Shutting the seed's echo server (its own process) down while a client that never reads
  * is connected: the server's `sendall` to it is stuck, and on SIGTERM the server must
- * still cancel it, release the connection and exit with status 0, not wait for the
+ * still cancel it, release the connection and exit with status 143 (128 + SIGTERM, as `main()` does), not wait for the
  * client to read or leave.
  */
 import type { Socket } from 'node:net';
@@ -21,7 +21,7 @@ afterEach(async () => {
   server = client = null;
 });
 
-test('SIGTERM with a client that never reads: the server exits with status 0 while the client is still connected', async () => {
+test('SIGTERM with a client that never reads: the server exits with status 143 while the client is still connected', async () => {
   // --diagnostics logs the first time the connection task waits in WRITE_WAIT: its sendall is stuck.
   const s = (server = await ServerProcess.start({ args: (port) => [String(port), '--diagnostics'] }));
   const c = (client = await connectOne(s.port));
@@ -36,7 +36,7 @@ test('SIGTERM with a client that never reads: the server exits with status 0 whi
   // A server that waits for its client would never exit: report it rather than hang.
   const status = await waitUpTo(30_000, s.stop('SIGTERM'));
 
-  expect(status).toEqual({ code: 0, signal: null });
+  expect(status).toEqual({ code: 143, signal: null });
   expect(s.lines).toContain('Server shutting down (SIGTERM)');
   expect(s.stderr).toBe('');
 });

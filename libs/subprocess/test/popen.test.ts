@@ -279,8 +279,8 @@ describe('pipes', () => {
         const p = yield* Popen.start(['sh', '-c', 'cat; echo to-stderr >&2'], { stdin: src, stdout: dst.fileno(), stderr: 'ignore' });
         return yield* p.wait();
       } finally {
-        yield* src.close();
-        yield* dst.close();
+        src.close();
+        dst.close();
       }
     });
     expect(out).toBe(0);
