@@ -62,12 +62,23 @@ export class SSLSocket extends Socket {
   #tls: tls.TLSSocket | null = null;
   #info: SSLSocketInfo | null = null;
   #where = '';
+  // What the handshake settled, read once: Node forgets it when the connection closes.
+  #peerCert: tls.PeerCertificate | null = null;
+  #version: string | null = null;
+  #cipher: CipherInfo | null = null;
+  #alpn: string | null = null;
 
   /** @internal Takes over a TLS socket whose handshake is done. */
   static adoptTls(sock: tls.TLSSocket, family: AddressFamily, peer: SocketAddress, info: SSLSocketInfo): SSLSocket {
     const ssl = SSLSocket.fromNode(sock, family);
     ssl.#tls = sock;
     ssl.#info = info;
+    const cert = sock.getPeerCertificate();
+    ssl.#peerCert = cert !== null && cert !== undefined && cert.raw !== undefined ? cert : null;
+    ssl.#version = sock.getProtocol() ?? null;
+    const c = sock.getCipher() as tls.CipherNameAndProtocol | undefined;
+    ssl.#cipher = c === undefined || c === null ? null : { name: c.name, standardName: c.standardName, version: c.version };
+    ssl.#alpn = typeof sock.alpnProtocol === 'string' ? sock.alpnProtocol : null;
     ssl.#where = typeof peer === 'string' ? (peer === '' ? 'unix' : peer) : `peer ${peer[0].includes(':') ? `[${peer[0]}]` : peer[0]}:${peer[1]}`;
     return ssl;
   }
@@ -96,8 +107,9 @@ export class SSLSocket extends Socket {
   getpeercert(binaryForm?: false): PeerCertificate | null;
   getpeercert(binaryForm: true): Buffer | null;
   getpeercert(binaryForm = false): PeerCertificate | Buffer | null {
-    const cert = this.tls().getPeerCertificate();
-    if (cert === null || cert === undefined || cert.raw === undefined) return null;
+    this.tls();
+    const cert = this.#peerCert;
+    if (cert === null) return null;
     if (binaryForm) return cert.raw;
     return {
       subject: fields(cert.subject),
@@ -113,20 +125,20 @@ export class SSLSocket extends Socket {
 
   /** The protocol agreed through ALPN (`'h2'`), or null if none was. */
   selectedAlpnProtocol(): string | null {
-    const p = this.tls().alpnProtocol;
-    return typeof p === 'string' ? p : null;
+    this.tls();
+    return this.#alpn;
   }
 
-  /** The TLS version in use: `'TLSv1.3'`, `'TLSv1.2'`, ...; null once closed. */
+  /** The TLS version in use: `'TLSv1.3'`, `'TLSv1.2'`, .... */
   version(): string | null {
-    return this.tls().getProtocol() ?? null;
+    this.tls();
+    return this.#version;
   }
 
-  /** The cipher in use, or null once closed. */
+  /** The cipher in use. */
   cipher(): CipherInfo | null {
-    const c = this.tls().getCipher() as tls.CipherNameAndProtocol | undefined;
-    if (c === undefined || c === null) return null;
-    return { name: c.name, standardName: c.standardName, version: c.version };
+    this.tls();
+    return this.#cipher === null ? null : { ...this.#cipher };
   }
 
   // TLS failures in reads and writes become SSLErrors (one generator more per call).
