@@ -1,6 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { run, spawn, timeoutAfter, TaskCancelled, TaskTimeout, type Operation } from '@curio/kernel';
-import { openConnection, socket, tcpServerSocket, SHUT_WR, type Socket } from '@curio/io';
+import os from 'node:os';
+import path from 'node:path';
+import { Event } from '@curio/kernel';
+import { openConnection, openUnixConnection, unixServer, socket, tcpServerSocket, SHUT_WR, AF_UNIX, type Socket } from '@curio/io';
 import {
   wrapSocket, getServerCertificate, SSLSocket, SSLError, SSLCertVerificationError, CERT_REQUIRED, CERT_OPTIONAL, TLSVersion,
   type SSLContext,
@@ -201,6 +204,24 @@ describe('TLS servers and clients', () => {
     expect(new X509Certificate(out.verified).fingerprint256).toBe(expected);
     expect(out.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(out.refused).toBeInstanceOf(SSLCertVerificationError);
+  });
+
+  it('runs over Unix sockets too (the host name to check must then be given)', async () => {
+    const where = path.join(os.tmpdir(), `curio-ssl-${process.pid}-${Date.now()}.sock`);
+    const out = await run(function* () {
+      const listening = new Event();
+      const srv = yield* spawn(unixServer(where, echo, { ssl: serverContext(pki.server), onListening: () => listening.set() }));
+      yield* listening.wait();
+      const sock = (yield* openUnixConnection(where, { ssl: clientContext(pki.ca), serverHostname: 'localhost' })) as SSLSocket;
+      yield* sock.sendall('over unix');
+      const data = (yield* sock.recv(100)).toString();
+      const result = { data, family: sock.family === AF_UNIX, version: sock.version() };
+      sock.close();
+      const error = yield* failure(openUnixConnection(where, { ssl: clientContext(pki.ca) }));
+      yield* srv.cancel();
+      return { ...result, error: (error as Error).message };
+    });
+    expect(out).toEqual({ data: 'over unix', family: true, version: 'TLSv1.3', error: expect.stringMatching(/checkHostname is on but there is no host name to check: pass serverHostname/) });
   });
 
   it('reads lines through asStream() over TLS', async () => {
