@@ -23,7 +23,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start a little in the past, so a peer whose clock lags accepts them. */
 const BACKDATE_MS = 60 * 60 * 1000;
 
-/** A certificate and its private key, both PEM text. */
+/**
+ * A certificate and its private key, both PEM text.
+ *
+ * @example
+ * ```ts
+ * const { cert, key }: CertificateAndKey = yield* createSelfSignedCertificate();
+ * ctx.loadCertChain(cert, key);
+ * ```
+ */
 export interface CertificateAndKey {
   /** The certificate, PEM (`-----BEGIN CERTIFICATE-----`). */
   cert: string;
@@ -31,7 +39,14 @@ export interface CertificateAndKey {
   key: string;
 }
 
-/** Options of {@link createSelfSignedCertificate} and {@link createCertificateAuthority}. */
+/**
+ * Options of {@link createSelfSignedCertificate} and {@link createCertificateAuthority}.
+ *
+ * @example
+ * ```ts
+ * yield* createSelfSignedCertificate({ commonName: 'dev.local', altNames: ['dev.local', '10.0.0.5'], days: 30 });
+ * ```
+ */
 export interface CertificateOptions {
   /** The subject's common name (default `'localhost'`, or `'Curio Test CA'` for a CA). */
   commonName?: string;
@@ -52,10 +67,24 @@ export interface CertificateOptions {
   keyBits?: number;
 }
 
-/** What an issued certificate is for. */
+/**
+ * What an issued certificate is for.
+ *
+ * @example
+ * ```ts
+ * yield* ca.issueCertificate({ commonName: 'alice', purpose: 'client' });
+ * ```
+ */
 export type CertificatePurpose = 'server' | 'client' | 'both';
 
-/** Options of {@link issueCertificate}. */
+/**
+ * Options of {@link issueCertificate}.
+ *
+ * @example
+ * ```ts
+ * yield* ca.issueCertificate({ commonName: 'svc', purpose: 'both', days: 7 });
+ * ```
+ */
 export interface IssueOptions extends CertificateOptions {
   /** `'server'` (the default), `'client'` (for mutual TLS) or `'both'`. */
   purpose?: CertificatePurpose;

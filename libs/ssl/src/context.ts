@@ -21,10 +21,22 @@ import type { SSLSocket } from './ssl-socket.js';
 /**
  * Chooses the context for a server name the client asked for (SNI): return another
  * {@link SSLContext} (its certificate chain is used) or nothing to keep this one.
+ *
+ * @example
+ * ```ts
+ * ctx.sniCallback = (name) => (name === 'api.example.com' ? apiContext : undefined);
+ * ```
  */
 export type SniCallback = (serverName: string) => SSLContext | null | undefined;
 
-/** Options of {@link createDefaultContext}: CA certificates to trust instead of the default roots. */
+/**
+ * Options of {@link createDefaultContext}: CA certificates to trust instead of the default roots.
+ *
+ * @example
+ * ```ts
+ * createDefaultContext(Purpose.SERVER_AUTH, { cafile: '/etc/myapp/ca.pem' });
+ * ```
+ */
 export interface DefaultContextOptions {
   /** A PEM file of CA certificates. */
   cafile?: string;

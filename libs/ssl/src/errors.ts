@@ -5,7 +5,14 @@
  */
 import { IOError } from '@curio/io';
 
-/** Fields of an {@link SSLError}. */
+/**
+ * Fields of an {@link SSLError}.
+ *
+ * @example
+ * ```ts
+ * new SSLError('handshake: UNSUPPORTED_PROTOCOL', { reason: 'UNSUPPORTED_PROTOCOL', code: 'ERR_SSL_UNSUPPORTED_PROTOCOL' });
+ * ```
+ */
 export interface SSLErrorInfo {
   /** OpenSSL's reason, as Python spells it: `'CERTIFICATE_VERIFY_FAILED'`, `'UNSUPPORTED_PROTOCOL'`, ... */
   reason: string;

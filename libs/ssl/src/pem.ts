@@ -6,7 +6,16 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from './check.js';
 
-/** A certificate or key: PEM text, PEM bytes, or the path of a PEM file. */
+/**
+ * A certificate or key: PEM text, PEM bytes, or the path of a PEM file.
+ *
+ * @example
+ * ```ts
+ * ctx.loadCertChain('server.pem', 'server.key');          // file paths
+ * ctx.loadCertChain(made.cert, made.key);                  // PEM text
+ * ctx.loadVerifyLocations(fs.readFileSync('ca.pem'));     // PEM bytes
+ * ```
+ */
 export type PemSource = string | Buffer | Uint8Array;
 
 /** True for text that is PEM itself rather than the path of a file holding it. */

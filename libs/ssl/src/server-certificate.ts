@@ -11,7 +11,14 @@ import { SSLContext } from './context.js';
 import type { PemSource } from './pem.js';
 import type { SSLSocket } from './ssl-socket.js';
 
-/** Options of {@link getServerCertificate}. */
+/**
+ * Options of {@link getServerCertificate}.
+ *
+ * @example
+ * ```ts
+ * yield* getServerCertificate('127.0.0.1', port, { caCerts: ca.cert, serverHostname: 'localhost' });
+ * ```
+ */
 export interface GetServerCertificateOptions {
   /** Verify the certificate against these CA certificates (default: do not verify). */
   caCerts?: PemSource;

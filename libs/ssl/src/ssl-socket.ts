@@ -8,7 +8,15 @@ import type { Operation } from '@curio/kernel';
 import { isTlsError, toSSLError } from './errors.js';
 import type { SSLContext } from './context.js';
 
-/** The peer's certificate as {@link SSLSocket.getpeercert} gives it (Python's dict, typed). */
+/**
+ * The peer's certificate as {@link SSLSocket.getpeercert} gives it (Python's dict, typed).
+ *
+ * @example
+ * ```ts
+ * const cert = sock.getpeercert();
+ * if (cert !== null) console.log(cert.subject.CN, cert.notAfter, cert.subjectAltName);
+ * ```
+ */
 export interface PeerCertificate {
   /** Subject fields: `{ CN: 'localhost', O: 'Curio' }` (a repeated field gives an array). */
   subject: Record<string, string | string[]>;
@@ -28,7 +36,14 @@ export interface PeerCertificate {
   raw: Buffer;
 }
 
-/** The cipher in use, as {@link SSLSocket.cipher} gives it. */
+/**
+ * The cipher in use, as {@link SSLSocket.cipher} gives it.
+ *
+ * @example
+ * ```ts
+ * console.log(sock.cipher()?.name);   // 'TLS_AES_256_GCM_SHA384'
+ * ```
+ */
 export interface CipherInfo {
   /** OpenSSL's name (`'TLS_AES_256_GCM_SHA384'`, `'ECDHE-RSA-AES128-GCM-SHA256'`). */
   name: string;

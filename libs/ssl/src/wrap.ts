@@ -12,7 +12,15 @@ import { clientHandshake, serverHandshake } from './handshake.js';
 import { SSLSocket } from './ssl-socket.js';
 import { checkAlpn, describe } from './check.js';
 
-/** Options of `wrapSocket` (and of `SSLContext.wrapSocket`). */
+/**
+ * Options of `wrapSocket` (and of `SSLContext.wrapSocket`).
+ *
+ * @example
+ * ```ts
+ * yield* wrapSocket(sock, ctx, { serverHostname: 'mail.example.com', alpnProtocols: ['smtp'] });
+ * yield* wrapSocket(conn, serverCtx, { serverSide: true });
+ * ```
+ */
 export interface WrapSocketOptions {
   /** Perform the server side of the handshake (default false: the client side). */
   serverSide?: boolean;
