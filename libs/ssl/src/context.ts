@@ -269,8 +269,24 @@ export class SSLContext implements SslWrapper {
     return options;
   }
 
-  private serverOptions(): tls.TlsOptions {
+  /** @internal Node's SNICallback for {@link SSLContext.sniCallback}, or undefined. */
+  nodeSniCallback(): ((serverName: string, done: (error: Error | null, context?: tls.SecureContext) => void) => void) | undefined {
     const sni = this.sni;
+    if (sni === null) return undefined;
+    return (serverName, done) => {
+      try {
+        const chosen = sni(serverName);
+        if (chosen !== null && chosen !== undefined && !(chosen instanceof SSLContext)) {
+          throw new TypeError(`SSLContext.sniCallback must return an SSLContext or nothing, got ${describe(chosen)}`);
+        }
+        done(null, chosen?.secureContext());
+      } catch (error) {
+        done(error as Error);
+      }
+    };
+  }
+
+  private serverOptions(): tls.TlsOptions {
     return {
       ...this.secureContextOptions(),
       requestCert: this.mode !== CERT_NONE,
@@ -281,20 +297,7 @@ export class SSLContext implements SslWrapper {
       ticketKeys: this.ticketKeys,
       // Timeouts are the task's (timeoutAfter); Node's own default would be 120 s.
       handshakeTimeout: 2 ** 31 - 1,
-      SNICallback:
-        sni === null
-          ? undefined
-          : (serverName, done) => {
-              try {
-                const chosen = sni(serverName);
-                if (chosen !== null && chosen !== undefined && !(chosen instanceof SSLContext)) {
-                  throw new TypeError(`SSLContext.sniCallback must return an SSLContext or nothing, got ${describe(chosen)}`);
-                }
-                done(null, chosen?.secureContext());
-              } catch (error) {
-                done(error as Error);
-              }
-            },
+      SNICallback: this.nodeSniCallback(),
     };
   }
 

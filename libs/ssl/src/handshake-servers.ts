@@ -1,5 +1,7 @@
 /**
- * {@link HandshakeServers}: the `tls.Server` objects that run server-side handshakes.
+ * {@link HandshakeServers}: the `tls.Server` objects that run the server side of
+ * handshakes that ask for a client certificate (mutual TLS; other server handshakes need
+ * no `tls.Server`).
  *
  * Node verifies a client's certificate only for connections handed to a `tls.Server`
  * (its `'connection'` event), and reports the outcome through the server's

@@ -68,6 +68,55 @@ export function clientHandshake(raw: net.Socket, hs: ClientHandshake, where: str
   });
 }
 
+/** What a server-side handshake without client certificates needs. */
+export interface DirectServerHandshake {
+  secureContext: tls.SecureContext;
+  alpnProtocols: string[] | null;
+  sniCallback: ((serverName: string, done: (error: Error | null, context?: tls.SecureContext) => void) => void) | undefined;
+}
+
+/**
+ * Runs the server side of a handshake over `raw` when no client certificate is asked for:
+ * a `TLSSocket` made directly over it (a server that verifies clients goes through
+ * {@link serverHandshake} instead, where Node does the verifying).
+ */
+export function directServerHandshake(raw: net.Socket, hs: DirectServerHandshake, where: string): Operation<tls.TLSSocket> {
+  return park<tls.TLSSocket>('TLS_HANDSHAKE', (waker) => {
+    const sock = new tls.TLSSocket(raw, {
+      isServer: true,
+      secureContext: hs.secureContext,
+      ALPNProtocols: hs.alpnProtocols ?? undefined,
+      SNICallback: hs.sniCallback,
+    });
+    sock.on('error', ignore);
+    const done = (): void => {
+      sock.off('secure', onSecure);
+      sock.off('error', onError);
+      sock.off('close', onClose);
+    };
+    const onSecure = (): void => {
+      done();
+      waker.wake(sock);
+    };
+    const onError = (error: Error): void => {
+      done();
+      sock.destroy();
+      waker.fail(isTlsLike(error) ? toSSLError(error, where) : eofError(where, error));
+    };
+    const onClose = (): void => {
+      done();
+      waker.fail(eofError(where));
+    };
+    sock.once('secure', onSecure);
+    sock.once('error', onError);
+    sock.once('close', onClose);
+    return () => {
+      done();
+      sock.destroy();
+    };
+  });
+}
+
 /** What the server side of a handshake checks beyond what Node does. */
 export interface ServerHandshake {
   servers: HandshakeServers;
@@ -75,7 +124,11 @@ export interface ServerHandshake {
   verifyIfSent: boolean;
 }
 
-/** Runs the server side of a handshake over `raw`; returns the TLS socket. */
+/**
+ * Runs the server side of a handshake over `raw` for a server that asks for client
+ * certificates, through a borrowed `tls.Server` (see handshake-servers.ts); returns the
+ * TLS socket.
+ */
 export function serverHandshake(raw: net.Socket, hs: ServerHandshake, where: string): Operation<tls.TLSSocket> {
   return park<tls.TLSSocket>('TLS_HANDSHAKE', (waker) => {
     const server = hs.servers.take();

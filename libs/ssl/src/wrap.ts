@@ -8,7 +8,7 @@ import type { Operation } from '@curio/kernel';
 import { Socket, SOCK_STREAM, type SocketAddress } from '@curio/io';
 import { CERT_NONE, CERT_OPTIONAL, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
 import type { SSLContext } from './context.js';
-import { clientHandshake, serverHandshake } from './handshake.js';
+import { clientHandshake, directServerHandshake, serverHandshake } from './handshake.js';
 import { SSLSocket } from './ssl-socket.js';
 import { checkAlpn, describe } from './check.js';
 
@@ -60,8 +60,15 @@ export function* wrapWithContext(sock: Socket, context: SSLContext, options: Wra
   let handshake;
   if (serverSide) {
     if (serverHostname !== undefined) throw new TypeError('wrapSocket(): serverHostname is for the client side');
-    const hs = { servers: context.handshakeServers(), verifyIfSent: context.verifyMode === CERT_OPTIONAL };
-    handshake = (raw: import('node:net').Socket) => serverHandshake(raw, hs, where);
+    if (context.verifyMode === CERT_NONE) {
+      // No client certificate to verify: a TLSSocket straight over the connection.
+      const hs = { secureContext: context.secureContext(), alpnProtocols: context.alpnProtocols, sniCallback: context.nodeSniCallback() };
+      handshake = (raw: import('node:net').Socket) => directServerHandshake(raw, hs, where);
+    } else {
+      // Client certificates: Node verifies them only for a tls.Server's connections.
+      const hs = { servers: context.handshakeServers(), verifyIfSent: context.verifyMode === CERT_OPTIONAL };
+      handshake = (raw: import('node:net').Socket) => serverHandshake(raw, hs, where);
+    }
   } else {
     const peerHost = typeof peer === 'string' ? null : peer[0];
     const expectedHost = context.checkHostname ? (serverHostname ?? peerHost) : null;

@@ -453,23 +453,31 @@ describe('wrapSocket', () => {
     expect(await allTcpClosed()).toBe(0);
   });
 
-  it('a handshake obeys timeoutAfter, and a server cancelled mid-handshake leaves nothing running', async () => {
+  it('a handshake obeys timeoutAfter, and servers (mutual TLS or not) cancelled mid-handshake leave nothing running', async () => {
     await allTcpClosed();
     const out = await run(function* () {
       const srv = yield* startServer(echo, { ssl: serverContext(pki.server) });
-      // A client that connects in plain TCP and says nothing: the server's handshake waits.
+      const mtlsContext = serverContext(pki.server);
+      mtlsContext.verifyMode = CERT_REQUIRED;
+      mtlsContext.loadVerifyLocations(pki.ca.cert);
+      const mtls = yield* startServer(echo, { ssl: mtlsContext });
+      // Clients that connect in plain TCP and say nothing: the servers' handshakes wait.
       const mute = socket();
       yield* mute.connect(['127.0.0.1', srv.port]);
+      const muteToMtls = socket();
+      yield* muteToMtls.connect(['127.0.0.1', mtls.port]);
       const listener = yield* tcpServerSocket('127.0.0.1', 0);
       const [, port] = listener.getsockname() as [string, number];
       const timedOut = yield* failure(timeoutAfter(20, openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' })));
       listener.close();
       yield* srv.task.cancel();
-      const end = yield* mute.recv(10);
+      yield* mtls.task.cancel();
+      const ends = [(yield* mute.recv(10)).length, (yield* muteToMtls.recv(10)).length];
       mute.close();
-      return { timedOut: timedOut instanceof TaskTimeout, end: end.length, serverErrors: srv.errors.length };
+      muteToMtls.close();
+      return { timedOut: timedOut instanceof TaskTimeout, ends, serverErrors: srv.errors.length + mtls.errors.length };
     });
-    expect(out).toEqual({ timedOut: true, end: 0, serverErrors: 0 });
+    expect(out).toEqual({ timedOut: true, ends: [0, 0], serverErrors: 0 });
     expect(await allTcpClosed()).toBe(0);
   });
 });
