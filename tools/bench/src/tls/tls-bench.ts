@@ -179,7 +179,14 @@ async function main(): Promise<void> {
   } finally {
     rmSync(files.dir, { recursive: true, force: true });
   }
-  const rows: string[][] = [['workload', 'node:tls (median, range)', 'curio (median, range)', 'curio/node:tls (median, range of per-round ratios)', 'server CPU node:tls / curio', 'other CPU']];
+  const rows: string[][] = [
+    ['workload', 'node:tls (median, range)', 'curio (median, range)', 'curio/node:tls (median, range of per-round ratios)', 'server CPU node:tls / curio', 'server CPU µs per op node:tls / curio', 'other CPU'],
+  ];
+  // CPU time per round trip or handshake: steadier than rates when other work shares the machine.
+  const cpuPerOp = (rs: LoadResult[]) => {
+    const xs = rs.filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
+    return xs.length === 0 ? '-' : median(xs).toFixed(0);
+  };
   let met: boolean | null = null;
   for (const mode of ['echo', 'handshake'] as const) {
     const base = results.get(`node:tls ${mode}`) ?? [];
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
       `${formatNumber(median(ours.map((r) => r.rate)))} (${range(ours.map((r) => r.rate))})`,
       `${formatRatio(ratio)} (${formatRatio(Math.min(...ratios))}-${formatRatio(Math.max(...ratios))})`,
       `${percent(median(base.map((r) => r.serverCpu ?? 0)))} / ${percent(median(ours.map((r) => r.serverCpu ?? 0)))}`,
+      `${cpuPerOp(base)} / ${cpuPerOp(ours)}`,
       `${percent(median([...base, ...ours].map((r) => r.otherCpu ?? 0)))}`,
     ]);
   }
