@@ -188,9 +188,7 @@ export class SSLContext implements SslWrapper {
     try {
       tls.createSecureContext({ cert, key, passphrase: password });
     } catch (error) {
-      const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_SSL';
-      const reason = code.replace(/^ERR_(OSSL_|SSL_)?/, '').replace(/^(X509|PEM|EVP|PROV)_/, '');
-      throw new SSLError(`${where}: ${reason}: ${error instanceof Error ? error.message : String(error)}`, { reason, code, cause: error });
+      throw opensslError(where, error);
     }
     this.certChain = { cert, key, passphrase: password };
     this.changed();
@@ -223,9 +221,17 @@ export class SSLContext implements SslWrapper {
     this.changed();
   }
 
-  /** The TLS 1.2 cipher suites allowed, in OpenSSL's cipher list format. */
+  /**
+   * The TLS 1.2 cipher suites allowed, in OpenSSL's cipher list format.
+   * @throws SSLError if OpenSSL can select no cipher from the list.
+   */
   setCiphers(ciphers: string): void {
     if (typeof ciphers !== 'string' || ciphers === '') throw new TypeError(`SSLContext.setCiphers(): expected an OpenSSL cipher list, got ${describe(ciphers)}`);
+    try {
+      tls.createSecureContext({ ciphers });
+    } catch (error) {
+      throw opensslError('SSLContext.setCiphers()', error);
+    }
     this.cipherList = ciphers;
     this.changed();
   }
@@ -362,4 +368,11 @@ function checkVersion(name: string, version: unknown): TLSVersion {
     throw new TypeError(`SSLContext.${name} must be one of ${[...VERSIONS].map((v) => `'${v}'`).join(', ')} (TLSVersion), got ${describe(version)}`);
   }
   return version as TLSVersion;
+}
+
+/** An SSLError for OpenSSL refusing a setting: `ERR_OSSL_X509_KEY_VALUES_MISMATCH` gives reason `KEY_VALUES_MISMATCH`. */
+function opensslError(where: string, error: unknown): SSLError {
+  const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_SSL';
+  const reason = code.replace(/^ERR_(OSSL_|SSL_)?/, '').replace(/^(X509|PEM|EVP|PROV)_/, '');
+  return new SSLError(`${where}: ${reason}: ${error instanceof Error ? error.message : String(error)}`, { reason, code, cause: error });
 }

@@ -126,6 +126,17 @@ describe('SSLContext settings', () => {
     expect(() => ctx.setAlpnProtocols(['h2', ''])).toThrow(/expected an array of protocol names/);
     expect(() => ctx.setAlpnProtocols('h2' as unknown as string[])).toThrow(/got "h2"/);
     expect(() => ctx.setCiphers('')).toThrow(/expected an OpenSSL cipher list/);
+    ctx.setCiphers('ECDHE-RSA-AES128-GCM-SHA256');
+    expect(ctx.secureContextOptions().ciphers).toBe('ECDHE-RSA-AES128-GCM-SHA256');
+    let error: unknown;
+    try {
+      ctx.setCiphers('NO-SUCH-CIPHER');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SSLError);
+    expect((error as SSLError).message).toMatch(/^SSLContext.setCiphers\(\): /);
+    expect(ctx.secureContextOptions().ciphers).toBe('ECDHE-RSA-AES128-GCM-SHA256');
     expect(() => {
       ctx.sniCallback = 'x' as unknown as null;
     }).toThrow(/sniCallback must be a function/);
