@@ -322,6 +322,39 @@ describe('handshake failures', () => {
     expect(out.afterwards).toBe('still serving');
   });
 
+  it('plain text where TLS was expected, either way round: an SSLError naming it, and the server goes on', async () => {
+    const out = await run(function* () {
+      const srv = yield* startServer(echo, { ssl: serverContext(pki.server) });
+      // A plain-text client talking to the TLS server.
+      const plain = socket();
+      yield* plain.connect(['127.0.0.1', srv.port]);
+      yield* plain.sendall('GET / HTTP/1.0\r\n\r\n');
+      const answer = yield* plain.recv(1000);
+      plain.close();
+      yield* until(() => srv.errors.length === 1);
+      // A TLS client talking to a plain-text server that answers in text.
+      const listener = yield* tcpServerSocket('127.0.0.1', 0);
+      const [, port] = listener.getsockname() as [string, number];
+      const talker = yield* spawn(function* () {
+        const [conn] = yield* listener.accept();
+        yield* conn.sendall('HTTP/1.0 400 Bad Request\r\n\r\n');
+        conn.close();
+      });
+      const clientError = yield* failure(openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' }));
+      yield* talker.join();
+      listener.close();
+      const afterwards = yield* roundTrip(srv.port, clientContext(pki.ca), 'still serving');
+      yield* srv.task.cancel();
+      return { answerIsNotPlain: !answer.toString().startsWith('HTTP'), serverError: srv.errors[0][0], clientError, afterwards };
+    });
+    expect(out.answerIsNotPlain).toBe(true);
+    expect(out.serverError).toBeInstanceOf(SSLError);
+    expect((out.serverError as SSLError).reason).toBe('HTTP_REQUEST');
+    expect(out.clientError).toBeInstanceOf(SSLError);
+    expect((out.clientError as SSLError).reason).toBe('WRONG_VERSION_NUMBER');
+    expect(out.afterwards).toBe('still serving');
+  });
+
   it('mutual TLS: a client certificate from the trusted CA is accepted and seen by the handler', async () => {
     const out = await run(function* () {
       const sctx = serverContext(pki.server);
