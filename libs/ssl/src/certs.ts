@@ -5,8 +5,9 @@
  * Node can read and use certificates but not make them, so the certificate itself is
  * built with node-forge. The slow parts stay off the kernel's thread: the RSA key pair
  * comes from Node's `crypto.generateKeyPair` (OpenSSL, on libuv's thread pool) and the
- * signature from Node's asynchronous `crypto.sign`; forge only lays out the ASN.1. The
- * task waits in `FUTURE_WAIT` meanwhile and every other task keeps running.
+ * signature from Node's asynchronous `crypto.sign`; forge only lays out the ASN.1 (about
+ * a millisecond on the kernel's thread). The task waits in `FUTURE_WAIT` meanwhile and
+ * every other task keeps running.
  * @packageDocumentation
  */
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
