@@ -15,3 +15,4 @@ export {
   type RunOptions, type TextRunOptions, type CheckOutputOptions, type Command,
 } from '@curio/subprocess';
 export * as subprocess from '@curio/subprocess';
+export * from '@curio/ssl';

@@ -113,11 +113,13 @@ export class Socket {
    * Wraps a connected Node `net.Socket` (or a subclass such as `tls.TLSSocket`) in a
    * Socket. The Socket takes it over: read and write it only through the Socket from
    * now on. `family` defaults to what Node reports (`AF_UNIX` when it has no IP address).
+   * Called on a subclass of Socket (whose constructor takes `(family, type)`), it makes
+   * an instance of that subclass: `@curio/ssl`'s `SSLSocket.fromNode(tlsSocket)`.
    */
-  static fromNode(raw: net.Socket, family?: AddressFamily): Socket {
+  static fromNode<S extends Socket>(this: new (family: AddressFamily, type: SocketKind) => S, raw: net.Socket, family?: AddressFamily): S {
     if (!(raw instanceof net.Socket)) throw new TypeError(`Socket.fromNode(): expected a net.Socket, got ${show(raw)}`);
     const fam = family ?? (raw.remoteFamily === 'IPv6' ? AF_INET6 : raw.remoteFamily === 'IPv4' ? AF_INET : AF_UNIX);
-    const sock = new Socket(fam, SOCK_STREAM);
+    const sock = new this(fam, SOCK_STREAM);
     sock.adopt(raw, null, '');
     return sock;
   }

@@ -545,6 +545,24 @@ describe('TCP over IPv4', () => {
     });
     expect(out).toEqual(['hello ', 'world', AF_INET]);
   });
+
+  it('Socket.fromNode called on a subclass makes an instance of that subclass', async () => {
+    class TaggedSocket extends Socket {
+      readonly tag = 'tagged';
+    }
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      const wrapped = TaggedSocket.fromNode(peer.detach());
+      yield* client.sendall('ping');
+      const data = yield* wrapped.recv(10);
+      const result = [wrapped instanceof TaggedSocket, wrapped.tag, data.toString()];
+      wrapped.close();
+      client.close();
+      server.close();
+      return result;
+    });
+    expect(out).toEqual([true, 'tagged', 'ping']);
+  });
 });
 
 describe('backpressure', () => {

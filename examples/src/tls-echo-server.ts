@@ -1,0 +1,69 @@
+/**
+ * The seed's echo server over TLS: the same echo handler as echo-server-highlevel.ts,
+ * and one option more, `ssl`.
+ *
+ * Run:  node examples/dist/tls-echo-server.js [port] [--cert=FILE --key=FILE] [--cafile=FILE] [--min-version=TLSv1.3]
+ *       (port 25443 by default)
+ * Try:  node examples/dist/tls-echo-client.js 127.0.0.1 25443 --cafile=FILE hello
+ *       openssl s_client -connect 127.0.0.1:25443 -CAfile FILE -quiet
+ *
+ * Without --cert/--key it makes a self-signed certificate for localhost (development
+ * only) and says where it wrote it, so clients can trust it. With --cafile it asks every
+ * client for a certificate issued by that CA (mutual TLS). A client whose handshake
+ * fails gets a `TLS handshake failed` line; the server goes on serving everyone else.
+ */
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  runServer, createDefaultContext, createSelfSignedCertificate, Purpose, CERT_REQUIRED, SSLError, SSLSocket, type TLSVersion,
+  type Socket, type SocketAddress,
+} from 'curio';
+import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+
+function* echoClient(client: Socket, addr: SocketAddress) {
+  const who = client instanceof SSLSocket ? client.getpeercert()?.subject.CN : undefined;
+  console.log('Connection from', formatAddress(addr), who === undefined ? '' : `(client certificate: ${who})`);
+  while (true) {
+    const data = yield* client.recv(1000);
+    if (data.length === 0) break;
+    yield* client.sendall(data);
+  }
+  console.log('Connection closed');
+}
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+function* main(port: number) {
+  const ssl = createDefaultContext(Purpose.CLIENT_AUTH);
+  const cert = option('cert');
+  const key = option('key');
+  if (cert !== undefined && key !== undefined) ssl.loadCertChain(cert, key);
+  else {
+    const made = yield* createSelfSignedCertificate({ commonName: 'localhost' });
+    const file = join(mkdtempSync(join(tmpdir(), 'curio-tls-echo-')), 'cert.pem');
+    writeFileSync(file, made.cert);
+    console.log(`Self-signed certificate for localhost written to ${file} (trust it with --cafile=${file})`);
+    ssl.loadCertChain(made.cert, made.key);
+  }
+  const cafile = option('cafile');
+  if (cafile !== undefined) {
+    ssl.verifyMode = CERT_REQUIRED;
+    ssl.loadVerifyLocations(cafile);
+  }
+  const minVersion = option('min-version');
+  if (minVersion !== undefined) ssl.minimumVersion = minVersion as TLSVersion;
+  yield* runServer('', port, echoClient, {
+    ssl,
+    onListening: () => console.log('Server listening at', formatAddress(['', port])),
+    onClientError: (error, addr) => {
+      if (error instanceof SSLError) console.log(`TLS handshake failed for ${formatAddress(addr)}: ${error.reason}`);
+      else console.error(`client ${formatAddress(addr)} failed:`, error);
+    },
+  });
+}
+
+await serverMain(main, [portArgument(process.argv.slice(2), 25443)]);

@@ -1,0 +1,103 @@
+/**
+ * Putting TLS over a connected {@link Socket}: checks, then the handshake on the side
+ * asked for, then the {@link SSLSocket}.
+ * @packageDocumentation
+ */
+import { isIP } from 'node:net';
+import type { Operation } from '@curio/kernel';
+import { Socket, SOCK_STREAM, type SocketAddress } from '@curio/io';
+import { CERT_NONE, CERT_OPTIONAL, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
+import type { SSLContext } from './context.js';
+import { clientHandshake, directServerHandshake, serverHandshake } from './handshake.js';
+import { SSLSocket } from './ssl-socket.js';
+import { checkAlpn, describe } from './check.js';
+
+/**
+ * Options of `wrapSocket` (and of `SSLContext.wrapSocket`).
+ *
+ * @example
+ * ```ts
+ * yield* wrapSocket(sock, ctx, { serverHostname: 'mail.example.com', alpnProtocols: ['smtp'] });
+ * yield* wrapSocket(conn, serverCtx, { serverSide: true });
+ * ```
+ */
+export interface WrapSocketOptions {
+  /** Perform the server side of the handshake (default false: the client side). */
+  serverSide?: boolean;
+  /**
+   * Client side: the server's host name, sent as SNI and checked against its certificate
+   * (with `checkHostname`). Without it the certificate is checked against the address
+   * connected to.
+   */
+  serverHostname?: string;
+  /** Client side: ALPN protocols to offer instead of the context's. */
+  alpnProtocols?: string[];
+}
+
+/** @internal The work of `wrapSocket`, once the context is known to be an SSLContext. */
+export function* wrapWithContext(sock: Socket, context: SSLContext, options: WrapSocketOptions): Operation<SSLSocket> {
+  if (!(sock instanceof Socket)) throw new TypeError(`wrapSocket(): expected a connected Socket, got ${describe(sock)}`);
+  if (sock.type !== SOCK_STREAM) throw new TypeError('wrapSocket(): TLS needs a stream socket (SOCK_STREAM), not a datagram socket');
+  if (typeof options !== 'object' || options === null) throw new TypeError(`wrapSocket(): options must be an object, got ${describe(options)}`);
+  const serverSide = options.serverSide ?? false;
+  if (typeof serverSide !== 'boolean') throw new TypeError(`wrapSocket(): serverSide must be a boolean, got ${describe(serverSide)}`);
+  const { serverHostname } = options;
+  if (serverHostname !== undefined && (typeof serverHostname !== 'string' || serverHostname === '')) {
+    throw new TypeError(`wrapSocket(): serverHostname must be a non-empty string, got ${describe(serverHostname)}`);
+  }
+  if (serverSide && context.protocol === PROTOCOL_TLS_CLIENT) {
+    throw new TypeError('wrapSocket(): a PROTOCOL_TLS_CLIENT context cannot do the server side; use createDefaultContext(Purpose.CLIENT_AUTH) or new SSLContext(PROTOCOL_TLS_SERVER)');
+  }
+  if (!serverSide && context.protocol === PROTOCOL_TLS_SERVER) {
+    throw new TypeError('wrapSocket(): a PROTOCOL_TLS_SERVER context cannot do the client side; use createDefaultContext() or new SSLContext(PROTOCOL_TLS_CLIENT)');
+  }
+  // Throws ENOTCONN (or EBADF) for a socket that is not a live connection.
+  const peer = sock.getpeername();
+  const family = sock.family;
+  const where = `TLS handshake with ${formatPeer(peer)}`;
+
+  // Everything that can be refused is checked before the socket is taken over.
+  let handshake;
+  if (serverSide) {
+    if (serverHostname !== undefined) throw new TypeError('wrapSocket(): serverHostname is for the client side');
+    if (context.verifyMode === CERT_NONE) {
+      // No client certificate to verify: a TLSSocket straight over the connection.
+      const hs = { secureContext: context.secureContext(), alpnProtocols: context.alpnProtocols, sniCallback: context.nodeSniCallback() };
+      handshake = (raw: import('node:net').Socket) => directServerHandshake(raw, hs, where);
+    } else {
+      // Client certificates: Node verifies them only for a tls.Server's connections.
+      const hs = { servers: context.handshakeServers(), verifyIfSent: context.verifyMode === CERT_OPTIONAL };
+      handshake = (raw: import('node:net').Socket) => serverHandshake(raw, hs, where);
+    }
+  } else {
+    const peerHost = typeof peer === 'string' ? null : peer[0];
+    const expectedHost = context.checkHostname ? (serverHostname ?? peerHost) : null;
+    if (context.checkHostname && expectedHost === null) {
+      throw new TypeError('wrapSocket(): checkHostname is on but there is no host name to check: pass serverHostname');
+    }
+    const alpn = options.alpnProtocols === undefined ? context.alpnProtocols : checkAlpn('wrapSocket()', options.alpnProtocols);
+    const hs = {
+      secureContext: context.secureContext(),
+      servername: serverHostname !== undefined && isIP(serverHostname) === 0 ? serverHostname : undefined,
+      alpnProtocols: alpn,
+      verify: context.verifyMode !== CERT_NONE,
+      expectedHost,
+    };
+    handshake = (raw: import('node:net').Socket) => clientHandshake(raw, hs, where);
+  }
+
+  const raw = sock.detach();
+  let secured;
+  try {
+    secured = yield* handshake(raw);
+  } catch (error) {
+    raw.destroy();
+    throw error;
+  }
+  return SSLSocket.adoptTls(secured, family, peer, { context, serverSide, serverHostname: serverHostname ?? null });
+}
+
+function formatPeer(peer: SocketAddress): string {
+  if (typeof peer === 'string') return peer === '' ? 'a unix peer' : peer;
+  return peer[0].includes(':') ? `[${peer[0]}]:${peer[1]}` : `${peer[0]}:${peer[1]}`;
+}

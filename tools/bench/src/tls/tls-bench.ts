@@ -1,0 +1,240 @@
+/**
+ * The TLS benchmark: Curio's TLS echo server (`runServer` with the `ssl` option) against
+ * a plain `node:tls` callback echo server, in the same run, each as its own process,
+ * driven by the same load generator (tls-loadgen.ts, its own process):
+ * - echo: 100 connections ping-ponging 1,000-byte messages, round trips per second;
+ * - handshakes: 16 workers each connecting, handshaking and closing, handshakes per second;
+ * plus how long making a development certificate takes and stalls the kernel.
+ *
+ * The server is pinned to CPU 0 and the generator to CPU 1 when the machine allows.
+ * Usage: `node dist/tls/tls-bench.js [--rounds=3] [--duration=4000] [--warmup=1000]
+ * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json]`
+ * @packageDocumentation
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { run, createCertificateAuthority } from 'curio';
+import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
+import { certTimings } from './cert-timing.js';
+
+const SERVERS = {
+  'node:tls': fileURLToPath(new URL('./node-tls-server.js', import.meta.url)),
+  curio: fileURLToPath(new URL('./curio-tls-server.js', import.meta.url)),
+} as const;
+type ServerName = keyof typeof SERVERS;
+const SERVER_NAMES = Object.keys(SERVERS) as ServerName[];
+const LOADGEN = fileURLToPath(new URL('./tls-loadgen.js', import.meta.url));
+type Mode = 'echo' | 'handshake';
+
+interface Options {
+  rounds: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  handshakeWorkers: number;
+  size: number;
+  certRuns: number;
+  json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { rounds: 3, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
+  for (const arg of argv) {
+    const [key, value = ''] = arg.split('=', 2);
+    const whole = (min: number) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
+      return n;
+    };
+    if (key === '--rounds') o.rounds = whole(1);
+    else if (key === '--duration') o.duration = whole(100);
+    else if (key === '--warmup') o.warmup = whole(0);
+    else if (key === '--connections') o.connections = whole(1);
+    else if (key === '--handshake-workers') o.handshakeWorkers = whole(1);
+    else if (key === '--size') o.size = whole(1);
+    else if (key === '--cert-runs') o.certRuns = whole(0);
+    else if (key === '--json') o.json = true;
+    else throw new Error(`unknown option '${arg}' (options: --rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
+  }
+  return o;
+}
+
+const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+function pinned(cpu: number, args: string[]): [string, string[]] {
+  return pinning ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+interface Files {
+  dir: string;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+async function startServer(name: ServerName, port: number, files: Files): Promise<ChildProcess> {
+  const [cmd, args] = pinned(0, [SERVERS[name], String(port), `--cert=${files.cert}`, `--key=${files.key}`]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${name} server exited (${code}) before listening: ${stderr.trim().split('\n')[0] ?? ''}`));
+    child.once('exit', onExit);
+    lines.on('line', (line) => {
+      if (line.startsWith('Server listening at')) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function measure(name: ServerName, mode: Mode, o: Options, files: Files): Promise<LoadResult> {
+  const port = await freePort();
+  const server = await startServer(name, port, files);
+  try {
+    const connections = mode === 'echo' ? o.connections : o.handshakeWorkers;
+    const [cmd, args] = pinned(1, [LOADGEN, `--mode=${mode}`, `--port=${port}`, `--ca=${files.ca}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${o.duration}`, `--server-pid=${server.pid}`]);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    const line = stdout.split('\n').find((l) => l.startsWith(LOAD_RESULT_PREFIX));
+    if (code !== 0 || line === undefined) throw new Error(`load generator failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    return JSON.parse(line.slice(LOAD_RESULT_PREFIX.length)) as LoadResult;
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const percent = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
+const range = (xs: number[]) => `${formatNumber(Math.min(...xs))}-${formatNumber(Math.max(...xs))}`;
+
+async function makeFiles(): Promise<Files> {
+  const dir = mkdtempSync(join(tmpdir(), 'curio-tls-bench-'));
+  const { ca, server } = await run(function* () {
+    const authority = yield* createCertificateAuthority({ commonName: 'TLS bench CA' });
+    return { ca: authority.cert, server: yield* authority.issueCertificate({ commonName: 'localhost' }) };
+  });
+  const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+  return { dir, ca: write('ca.pem', ca), cert: write('server.pem', server.cert), key: write('server.key', server.key) };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const loadBefore = loadavg();
+  const files = await makeFiles();
+  const results = new Map<string, LoadResult[]>();
+  const errors: string[] = [];
+  try {
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const mode of ['echo', 'handshake'] as const) {
+        for (const s of SERVER_NAMES) {
+          process.stderr.write(`  round ${round}: ${s} ${mode} ... `);
+          try {
+            const r = await measure(s, mode, o, files);
+            results.set(`${s} ${mode}`, [...(results.get(`${s} ${mode}`) ?? []), r]);
+            if (r.failures > 0) errors.push(`${s} ${mode}: ${r.failures} failure(s)`);
+            process.stderr.write(`${formatNumber(r.rate)}/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
+          } catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            errors.push(`${s} ${mode}: ${why}`);
+            process.stderr.write(`failed: ${why}\n`);
+          }
+        }
+      }
+    }
+  } finally {
+    rmSync(files.dir, { recursive: true, force: true });
+  }
+  const rows: string[][] = [
+    ['workload', 'node:tls (median, range)', 'curio (median, range)', 'curio/node:tls (median, range of per-round ratios)', 'server CPU node:tls / curio', 'server CPU µs per op node:tls / curio', 'other CPU'],
+  ];
+  // CPU time per round trip or handshake: steadier than rates when other work shares the machine.
+  const cpuPerOp = (rs: LoadResult[]) => {
+    const xs = rs.filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
+    return xs.length === 0 ? '-' : median(xs).toFixed(0);
+  };
+  let met: boolean | null = null;
+  for (const mode of ['echo', 'handshake'] as const) {
+    const base = results.get(`node:tls ${mode}`) ?? [];
+    const ours = results.get(`curio ${mode}`) ?? [];
+    if (base.length === 0 || ours.length === 0) continue;
+    const ratios = ours.slice(0, Math.min(ours.length, base.length)).map((r, i) => r.rate / base[i].rate);
+    const ratio = median(ours.map((r) => r.rate)) / median(base.map((r) => r.rate));
+    if (mode === 'echo') met = ratio >= 0.9;
+    const label = mode === 'echo' ? `echo, ${o.connections} connections x ${o.size} B (round trips/s)` : `handshakes, ${o.handshakeWorkers} workers (handshakes/s)`;
+    rows.push([
+      label,
+      `${formatNumber(median(base.map((r) => r.rate)))} (${range(base.map((r) => r.rate))})`,
+      `${formatNumber(median(ours.map((r) => r.rate)))} (${range(ours.map((r) => r.rate))})`,
+      `${formatRatio(ratio)} (${formatRatio(Math.min(...ratios))}-${formatRatio(Math.max(...ratios))})`,
+      `${percent(median(base.map((r) => r.serverCpu ?? 0)))} / ${percent(median(ours.map((r) => r.serverCpu ?? 0)))}`,
+      `${cpuPerOp(base)} / ${cpuPerOp(ours)}`,
+      `${percent(median([...base, ...ours].map((r) => r.otherCpu ?? 0)))}`,
+    ]);
+  }
+  const out: string[] = [];
+  out.push('Curio TLS benchmark');
+  out.push(`command: node ${process.argv.slice(1).join(' ')} (npm run bench:tls -w @curio/bench; node tools/scripts/bench.mjs tls)`);
+  out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
+  out.push(
+    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s), ` +
+      `${pinning ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}.`,
+  );
+  out.push('');
+  out.push(renderTable(rows));
+  if (met !== null) out.push(`target (echo >= 0.90x node:tls): ${met ? 'met' : 'NOT met'}`);
+  if (o.certRuns > 0) {
+    const timings = await certTimings(o.certRuns);
+    out.push('');
+    out.push(
+      renderTable([
+        ['making a self-signed certificate (RSA 2048)', 'runs', 'ms each (median, range)', 'longest kernel stall (ms)'],
+        ...timings.map((t) => [t.name, String(t.runs), `${median(t.msEach).toFixed(0)} (${Math.min(...t.msEach).toFixed(0)}-${Math.max(...t.msEach).toFixed(0)})`, t.longestStallMs.toFixed(0)]),
+      ]),
+    );
+    out.push('kernel stall: the longest gap a task sleeping 1 ms in a loop saw while the certificates were made (1-2 ms means no stall).');
+  }
+  for (const e of errors) out.push(`error: ${e}`);
+  process.stdout.write(out.join('\n') + '\n');
+  if (o.json) process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
+  if (errors.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

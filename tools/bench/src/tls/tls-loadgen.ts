@@ -1,0 +1,174 @@
+/**
+ * The TLS benchmark's load generator, its own process:
+ * `node dist/tls/tls-loadgen.js --mode=echo|handshake --port=P --ca=FILE [--connections=100]
+ * [--size=1000] [--warmup=1000] [--duration=5000] [--server-pid=PID]`.
+ *
+ * - `echo`: `connections` TLS connections each ping-pong one `size`-byte message (send,
+ *   wait for the whole echo, send again); reads land in one shared buffer (`onread`)
+ *   and are only counted.
+ * - `handshake`: `connections` workers each connect, complete a full TLS handshake (no
+ *   session resumption), close, and start again; counts handshakes.
+ *
+ * Prints one `ECHO-RESULT {json}` line (a `LoadResult`; `requests` counts round trips or
+ * handshakes).
+ * @packageDocumentation
+ */
+import { readFileSync } from 'node:fs';
+import { connect, type TLSSocket } from 'node:tls';
+import { machineCpuMs, processCpuMs } from '../echo/cpu.js';
+import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
+
+interface Options {
+  mode: 'echo' | 'handshake';
+  port: number;
+  ca: string;
+  connections: number;
+  size: number;
+  warmup: number;
+  duration: number;
+  serverPid: number | null;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { mode: 'echo', port: 0, ca: '', connections: 100, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
+  for (const arg of argv) {
+    const [key, value = ''] = arg.split('=', 2);
+    const whole = (min: number) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
+      return n;
+    };
+    if (key === '--mode') {
+      if (value !== 'echo' && value !== 'handshake') throw new Error(`--mode must be echo or handshake, got '${value}'`);
+      o.mode = value;
+    } else if (key === '--port') o.port = whole(1);
+    else if (key === '--ca') o.ca = readFileSync(value, 'utf8');
+    else if (key === '--connections') o.connections = whole(1);
+    else if (key === '--size') o.size = whole(1);
+    else if (key === '--warmup') o.warmup = whole(0);
+    else if (key === '--duration') o.duration = whole(1);
+    else if (key === '--server-pid') o.serverPid = whole(1);
+    else throw new Error(`unknown option '${arg}'`);
+  }
+  if (o.port === 0 || o.ca === '') throw new Error('--port and --ca are required');
+  return o;
+}
+
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+let running = true;
+let completed = 0;
+let failures = 0;
+
+function tlsConnect(o: Options, onread?: (nread: number) => void): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: o.port,
+      ca: o.ca,
+      servername: 'localhost',
+      ...(onread === undefined ? {} : { onread: { buffer: readBuffer, callback: (n: number) => (onread(n), true) } }),
+    });
+    socket.once('error', reject);
+    socket.once('secureConnect', () => {
+      socket.off('error', reject);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
+/** Echo mode: every connection ping-pongs until the run stops. */
+async function echoLoad(o: Options): Promise<() => Promise<void>> {
+  const message = Buffer.alloc(o.size, 'x');
+  const sockets: TLSSocket[] = [];
+  let inFlight = 0;
+  let quiet: (() => void) | null = null;
+  for (let i = 0; i < o.connections; i++) {
+    let outstanding = 0;
+    const socket: TLSSocket = await tlsConnect(o, (n) => {
+      outstanding -= n;
+      if (outstanding > 0) return;
+      completed++;
+      if (running) {
+        outstanding = o.size;
+        socket.write(message);
+      } else if (--inFlight === 0) quiet?.();
+    });
+    socket.on('error', () => failures++);
+    sockets.push(socket);
+    outstanding = o.size;
+    inFlight++;
+    socket.write(message);
+  }
+  return async () => {
+    await new Promise<void>((resolve) => {
+      quiet = resolve;
+      if (inFlight === 0) resolve();
+    });
+    await Promise.all(sockets.map((s) => new Promise((resolve) => (s.once('close', resolve), s.end()))));
+  };
+}
+
+/** Handshake mode: workers connect, handshake and close, over and over. */
+async function handshakeLoad(o: Options): Promise<() => Promise<void>> {
+  const worker = async () => {
+    while (running) {
+      try {
+        const socket = await tlsConnect(o);
+        completed++;
+        socket.on('error', () => {});
+        await new Promise((resolve) => (socket.once('close', resolve), socket.end()));
+      } catch {
+        failures++;
+      }
+    }
+  };
+  const workers = Array.from({ length: o.connections }, worker);
+  return async () => {
+    await Promise.all(workers);
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const finish = o.mode === 'echo' ? await echoLoad(o) : await handshakeLoad(o);
+  await sleep(o.warmup);
+  const startCount = completed;
+  const startFailures = failures;
+  const startCpu = process.cpuUsage();
+  const startServer = o.serverPid === null ? null : processCpuMs(o.serverPid);
+  const startMachine = machineCpuMs();
+  const startTime = performance.now();
+  await sleep(o.duration);
+  const requests = completed - startCount;
+  const windowMs = performance.now() - startTime;
+  const cpu = process.cpuUsage(startCpu);
+  const endServer = o.serverPid === null ? null : processCpuMs(o.serverPid);
+  const endMachine = machineCpuMs();
+  running = false;
+  await finish();
+  const loadgenMs = (cpu.user + cpu.system) / 1000;
+  const serverMs = startServer === null || endServer === null ? null : endServer - startServer;
+  const machineMs = startMachine === null || endMachine === null ? null : endMachine.busy - startMachine.busy;
+  const softirqMs = startMachine === null || endMachine === null ? null : endMachine.softirq - startMachine.softirq;
+  const result: LoadResult = {
+    connections: o.connections,
+    size: o.size,
+    requests,
+    windowMs,
+    rate: (requests * 1000) / windowMs,
+    loadgenCpu: loadgenMs / windowMs,
+    serverCpu: serverMs === null ? null : serverMs / windowMs,
+    otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
+    softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
+    failures: failures - startFailures,
+  };
+  process.stdout.write(LOAD_RESULT_PREFIX + JSON.stringify(result) + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`tls-loadgen: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
