@@ -14,6 +14,7 @@ import { _requireTask, traceTrap } from './current.js';
  * (then later calls on the waker are ignored). If `register` throws, the operation
  * fails with that error.
  *
+ * @example
  * ```ts
  * const data = yield* park<Buffer>('READ_WAIT', (waker) => {
  *   stream.once('data', onData);

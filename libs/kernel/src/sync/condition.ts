@@ -16,6 +16,7 @@ import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
  * holding the same lock, calls {@link Condition.notify} or {@link Condition.notifyAll}.
  * Waiters are notified in arrival order.
  *
+ * @example
  * ```ts
  * const cond = new Condition();
  * // consumer
