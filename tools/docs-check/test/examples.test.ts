@@ -9,6 +9,7 @@ const root = join(__dirname, '../../..');
 
 const packages: PackageEntry[] = [
   { name: '@curio/kernel', entry: 'libs/kernel/src/index.ts' },
+  { name: '@curio/io', entry: 'libs/io/src/index.ts' },
   { name: '@curio/signals', entry: 'libs/signals/src/index.ts' },
 ];
 
