@@ -45,7 +45,7 @@ export interface GetAddrInfoOptions {
  *
  * @example
  * ```ts
- * for (const [family, type, proto, , sockaddr] of yield* getaddrinfo('localhost', 80)) { ... }
+ * for (const [family, type, proto, , sockaddr] of yield* getaddrinfo('localhost', 80)) console.log(family, type, proto, sockaddr);
  * ```
  */
 export function* getaddrinfo(host: string | null, port: number | string | null, options: GetAddrInfoOptions = {}): Operation<AddrInfo[]> {

@@ -247,7 +247,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * for (;;) {
    *   const line = yield* f.readline();
    *   if (line.length === 0) break; // end of file
-   *   ...
+   *   // ...
    * }
    * ```
    * or with {@link AsyncFile.forEachLine}.

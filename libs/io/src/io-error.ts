@@ -34,7 +34,7 @@ export interface IOErrorInfo {
  * @example
  * ```ts
  * try { yield* sock.connect(['127.0.0.1', port]); }
- * catch (e) { if (e instanceof IOError && e.code === 'ECONNREFUSED') ... }
+ * catch (e) { if (e instanceof IOError && e.code === 'ECONNREFUSED') console.log('nobody home'); else throw e; }
  * ```
  */
 export class IOError extends CurioError {

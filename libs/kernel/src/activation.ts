@@ -15,7 +15,7 @@ import type { Trap } from './traps.js';
  *   created(task) { console.log('created', task.name); },
  *   terminated(task) { console.log('ended', task.name); },
  * };
- * await run(main, { activations: [lifecycle] });
+ * await run(program, { activations: [lifecycle] });
  * ```
  */
 export interface Activation {

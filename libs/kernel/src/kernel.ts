@@ -527,11 +527,9 @@ export class Kernel {
  * Runs `main` in a new kernel and settles with its result; then shuts the kernel down,
  * cancelling whatever tasks are left and waiting for their cleanup.
  *
- * ```ts
- * const answer = await run(function* () { yield* sleep(10); return 42; });
- * ```
  * @example
  * ```ts
+ * const answer = await run(function* () { yield* sleep(10); return 42; });
  * const n = await run(function* (a: number) {
  *   yield* sleep(10);
  *   return a * 2;

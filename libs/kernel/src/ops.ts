@@ -107,7 +107,7 @@ export function* clock(): Operation<number> {
  * @example
  * ```ts
  * for (const item of bigArray) {
- *   process(item);
+ *   handleItem(item);
  *   yield* schedule();   // let the other tasks run between items
  * }
  * ```

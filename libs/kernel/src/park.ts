@@ -17,9 +17,9 @@ import { _requireTask, traceTrap } from './current.js';
  * @example
  * ```ts
  * const data = yield* park<Buffer>('READ_WAIT', (waker) => {
- *   stream.once('data', onData);
+ *   readable.once('data', onData);
  *   function onData(chunk: Buffer) { waker.wake(chunk); }
- *   return () => stream.off('data', onData);
+ *   return () => readable.off('data', onData);
  * });
  * ```
  */

@@ -21,7 +21,7 @@ import { shown, toOperation, type OperationOrBlock } from './operation.js';
  * @example
  * ```ts
  * const options: IgnoreOptions<string> = { timeoutResult: 'no answer' };
- * const reply = yield* ignoreAfter(1_000, ask(server), options);
+ * const reply = yield* ignoreAfter(1_000, ask('db.local'), options);
  * ```
  */
 export interface IgnoreOptions<R> {

@@ -67,8 +67,8 @@ export interface Waker<T> {
  * ```ts
  * const register: ParkRegistration<Buffer> = (waker) => {
  *   const onData = (chunk: Buffer) => waker.wake(chunk);
- *   stream.once('data', onData);
- *   return () => stream.off('data', onData);   // undone if the wait is cancelled
+ *   readable.once('data', onData);
+ *   return () => readable.off('data', onData);   // undone if the wait is cancelled
  * };
  * const chunk = yield* park('READ_WAIT', register);
  * ```
@@ -80,10 +80,10 @@ export type ParkRegistration<T> = (waker: Waker<T>) => (() => void) | void;
  * as `READ_WAIT` or `TIME_SLEEP`), for tracing and monitoring.
  * @example
  * ```ts
- * const tracer: Activation = {
+ * const waits: Activation = {
  *   suspended(task, trap: Trap) { console.log(`task ${task.id} waits in ${trap.name}`); },   // e.g. TIME_SLEEP
  * };
- * await run(main, { activations: [tracer] });
+ * await run(program, { activations: [waits] });
  * ```
  */
 export abstract class Trap {

@@ -1,12 +1,12 @@
 /**
- * Type-checks every `ts` block of the given Markdown files in one TypeScript program,
- * against the workspace sources (the `paths` of tsconfig.base.json), and reports each
- * error at its Markdown line.
+ * Type-checks every `ts` block of the given Markdown files (and of TSDoc comments) in one
+ * TypeScript program, against the workspace sources (the `paths` of tsconfig.base.json),
+ * and reports each error at its line in the Markdown (or source) file.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { extractSnippets, snippetModule, type Snippet, type SnippetModule } from './snippets.js';
+import { extractDocCommentSnippets, extractSnippets, snippetModule, type Snippet, type SnippetModule } from './snippets.js';
 
 /** What checking the docs found. */
 export interface SnippetReport {
@@ -18,7 +18,22 @@ export interface SnippetReport {
 
 /** Checks the `ts` blocks of `markdownFiles` (paths relative to `root`). */
 export function checkSnippets(root: string, markdownFiles: string[]): SnippetReport {
-  const snippets = markdownFiles.flatMap((file) => extractSnippets(file, readFileSync(join(root, file), 'utf8')));
+  return checkSnippetList(root, markdownSnippets(root, markdownFiles));
+}
+
+/** The `ts` blocks of `markdownFiles` (paths relative to `root`). */
+export function markdownSnippets(root: string, markdownFiles: string[]): Snippet[] {
+  return markdownFiles.flatMap((file) => extractSnippets(file, readFileSync(join(root, file), 'utf8')));
+}
+
+/** The `ts` blocks of the TSDoc comments of every `.ts` file under `sourceDirs` (relative to `root`). */
+export function docCommentSnippets(root: string, sourceDirs: string[], context: string): Snippet[] {
+  return sourceDirs.flatMap((dir) => ts.sys.readDirectory(join(root, dir), ['.ts'], ['**/*.d.ts']).sort()
+    .flatMap((file) => extractDocCommentSnippets(relative(root, file), readFileSync(file, 'utf8'), context)));
+}
+
+/** Type-checks `snippets` in one program. */
+export function checkSnippetList(root: string, snippets: Snippet[]): SnippetReport {
   // The modules live beside the docs, so `"type": "module"` of the root package.json makes
   // them ES modules (top-level await works) and the tsconfig paths resolve the packages.
   const modules = new Map<string, { snippet: Snippet; module: SnippetModule }>();
@@ -48,7 +63,7 @@ export function checkSnippets(root: string, markdownFiles: string[]): SnippetRep
   modules.delete(probe);
   for (const snippet of snippets) {
     if (snippet.kind === 'skip' || snippet.kind === 'signatures') continue;
-    const name = join(root, `${snippet.file.replace(/[^\w]/g, '_')}__line${snippet.line}.ts`);
+    const name = join(root, `${snippet.file.replace(/[^\w]/g, '_')}__line${snippet.line}.snippet.ts`);
     modules.set(name, { snippet, module: snippetModule(snippet, implied) });
   }
   const program = ts.createProgram([...modules.keys()], options, host, first);

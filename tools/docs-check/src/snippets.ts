@@ -41,6 +41,8 @@ export interface Snippet {
   context: string;
   /** 1-based Markdown line of the context's first line. */
   contextLine: number;
+  /** The exports of `curio` are in scope without imports (`task` and `declare` blocks, TSDoc examples). */
+  impliedImports?: boolean;
   code: string;
 }
 
@@ -136,9 +138,10 @@ export function snippetModule(snippet: Snippet, implied: readonly string[] = [])
   let bodyStart = 0;
   if (snippet.kind === 'task') bodyStart = leadingImportLines(snippet.code);
   if (bodyStart > 0) add(codeLines.slice(0, bodyStart).join('\n'), snippet.line);
-  if (snippet.context !== '') add(snippet.context, snippet.contextLine);
-  if (snippet.kind !== 'module') {
-    const taken = topLevelNames(codeLines.slice(0, bodyStart).join('\n') + '\n' + snippet.context);
+  if (snippet.context !== '') add(snippet.context, snippet.contextLine);  // line 0: lines the check adds
+  if (snippet.kind !== 'module' || snippet.impliedImports) {
+    const declared = snippet.kind === 'module' ? snippet.code : codeLines.slice(0, bodyStart).join('\n');
+    const taken = topLevelNames(declared + '\n' + snippet.context);
     const names = implied.filter((n) => !taken.has(n));
     if (names.length > 0) add(`import { ${names.join(', ')} } from 'curio';`, 0);
   }
@@ -193,4 +196,39 @@ function topLevelNames(code: string): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * The `ts` blocks inside the TSDoc comments of a TypeScript source: each is a fragment of
+ * a task's body (a `task` snippet; leading imports stay at the top), or a module when it
+ * uses `await` (promise code) or exports something. Either way the exports of `curio` are in scope, and `context` (declarations
+ * of the names examples may use freely: `sock`, `stream`, ...) goes before each.
+ */
+export function extractDocCommentSnippets(file: string, source: string, context: string): Snippet[] {
+  const lines = source.split('\n');
+  const snippets: Snippet[] = [];
+  let inComment = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!inComment) {
+      if (/^\s*\/\*\*/.test(line) && !line.includes('*/')) inComment = true;
+      continue;
+    }
+    if (line.includes('*/')) { inComment = false; continue; }
+    const text = stripCommentPrefix(line);
+    const fence = /^\s*```(\w*)\s*$/.exec(text);
+    if (!fence) continue;
+    const start = i + 1;
+    const code: string[] = [];
+    for (i++; i < lines.length && !lines[i].includes('*/') && !/^\s*```\s*$/.test(stripCommentPrefix(lines[i])); i++) code.push(stripCommentPrefix(lines[i]));
+    if (i < lines.length && lines[i].includes('*/')) inComment = false;
+    if (!TS_TAGS.has(fence[1])) continue;
+    const whole = code.some((l) => /^export |\bawait /.test(l));
+    snippets.push({ file, line: start + 1, kind: whole ? 'module' : 'task', skipReason: '', context, contextLine: 0, impliedImports: true, code: code.join('\n') });
+  }
+  return snippets;
+}
+
+function stripCommentPrefix(line: string): string {
+  return line.replace(/^\s*\* ?/, '');
 }

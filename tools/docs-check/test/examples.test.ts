@@ -1,19 +1,15 @@
 /**
- * Every export of the packages below carries a TSDoc `@example` (docs/internals.md,
- * "Writing docs"). Add a package here when it lands.
+ * Every export of the packages in src/packages.ts carries a TSDoc `@example`
+ * (docs/internals.md, "Writing docs"); the examples themselves are type-checked by
+ * snippets.test.ts.
  */
 import { join } from 'node:path';
-import { missingExamples, type PackageEntry } from '../src/check-examples.js';
+import { missingExamples } from '../src/check-examples.js';
+import { CHECKED_PACKAGES } from '../src/packages.js';
 
 const root = join(__dirname, '../../..');
 
-const packages: PackageEntry[] = [
-  { name: '@curio/kernel', entry: 'libs/kernel/src/index.ts' },
-  { name: '@curio/io', entry: 'libs/io/src/index.ts' },
-  { name: '@curio/signals', entry: 'libs/signals/src/index.ts' },
-];
-
-test.each(packages)('every export of $name has a TSDoc @example', (pkg) => {
+test.each(CHECKED_PACKAGES)('every export of $name has a TSDoc @example', (pkg) => {
   const missing = missingExamples(root, [pkg]).map((m) => `${m.name} (${m.where})`);
   expect(missing).toEqual([]);
 });

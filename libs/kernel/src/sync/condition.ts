@@ -22,10 +22,10 @@ import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
  * // consumer
  * yield* cond.withLock(function* () {
  *   yield* cond.waitFor(() => items.length > 0);
- *   use(items.shift());
+ *   handleItem(items.shift());
  * });
  * // producer
- * yield* cond.withLock(function* () { items.push(x); cond.notify(); });
+ * yield* cond.withLock(function* () { items.push('job'); cond.notify(); });
  * ```
  */
 export class Condition implements Lockable {

@@ -21,7 +21,8 @@ import type { Task } from '../task.js';
  * @example
  * ```ts
  * function* exclusively<T>(lock: Lockable, op: Operation<T>): Operation<T> {
- *   return yield* lock.withLock(function* () { return yield* op; });
+ *   yield* lock.acquire();
+ *   try { return yield* op; } finally { lock.release(); }
  * }
  * ```
  */
@@ -139,7 +140,7 @@ export class Lock implements Lockable {
  * ```ts
  * const rlock = new RLock();
  * yield* rlock.withLock(function* () {
- *   yield* rlock.withLock(function* () { ... }); // same task: no deadlock
+ *   yield* rlock.withLock(function* () { yield* sleep(0); }); // same task: no deadlock
  * });
  * ```
  */
