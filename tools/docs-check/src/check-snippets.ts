@@ -62,7 +62,7 @@ export function checkSnippetList(root: string, snippets: Snippet[]): SnippetRepo
   const implied = curioExports(first, probe);
   modules.delete(probe);
   for (const snippet of snippets) {
-    if (snippet.kind === 'skip' || snippet.kind === 'signatures') continue;
+    if (snippet.kind === 'skip') continue;
     const name = join(root, `${snippet.file.replace(/[^\w]/g, '_')}__line${snippet.line}.snippet.ts`);
     modules.set(name, { snippet, module: snippetModule(snippet, implied) });
   }

@@ -17,8 +17,10 @@
  * - `declare`: signatures (`recv(n: number): Operation<Buffer>`), checked as ambient
  *   declarations, so every type they name must exist;
  * - `signatures`: a listing in the reference's shorthand (`new Lock()`,
- *   `lock.acquire(): Operation<boolean>`), which is not TypeScript; not checked, and it may
- *   hold no statement (no `yield`, `await`, `const`, `let`): code goes in a checked block;
+ *   `lock.acquire(): Operation<boolean>`), which is not TypeScript: only the names are
+ *   checked (`Lock` is exported, `lock.acquire` exists on a `Lock`; a receiver is typed by
+ *   the block's `new X(...)` line or declared in the context). It may hold no statement
+ *   (no `yield`, `await`, `const`, `let`): code goes in a checked block;
  * - `skip: <reason>`: not checked; the reason is required, and skips should be rare.
  * In `task` and `declare` blocks every export of `curio` is in scope without an import.
  * The other lines of the comment are TypeScript put before the block.
@@ -105,7 +107,7 @@ export function extractSnippets(file: string, markdown: string): Snippet[] {
 function parseKind(file: string, line: number, head: string): { kind: SnippetKind; skipReason: string } {
   if (head === '' || head === 'module') return { kind: 'module', skipReason: '' };
   if (head === 'task' || head === 'declare') return { kind: head, skipReason: '' };
-  if (head === 'signatures') return { kind: head, skipReason: 'a signature listing in shorthand' };
+  if (head === 'signatures') return { kind: head, skipReason: '' };
   const skip = /^skip\s*:\s*(.*)$/.exec(head);
   if (skip) {
     if (skip[1].trim().length < 10) throw new Error(`${file}:${line}: "snippet: skip" needs a reason (a few words after "skip:"), got ${JSON.stringify(head)}`);
@@ -145,7 +147,9 @@ export function snippetModule(snippet: Snippet, implied: readonly string[] = [])
     const names = implied.filter((n) => !taken.has(n));
     if (names.length > 0) add(`import { ${names.join(', ')} } from 'curio';`, 0);
   }
-  if (snippet.kind === 'task') {
+  if (snippet.kind === 'signatures') {
+    signatureChecks(snippet).forEach(([check, line]) => add(check, line));
+  } else if (snippet.kind === 'task') {
     add('export function* snippet$task() {', 0);
     add(codeLines.slice(bodyStart).join('\n'), snippet.line + bodyStart);
     add('}', 0);
@@ -231,4 +235,31 @@ export function extractDocCommentSnippets(file: string, source: string, context:
 
 function stripCommentPrefix(line: string): string {
   return line.replace(/^\s*\* ?/, '');
+}
+
+/**
+ * What a `signatures` block names, as statements that type-check only if the names exist:
+ * `Lock;` for `new Lock()`, `lock.acquire;` for `lock.acquire(): ...` (with
+ * `declare const lock: Lock;` from the block's `new Lock()` line), `spawn.with;`.
+ */
+function signatureChecks(snippet: Snippet): [string, number][] {
+  const lines = snippet.code.split('\n');
+  const declared = topLevelNames(snippet.context);
+  const checks: [string, number][] = [];
+  const constructed = lines.map((l) => /^\s*new\s+(\w+)/.exec(l)?.[1]).find((c) => c !== undefined);
+  const receivers = new Set<string>();
+  lines.forEach((raw, k) => {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const at = snippet.line + k;
+    let m: RegExpExecArray | null;
+    if ((m = /^new\s+(\w+)/.exec(line))) checks.push([`${m[1]};`, at]);
+    else if ((m = /^(\w+)((?:\.\w+)+)/.exec(line))) {
+      if (!declared.has(m[1]) && constructed !== undefined && !receivers.has(m[1])) {
+        receivers.add(m[1]);
+        checks.unshift([`declare const ${m[1]}: ${constructed};`, 0]);
+      }
+      checks.push([`${m[1]}${m[2]};`, at]);
+    } else if ((m = /^(\w+)\s*[<(]/.exec(line))) checks.push([`${m[1]};`, at]);
+  });
+  return checks;
 }

@@ -46,6 +46,16 @@ describe('snippetModule', () => {
   });
 });
 
+describe('signatures blocks', () => {
+  it('check the names they list: the class, and each member on an instance of it', () => {
+    const [snippet] = extractSnippets('x.md', ['<!-- snippet: signatures -->', `${fence}ts`, 'new Lock()', 'lock.acquire(): Operation<boolean>   // waits', 'spawn.with(options): SpawnFunction', fence].join('\n'));
+    const module = snippetModule(snippet, ['Lock', 'spawn']);
+    const lines = module.text.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['declare const lock: Lock;', 'Lock;', 'lock.acquire;', 'spawn.with;']));
+    expect(module.sourceLines[lines.indexOf('lock.acquire;')]).toBe(4);
+  });
+});
+
 describe('checkSnippets', () => {
   it('reports a type error at its Markdown line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-check-'));
