@@ -6,10 +6,25 @@
 import { isIP } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 
-/** An IPv4 or IPv6 address: `[host, port]`. */
+/**
+ * An IPv4 or IPv6 address: `[host, port]`.
+ * @example
+ * ```ts
+ * const address: InetAddress = ['127.0.0.1', 25000];
+ * yield* sock.connect(address);
+ * ```
+ */
 export type InetAddress = [host: string, port: number];
 
-/** A socket address: `[host, port]` for IPv4/IPv6, a filesystem path for Unix sockets. */
+/**
+ * A socket address: `[host, port]` for IPv4/IPv6, a filesystem path for Unix sockets.
+ * @example
+ * ```ts
+ * function* echoClient(client: Socket, addr: SocketAddress) {
+ *   console.log('Connection from', addr);   // ['127.0.0.1', 53422], or a path for a Unix socket
+ * }
+ * ```
+ */
 export type SocketAddress = InetAddress | string;
 
 /** A checked address, ready for Node. */

@@ -19,7 +19,14 @@ const MESSAGE_LENGTH = 32;
 /** Handshake frames are small; a peer sending more is not speaking the protocol. */
 const MAX_HANDSHAKE_FRAME = 256;
 
-/** An authentication key: bytes, or a string (taken as UTF-8). */
+/**
+ * An authentication key: bytes, or a string (taken as UTF-8).
+ * @example
+ * ```ts
+ * const key: AuthKey = crypto.getRandomValues(new Uint8Array(32));   // or a string
+ * const [conn] = [yield* ch.accept({ authkey: key })];
+ * ```
+ */
 export type AuthKey = Uint8Array | string;
 
 /**

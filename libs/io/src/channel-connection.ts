@@ -10,10 +10,23 @@ import { FramedStream, MAX_HEADER_LENGTH, type ByteTransport } from './channel-f
 import { authenticateClient, authenticateServer } from './channel-auth.js';
 import { show } from './address.js';
 
-/** The default largest message, both ways: 64 MiB. */
+/**
+ * The default largest message, both ways: 64 MiB.
+ * @example
+ * ```ts
+ * const conn = new Connection(stream, { maxFrameSize: DEFAULT_MAX_FRAME_SIZE / 64 });   // 1 MiB
+ * ```
+ */
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
 
-/** Options of a {@link Connection} (and of the {@link Channel} that makes it). */
+/**
+ * Options of a {@link Connection} (and of the {@link Channel} that makes it).
+ * @example
+ * ```ts
+ * const options: ConnectionOptions = { maxFrameSize: 1024 * 1024 };
+ * const conn = new Connection(sock.asStream(), options);
+ * ```
+ */
 export interface ConnectionOptions {
   /**
    * The largest message in bytes, both ways (default 64 MiB, at most 2 GiB - 1). A larger
@@ -44,6 +57,7 @@ export function checkMaxFrameSize(operation: string, value: unknown): number {
  * (`WriteResourceBusy`). A frame the peer gets wrong (over the size limit, truncated,
  * not deserialisable) raises {@link FrameError} and closes the connection.
  *
+ * @example
  * ```ts
  * using conn = yield* channel.connect({ authkey: 'secret' });
  * yield* conn.send({ op: 'add', args: [1, 2] });

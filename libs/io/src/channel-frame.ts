@@ -10,6 +10,11 @@ import { EOFError, FrameError } from './channel-errors.js';
 /**
  * The byte stream a {@link Connection} runs over. Every {@link Stream} is one (a
  * socket's `asStream()`, or `Stream.fromNode(child.stdout, child.stdin)`).
+ * @example
+ * ```ts
+ * const transport: ByteTransport = Stream.fromNode(child.stdout, child.stdin);
+ * const conn = new Connection(transport);
+ * ```
  */
 export interface ByteTransport {
   /** Reads exactly `n` bytes; at the end of the stream throws `IncompleteReadError` with what arrived. */

@@ -15,7 +15,14 @@ import { AuthenticationError, ChannelError } from './channel-errors.js';
 import { authKeyBytes, type AuthKey } from './channel-auth.js';
 import { Connection, checkMaxFrameSize, type ConnectionOptions } from './channel-connection.js';
 
-/** Options of a {@link Channel}. */
+/**
+ * Options of a {@link Channel}.
+ * @example
+ * ```ts
+ * const options: ChannelOptions = { authTimeout: 2_000, backlog: 16, maxFrameSize: 1024 * 1024 };
+ * using ch = new Channel(['127.0.0.1', 30000], options);
+ * ```
+ */
 export interface ChannelOptions extends ConnectionOptions {
   /**
    * How long, in milliseconds, the authentication handshake may take (default 5000;
@@ -27,7 +34,14 @@ export interface ChannelOptions extends ConnectionOptions {
   backlog?: number;
 }
 
-/** Options of {@link Channel.accept} and {@link Channel.connect}. */
+/**
+ * Options of {@link Channel.accept} and {@link Channel.connect}.
+ * @example
+ * ```ts
+ * const auth: AuthOptions = { authkey: 'peekaboo' };
+ * using conn = yield* new Channel(['127.0.0.1', 30000]).connect(auth);
+ * ```
+ */
 export interface AuthOptions {
   /**
    * The shared secret. With it, both sides prove to each other that they know it
@@ -56,6 +70,7 @@ function familyOf(address: SocketAddress): AddressFamily {
  * breaks the protocol, hangs up or takes longer than `authTimeout` is dropped, and
  * `accept` goes on waiting for the next one; the listening channel is unaffected.
  *
+ * @example
  * ```ts
  * // server
  * const ch = new Channel(['127.0.0.1', 30000]);

@@ -14,10 +14,22 @@ import { ioError } from './io-error.js';
 /**
  * One result of {@link getaddrinfo}, as in Python:
  * `[family, type, proto, canonname, sockaddr]`.
+ * @example
+ * ```ts
+ * const infos: AddrInfo[] = yield* getaddrinfo('localhost', 80);
+ * for (const [family, , , , [host, port]] of infos) console.log(family, host, port);
+ * ```
  */
 export type AddrInfo = [family: typeof AF_INET | typeof AF_INET6, type: SocketKind, proto: number, canonname: string, sockaddr: InetAddress];
 
-/** Options of {@link getaddrinfo}. */
+/**
+ * Options of {@link getaddrinfo}.
+ * @example
+ * ```ts
+ * const options: GetAddrInfoOptions = { family: AF_INET6, type: SOCK_STREAM };
+ * const infos = yield* getaddrinfo('localhost', 443, options);
+ * ```
+ */
 export interface GetAddrInfoOptions {
   /** Only this family: {@link AF_INET} or {@link AF_INET6} (default 0: both). */
   family?: typeof AF_INET | typeof AF_INET6 | 0;
@@ -31,8 +43,9 @@ export interface GetAddrInfoOptions {
  * @param port a number, a numeric string, or null for 0.
  * @throws IOError with the resolver's code (`ENOTFOUND`, `EAI_AGAIN`, ...).
  *
+ * @example
  * ```ts
- * for (const [family, type, proto, , sockaddr] of yield* getaddrinfo('localhost', 80)) { ... }
+ * for (const [family, type, proto, , sockaddr] of yield* getaddrinfo('localhost', 80)) console.log(family, type, proto, sockaddr);
  * ```
  */
 export function* getaddrinfo(host: string | null, port: number | string | null, options: GetAddrInfoOptions = {}): Operation<AddrInfo[]> {
@@ -66,7 +79,13 @@ export function* getaddrinfo(host: string | null, port: number | string | null, 
   return out;
 }
 
-/** The first IPv4 address of `host` (an IPv4 literal is returned as it is). */
+/**
+ * The first IPv4 address of `host` (an IPv4 literal is returned as it is).
+ * @example
+ * ```ts
+ * const ip = yield* gethostbyname('localhost');   // '127.0.0.1'
+ * ```
+ */
 export function* gethostbyname(host: string): Operation<string> {
   if (typeof host !== 'string' || host === '') throw new TypeError(`gethostbyname(): host must be a non-empty string, got ${show(host)}`);
   const [first] = yield* getaddrinfo(host, 0, { family: AF_INET, type: SOCK_STREAM });
@@ -77,6 +96,10 @@ export function* gethostbyname(host: string): Operation<string> {
  * The host name and service name of an address: `[host, service]` (reverse lookup
  * through the system resolver, e.g. `/etc/hosts` and `/etc/services`).
  * @throws TypeError unless `sockaddr` is `[ip, port]` with an IP address literal.
+ * @example
+ * ```ts
+ * const [host, service] = yield* getnameinfo(['127.0.0.1', 22]);   // ['localhost', 'ssh']
+ * ```
  */
 export function* getnameinfo(sockaddr: InetAddress): Operation<[host: string, service: string]> {
   if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== 'string' || isIP(sockaddr[0]) === 0) {

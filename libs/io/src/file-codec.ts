@@ -6,7 +6,14 @@
  */
 import { show } from './address.js';
 
-/** The text encodings {@link aopen} supports, by their canonical names. */
+/**
+ * The text encodings {@link aopen} supports, by their canonical names.
+ * @example
+ * ```ts
+ * const encoding: TextEncoding = 'utf-16le';
+ * using f = yield* aopen('notes.txt', 'r', { encoding });
+ * ```
+ */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'latin1';
 
 /** How a text encoding maps between strings and bytes, and where its characters end. */

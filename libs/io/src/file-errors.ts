@@ -8,8 +8,21 @@ import { CurioError } from '@curio/kernel';
 /**
  * The file was not opened for this: reading a file opened write-only, writing one
  * opened read-only, seeking in a pipe. Python's `io.UnsupportedOperation`.
+ * @example
+ * ```ts
+ * using f = yield* aopen('/tmp/out.txt', 'w');
+ * try { yield* f.read(); } catch (e) { console.log(e instanceof UnsupportedOperation); }   // true: opened for writing
+ * ```
  */
 export class UnsupportedOperation extends CurioError {}
 
-/** An operation on a file that has been closed. */
+/**
+ * An operation on a file that has been closed.
+ * @example
+ * ```ts
+ * const f = yield* aopen('/etc/hosts');
+ * yield* f.close();
+ * try { yield* f.read(); } catch (e) { console.log(e instanceof ClosedFileError); }   // true
+ * ```
+ */
 export class ClosedFileError extends CurioError {}

@@ -16,23 +16,62 @@ import { ClosedFileError, UnsupportedOperation } from './file-errors.js';
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
-/** `whence` for {@link AsyncFile.seek}: from the start of the file. */
+/**
+ * `whence` for {@link AsyncFile.seek}: from the start of the file.
+ * @example
+ * ```ts
+ * yield* f.seek(0, SEEK_SET);   // back to the start
+ * ```
+ */
 export const SEEK_SET = 0;
-/** `whence` for {@link AsyncFile.seek}: from the current position. */
+/**
+ * `whence` for {@link AsyncFile.seek}: from the current position.
+ * @example
+ * ```ts
+ * yield* f.seek(10, SEEK_CUR);   // skip 10 bytes
+ * ```
+ */
 export const SEEK_CUR = 1;
-/** `whence` for {@link AsyncFile.seek}: from the end of the file. */
+/**
+ * `whence` for {@link AsyncFile.seek}: from the end of the file.
+ * @example
+ * ```ts
+ * yield* f.seek(-100, SEEK_END);   // the last 100 bytes
+ * ```
+ */
 export const SEEK_END = 2;
 
-/** Options of {@link aopen}. */
+/**
+ * Options of {@link aopen}.
+ * @example
+ * ```ts
+ * const options: AopenOptions = { encoding: 'latin1' };
+ * using f = yield* aopen('legacy.txt', 'r', options);
+ * ```
+ */
 export interface AopenOptions {
   /** Text mode only: the encoding, `'utf-8'` (default), `'utf-16le'` or `'latin1'`. */
   encoding?: string;
 }
 
-/** A mode string with `'b'` in it: the file reads and writes `Buffer`s. */
+/**
+ * A mode string with `'b'` in it: the file reads and writes `Buffer`s.
+ * @example
+ * ```ts
+ * const mode: BinaryMode = 'rb';
+ * using f = yield* aopen('image.png', mode);   // AsyncFile<Buffer>
+ * ```
+ */
 export type BinaryMode = `${string}b${string}`;
 
-/** The usual spellings of a text mode: the file reads and writes strings. */
+/**
+ * The usual spellings of a text mode: the file reads and writes strings.
+ * @example
+ * ```ts
+ * const mode: TextMode = 'a+';
+ * using f = yield* aopen('app.log', mode);   // AsyncFile<string>
+ * ```
+ */
 export type TextMode = `${'r' | 'w' | 'a' | 'x'}${'' | '+'}${'' | 't'}` | `${'r' | 'w' | 'a' | 'x'}t+`;
 
 /** Bytes asked of the OS per read when the caller wants fewer. */
@@ -51,6 +90,7 @@ const noop = (): void => {};
  * `'b'` (binary: data is `Buffer`) or `'t'` (text, the default: data is `string`,
  * decoded with `options.encoding`, default UTF-8).
  *
+ * @example
  * ```ts
  * const f = yield* aopen('/etc/hosts');
  * try {
@@ -111,6 +151,11 @@ function* waitFor<T>(state: string, promise: Promise<T>): Operation<T> {
  * Text mode decodes only whole characters (a character split across two reads is kept
  * until its last byte arrives), does no newline translation (`'\r\n'` stays), and uses
  * byte offsets for `seek` and `tell`.
+ * @example
+ * ```ts
+ * using f: AsyncFile<string> = yield* aopen('/etc/hosts');
+ * for (let line; (line = yield* f.readline()).length > 0; ) console.log(line.trimEnd());
+ * ```
  */
 export class AsyncFile<T extends string | Buffer = string | Buffer> {
   /** The path the file was opened with. */
@@ -186,7 +231,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * for (;;) {
    *   const line = yield* f.readline();
    *   if (line.length === 0) break; // end of file
-   *   ...
+   *   // ...
    * }
    * ```
    * or with {@link AsyncFile.forEachLine}.

@@ -6,7 +6,14 @@
  */
 import { CurioError } from '@curio/kernel';
 
-/** Fields of an {@link IOError}. */
+/**
+ * Fields of an {@link IOError}.
+ * @example
+ * ```ts
+ * const info: IOErrorInfo = { code: 'ECONNRESET', syscall: 'read' };
+ * console.log(err.code === info.code);
+ * ```
+ */
 export interface IOErrorInfo {
   /** The system error code, such as `'ECONNRESET'` (Node's `error.code`). */
   code: string;
@@ -24,9 +31,10 @@ export interface IOErrorInfo {
  * for a closed socket, ...), the message names the operation and the address, and
  * `cause` holds Node's own error.
  *
+ * @example
  * ```ts
  * try { yield* sock.connect(['127.0.0.1', port]); }
- * catch (e) { if (e instanceof IOError && e.code === 'ECONNREFUSED') ... }
+ * catch (e) { if (e instanceof IOError && e.code === 'ECONNREFUSED') console.log('nobody home'); else throw e; }
  * ```
  */
 export class IOError extends CurioError {
@@ -48,6 +56,15 @@ export class IOError extends CurioError {
 /**
  * A read needed more bytes than the stream had before it ended (asyncio's
  * `IncompleteReadError`). What did arrive is in `partial`.
+ * @example
+ * ```ts
+ * try {
+ *   const header = yield* stream.readExactly(4);
+ * } catch (e) {
+ *   if (e instanceof IncompleteReadError) console.log(`stream ended after ${e.partial.length} of 4 bytes`);
+ *   else throw e;
+ * }
+ * ```
  */
 export class IncompleteReadError extends CurioError {
   /** The bytes read before the end of the stream. */

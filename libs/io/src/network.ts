@@ -15,13 +15,25 @@ import { IOError } from './io-error.js';
  * The `ssl` option of the servers and connections here: something that wraps a
  * connected socket in TLS. `SSLContext` from `@curio/ssl` implements it; this package
  * does not depend on TLS itself.
+ * @example
+ * ```ts
+ * // An SSLContext from @curio/ssl is an SslWrapper:
+ * yield* tcpServer('', 8443, handler, { ssl: context });
+ * ```
  */
 export interface SslWrapper {
   /** Returns a socket speaking TLS over `sock` (after the handshake). */
   wrapSocket(sock: Socket, options: SslWrapOptions): Operation<Socket>;
 }
 
-/** What {@link SslWrapper.wrapSocket} is told. */
+/**
+ * What {@link SslWrapper.wrapSocket} is told.
+ * @example
+ * ```ts
+ * const options: SslWrapOptions = { serverSide: false, serverHostname: 'example.com' };
+ * const tls = yield* context.wrapSocket(sock, options);
+ * ```
+ */
 export interface SslWrapOptions {
   /** True on the server side of a connection. */
   serverSide: boolean;
@@ -31,7 +43,14 @@ export interface SslWrapOptions {
   alpnProtocols?: string[];
 }
 
-/** Options of {@link tcpServerSocket}. */
+/**
+ * Options of {@link tcpServerSocket}.
+ * @example
+ * ```ts
+ * const options: TcpServerSocketOptions = { family: AF_INET6, backlog: 512 };
+ * using listener = yield* tcpServerSocket('::1', 0, options);
+ * ```
+ */
 export interface TcpServerSocketOptions {
   /** {@link AF_INET} or {@link AF_INET6}; default from the host (IPv6 if it contains `:`). */
   family?: typeof AF_INET | typeof AF_INET6;
@@ -43,16 +62,43 @@ export interface TcpServerSocketOptions {
   reusePort?: boolean;
 }
 
-/** Options of {@link unixServerSocket}. */
+/**
+ * Options of {@link unixServerSocket}.
+ * @example
+ * ```ts
+ * const options: UnixServerSocketOptions = { backlog: 512 };
+ * using listener = yield* unixServerSocket('/tmp/app.sock', options);
+ * ```
+ */
 export interface UnixServerSocketOptions {
   /** Listen backlog (default 100). */
   backlog?: number;
 }
 
-/** A client handler: runs in its own task with the accepted socket and the peer's address. */
+/**
+ * A client handler: runs in its own task with the accepted socket and the peer's address.
+ * @example
+ * ```ts
+ * const echo: ClientHandler = function* (client, addr) {
+ *   console.log('Connection from', addr);
+ *   for (let data; (data = yield* client.recv(1000)).length > 0; ) yield* client.sendall(data);
+ * };
+ * yield* tcpServer('', 25000, echo);
+ * ```
+ */
 export type ClientHandler = (client: Socket, address: SocketAddress) => Operation<unknown>;
 
-/** Options shared by the servers ({@link tcpServer}, {@link unixServer}, {@link runServer}). */
+/**
+ * Options shared by the servers ({@link tcpServer}, {@link unixServer}, {@link runServer}).
+ * @example
+ * ```ts
+ * const options: ServeOptions = {
+ *   onListening: (sock) => console.log('listening on', sock.getsockname()),
+ *   onClientError: (error, addr) => console.error(addr, 'failed:', error),
+ * };
+ * yield* unixServer('/tmp/app.sock', handler, options);
+ * ```
+ */
 export interface ServeOptions {
   /** TLS for every client (from `@curio/ssl`); the handler gets the TLS socket. */
   ssl?: SslWrapper;
@@ -67,13 +113,34 @@ export interface ServeOptions {
   onClientError?: (error: unknown, address: SocketAddress) => void;
 }
 
-/** Options of {@link tcpServer} and of {@link runServer} given a host and port. */
+/**
+ * Options of {@link tcpServer} and of {@link runServer} given a host and port.
+ * @example
+ * ```ts
+ * const options: TcpServerOptions = { backlog: 512, onListening: (sock) => console.log(sock.getsockname()) };
+ * yield* tcpServer('127.0.0.1', 0, handler, options);
+ * ```
+ */
 export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {}
 
-/** Options of {@link unixServer}. */
+/**
+ * Options of {@link unixServer}.
+ * @example
+ * ```ts
+ * const options: UnixServerOptions = { onClientError: (error) => console.error(error) };
+ * yield* unixServer('/tmp/app.sock', handler, options);
+ * ```
+ */
 export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions {}
 
-/** Options of {@link openConnection}. */
+/**
+ * Options of {@link openConnection}.
+ * @example
+ * ```ts
+ * const options: OpenConnectionOptions = { family: AF_INET, sourceAddr: ['127.0.0.1', 0] };
+ * using sock = yield* openConnection('localhost', 25000, options);
+ * ```
+ */
 export interface OpenConnectionOptions {
   /** {@link AF_INET} or {@link AF_INET6}; default: from the address, or each address the host resolves to in turn. */
   family?: typeof AF_INET | typeof AF_INET6;
@@ -87,7 +154,14 @@ export interface OpenConnectionOptions {
   alpnProtocols?: string[];
 }
 
-/** Options of {@link openUnixConnection}. */
+/**
+ * Options of {@link openUnixConnection}.
+ * @example
+ * ```ts
+ * const options: OpenUnixConnectionOptions = {};
+ * using sock = yield* openUnixConnection('/tmp/app.sock', options);
+ * ```
+ */
 export interface OpenUnixConnectionOptions {
   /** TLS (from `@curio/ssl`). */
   ssl?: SslWrapper;
@@ -101,6 +175,12 @@ const DEFAULT_BACKLOG = 100;
  * A listening TCP socket on `host:port` (host `''` = every interface, port 0 = any free
  * port: read it back with `getsockname()`).
  * @throws IOError `EADDRINUSE` (and the like) if the address cannot be bound.
+ * @example
+ * ```ts
+ * using listener = yield* tcpServerSocket('127.0.0.1', 0);
+ * const [, port] = listener.getsockname() as InetAddress;
+ * const [client, addr] = yield* listener.accept();
+ * ```
  */
 export function* tcpServerSocket(host: string, port: number, options: TcpServerSocketOptions = {}): Operation<Socket> {
   if (typeof host !== 'string') throw new TypeError(`tcpServerSocket(): host must be a string, got ${show(host)}`);
@@ -121,6 +201,11 @@ export function* tcpServerSocket(host: string, port: number, options: TcpServerS
 /**
  * A listening Unix stream socket at `path`.
  * @throws IOError `EADDRINUSE` if the path exists.
+ * @example
+ * ```ts
+ * using listener = yield* unixServerSocket('/tmp/app.sock');
+ * const [client] = yield* listener.accept();
+ * ```
  */
 export function* unixServerSocket(path: string, options: UnixServerSocketOptions = {}): Operation<Socket> {
   const sock = new Socket(AF_UNIX, SOCK_STREAM);
@@ -141,6 +226,7 @@ export function* unixServerSocket(path: string, options: UnixServerSocketOptions
  * goes on. When the server is cancelled it stops accepting, closes its socket, cancels
  * the client tasks still running and waits for them.
  *
+ * @example
  * ```ts
  * yield* tcpServer('', 25000, function* echo(client, addr) {
  *   for (;;) {
@@ -157,7 +243,15 @@ export function* tcpServer(host: string, port: number, handler: ClientHandler, o
   return yield* serve(sock, handler, options, 'tcpServer');
 }
 
-/** Like {@link tcpServer}, on a Unix stream socket at `path`. */
+/**
+ * Like {@link tcpServer}, on a Unix stream socket at `path`.
+ * @example
+ * ```ts
+ * yield* unixServer('/tmp/echo.sock', function* (client) {
+ *   for (let data; (data = yield* client.recv(1000)).length > 0; ) yield* client.sendall(data);
+ * });
+ * ```
+ */
 export function* unixServer(path: string, handler: ClientHandler, options: UnixServerOptions = {}): Operation<never> {
   checkServe('unixServer', handler, options);
   const sock = yield* unixServerSocket(path, options);
@@ -172,6 +266,7 @@ export function* unixServer(path: string, handler: ClientHandler, options: UnixS
  *   already listening socket (from {@link tcpServerSocket}, {@link unixServerSocket} or
  *   `listen`), which it closes when it stops.
  *
+ * @example
  * ```ts
  * yield* runServer('', 25000, echoClient);
  * ```
@@ -200,6 +295,12 @@ export function* runServer(
  * Opens a TCP connection to `host:port` and returns the connected socket. A host name
  * is resolved and each address tried in turn (as Python's `create_connection` does).
  * @throws IOError `ECONNREFUSED` (and the like) from the last address tried.
+ * @example
+ * ```ts
+ * using sock = yield* openConnection('127.0.0.1', 25000);
+ * yield* sock.sendall('hello\n');
+ * const reply = yield* sock.recv(1000);
+ * ```
  */
 export function* openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Operation<Socket> {
   if (typeof host !== 'string' || host === '') throw new TypeError(`openConnection(): host must be a non-empty string, got ${show(host)}`);
@@ -226,7 +327,15 @@ export function* openConnection(host: string, port: number, options: OpenConnect
   throw lastError;
 }
 
-/** Opens a connection to the Unix stream socket at `path`. */
+/**
+ * Opens a connection to the Unix stream socket at `path`.
+ * @example
+ * ```ts
+ * using sock = yield* openUnixConnection('/tmp/echo.sock');
+ * yield* sock.sendall('hello\n');
+ * const reply = yield* sock.recv(1000);
+ * ```
+ */
 export function* openUnixConnection(path: string, options: OpenUnixConnectionOptions = {}): Operation<Socket> {
   checkSslOptions('openUnixConnection', options.ssl, options.serverHostname);
   const sock = new Socket(AF_UNIX, SOCK_STREAM);

@@ -13,7 +13,14 @@ import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } f
 import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
-/** Options of {@link NodeReader}. */
+/**
+ * Options of {@link NodeReader}.
+ * @example
+ * ```ts
+ * const options: NodeReaderOptions = { highWaterMark: 16 * 1024, describe: () => 'child stdout' };
+ * const reader = new NodeReader(child.stdout, options);
+ * ```
+ */
 export interface NodeReaderOptions {
   /**
    * Pause the Node stream when this many bytes are buffered and no task is reading
@@ -52,6 +59,7 @@ type ReaderState = 'open' | 'closed' | 'detached';
  * bytes received before it have been read.
  *
  * `Socket` and `Stream` are built on it; use it directly to read a pipe:
+ * @example
  * ```ts
  * const reader = new NodeReader(child.stdout);
  * const line = yield* reader.readline();

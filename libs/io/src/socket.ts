@@ -43,7 +43,13 @@ interface SocketOptions extends DatagramOptions {
   noDelay: boolean;
 }
 
-/** The Node object under a {@link Socket}: a connection, a listener or a UDP socket. */
+/**
+ * The Node object under a {@link Socket}: a connection, a listener or a UDP socket.
+ * @example
+ * ```ts
+ * const raw: NodeSocket = sock.detach();   // the net.Socket behind it, now yours
+ * ```
+ */
 export type NodeSocket = net.Socket | net.Server | import('node:dgram').Socket;
 
 /** Node 22.12+ / 23.1+ accept `reusePort` when listening. */
@@ -65,6 +71,7 @@ const DEFAULT_BACKLOG = 128;
  * the address and `listen` really binds: an `EADDRINUSE` is thrown by `listen` (a UDP
  * socket binds in `bind`). Errors are {@link IOError}s carrying Node's `code`.
  *
+ * @example
  * ```ts
  * const sock = socket(AF_INET, SOCK_STREAM);
  * yield* sock.bind(['127.0.0.1', 25000]);
@@ -593,6 +600,12 @@ export class Socket {
  * Creates a socket: `socket(AF_INET, SOCK_STREAM)` (the defaults) for TCP,
  * `socket(AF_INET6, ...)` for IPv6, `socket(AF_UNIX, SOCK_STREAM)` for a Unix stream
  * socket, `socket(AF_INET, SOCK_DGRAM)` for UDP.
+ * @example
+ * ```ts
+ * using sock = socket(AF_INET, SOCK_STREAM);
+ * yield* sock.connect(['127.0.0.1', 25000]);
+ * yield* sock.sendall('hello\n');
+ * ```
  */
 export function socket(family: AddressFamily = AF_INET, type: SocketKind = SOCK_STREAM): Socket {
   return new Socket(family, type);

@@ -16,7 +16,17 @@ import { show } from './address.js';
 const MAX_READ = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
-/** What {@link Stream.forEachLine} calls per line: a generator function or a plain one; returning `false` stops. */
+/**
+ * What {@link Stream.forEachLine} calls per line: a generator function or a plain one; returning `false` stops.
+ * @example
+ * ```ts
+ * const echo: LineHandler = function* (line) {
+ *   if (line.toString() === 'quit\n') return false;   // stops the loop
+ *   yield* stream.write(line);
+ * };
+ * yield* stream.forEachLine(echo);
+ * ```
+ */
 export type LineHandler = (line: Buffer) => Operation<boolean | void> | boolean | void;
 
 /**
@@ -26,6 +36,7 @@ export type LineHandler = (line: Buffer) => Operation<boolean | void> | boolean 
  * `readExactly`, `readline`, `readAll` and `readlines` take nothing from the buffer
  * until they can return.
  *
+ * @example
  * ```ts
  * const s = Stream.fromNode(child.stdout, child.stdin);
  * yield* s.write('ping\n');
@@ -214,6 +225,12 @@ class NodeStream extends Stream {
  * The stream interface of a connected {@link Socket}, from {@link Socket.asStream}. It
  * shares the socket's receive buffer (mixing `sock.recv` and stream reads is safe, and
  * one task reads at a time across both). Closing the stream closes the socket.
+ * @example
+ * ```ts
+ * const stream: SocketStream = client.asStream();
+ * const line = yield* stream.readline();
+ * yield* stream.write(line.toString().toUpperCase());
+ * ```
  */
 export class SocketStream extends Stream {
   /** The socket underneath. */

@@ -9,10 +9,24 @@ import { SchedFIFO, WriteResourceBusy, type Operation, requireTask, traceTrap } 
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
-/** Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8). */
+/**
+ * Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8).
+ * @example
+ * ```ts
+ * const data: BytesLike = 'hello\n';   // or a Buffer / Uint8Array
+ * yield* stream.write(data);
+ * ```
+ */
 export type BytesLike = Uint8Array | string;
 
-/** Options of {@link NodeWriter}. */
+/**
+ * Options of {@link NodeWriter}.
+ * @example
+ * ```ts
+ * const options: NodeWriterOptions = { describe: () => 'child stdin' };
+ * const writer = new NodeWriter(child.stdin, options);
+ * ```
+ */
 export interface NodeWriterOptions {
   /** Says what is being written to, for error messages (e.g. `'peer 127.0.0.1:80'`). */
   describe?: () => string;
@@ -35,6 +49,7 @@ const WRITE_PIECE = 64 * 1024;
  * until `'drain'`. One task writes at a time: a second gets {@link WriteResourceBusy}.
  * Errors reach the writing task as an {@link IOError} with Node's `code`.
  *
+ * @example
  * ```ts
  * const writer = new NodeWriter(child.stdin);
  * yield* writer.write(Buffer.from('hello\n'));

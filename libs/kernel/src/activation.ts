@@ -9,6 +9,14 @@ import type { Trap } from './traps.js';
 /**
  * Lifecycle hooks. Pass any number as `run(main, { activations })`; every method is
  * optional, and each is called synchronously from the kernel (keep them cheap).
+ * @example
+ * ```ts
+ * const lifecycle: Activation = {
+ *   created(task) { console.log('created', task.name); },
+ *   terminated(task) { console.log('ended', task.name); },
+ * };
+ * await run(program, { activations: [lifecycle] });
+ * ```
  */
 export interface Activation {
   /** Once, before the kernel's first task is created. */

@@ -10,6 +10,13 @@ import { toOperation, type OperationOrBlock } from './operation.js';
  * Runs `op` (an operation or a block) with cancellation held back: a cancellation or
  * timeout that arrives meanwhile stays pending and is delivered at the first blocking
  * call after the block. Inside, {@link checkCancellation} tells whether one is pending.
+ * @example
+ * ```ts
+ * yield* disableCancellation(function* () {
+ *   yield* saveEverything();   // a cancellation arriving now waits...
+ * });
+ * yield* sleep(1);             // ...and is delivered here
+ * ```
  */
 export function* disableCancellation<T>(op: OperationOrBlock<T>): Operation<T> {
   const task = _requireTask('disableCancellation');
@@ -29,6 +36,15 @@ export function* disableCancellation<T>(op: OperationOrBlock<T>): Operation<T> {
  * {@link disableCancellation}), returns it (or null) and leaves it pending.
  * With `excType`, only a pending exception of that type counts: it is returned and
  * cleared.
+ * @example
+ * ```ts
+ * yield* disableCancellation(function* () {
+ *   for (const chunk of chunks) {
+ *     yield* writeChunk(chunk);
+ *     if ((yield* checkCancellation()) !== null) break;   // stop early, cleanly
+ *   }
+ * });
+ * ```
  */
 export function* checkCancellation(excType?: abstract new (...args: never[]) => Error): Operation<Error | null> {
   const task = _requireTask('checkCancellation');
@@ -46,6 +62,14 @@ export function* checkCancellation(excType?: abstract new (...args: never[]) => 
  * Sets (or with null clears) the running task's pending cancellation exception and
  * returns the previous one. It is delivered at the next blocking call where
  * cancellation is allowed.
+ * @example
+ * ```ts
+ * yield* disableCancellation(function* () {
+ *   const pending = yield* setCancellation(null);   // take a pending cancellation...
+ *   yield* finishWrite();
+ *   yield* setCancellation(pending);                 // ...and put it back
+ * });
+ * ```
  */
 export function* setCancellation(exc: Error | null): Operation<Error | null> {
   const task = _requireTask('setCancellation');

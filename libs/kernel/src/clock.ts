@@ -6,7 +6,15 @@
  */
 import { shown } from './operation.js';
 
-/** What the kernel needs from a clock. Times are milliseconds. */
+/**
+ * What the kernel needs from a clock. Times are milliseconds.
+ * @example
+ * ```ts
+ * const clock: Clock = new VirtualClock();
+ * const kernel = new Kernel({ clock });
+ * console.log(clock.now());   // 0
+ * ```
+ */
 export interface Clock {
   /** The current monotonic time in milliseconds. */
   now(): number;
@@ -19,7 +27,13 @@ export interface Clock {
   cancelWake(): void;
 }
 
-/** The real monotonic clock (`performance.now()`), waking through one Node timer. */
+/**
+ * The real monotonic clock (`performance.now()`), waking through one Node timer.
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ clock: new RealClock() });   // the default
+ * ```
+ */
 export class RealClock implements Clock {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private armedFor = Infinity;
@@ -49,7 +63,14 @@ export class RealClock implements Clock {
   }
 }
 
-/** Options of {@link VirtualClock}. */
+/**
+ * Options of {@link VirtualClock}.
+ * @example
+ * ```ts
+ * const options: VirtualClockOptions = { start: 1_000, autojumpMs: 0 };
+ * const kernel = new Kernel({ clock: new VirtualClock(options) });
+ * ```
+ */
 export interface VirtualClockOptions {
   /** The clock's starting time in ms. Default 0. */
   start?: number;
@@ -66,6 +87,13 @@ export interface VirtualClockOptions {
  * A clock for tests: time stands still while any task can run and jumps straight to the
  * next deadline once every task is blocked, so a one-hour timeout is tested instantly.
  * Time can also be moved by hand with {@link VirtualClock.advance}.
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ clock: new VirtualClock() });
+ * await kernel.run(function* () {
+ *   yield* sleep(3_600_000);   // returns at once: time jumps while every task is blocked
+ * });
+ * ```
  */
 export class VirtualClock implements Clock {
   private current: number;

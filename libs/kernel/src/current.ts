@@ -56,6 +56,12 @@ export function requireTask(operation: string): void {
  * from inside the operation's generator. With stack tracing on it records the task's
  * stack at its blocking point (the generator frames are gone once the kernel has the
  * trap); outside any task it throws the usual clear error instead of yielding.
+ * @example
+ * ```ts
+ * function* waitTurn(queue: SchedFIFO): Operation<void> {
+ *   yield traceTrap(queue.trap('TURN_WAIT'));   // the hot-path form of queue.suspend()
+ * }
+ * ```
  */
 export function traceTrap<T extends Trap>(trap: T): T {
   const task = running;

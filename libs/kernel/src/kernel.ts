@@ -17,7 +17,14 @@ import { _currentTask, _setCurrentTask } from './current.js';
 import type { Activation } from './activation.js';
 import { describe, isGenerator, isThenable } from './operation.js';
 
-/** Options of {@link Kernel} and {@link run}. */
+/**
+ * Options of {@link Kernel} and {@link run}.
+ * @example
+ * ```ts
+ * const options: KernelOptions = { clock: new VirtualClock(), activations: [tracer], traceStacks: true };
+ * const kernel = new Kernel(options);
+ * ```
+ */
 export interface KernelOptions {
   /** Lifecycle hooks for diagnostics and plug-ins (see {@link Activation}). */
   activations?: Activation[];
@@ -31,7 +38,14 @@ export interface KernelOptions {
   traceStacks?: boolean;
 }
 
-/** Options of {@link spawn} (through `spawn.with`) and {@link Kernel.spawnTask}. */
+/**
+ * Options of {@link spawn} (through `spawn.with`) and {@link Kernel.spawnTask}.
+ * @example
+ * ```ts
+ * const options: SpawnOptions = { daemon: true, name: 'heartbeat' };
+ * yield* spawn.with(options)(heartbeat);
+ * ```
+ */
 export interface SpawnOptions {
   /** A daemon runs in the background; shutdown cancels it, nobody needs to join it. */
   daemon?: boolean;
@@ -78,6 +92,12 @@ class TaskWaker implements Waker<unknown>, Detachable {
  * A Curio kernel. Most programs use {@link run}; create a Kernel to run several main
  * tasks in turn, to keep background tasks between runs, or to pass options once.
  * Several kernels may run side by side in one process; a task belongs to one kernel.
+ * @example
+ * ```ts
+ * const kernel = new Kernel();
+ * const answer = await kernel.run(function* () { yield* sleep(10); return 42; });
+ * await kernel.shutdown();
+ * ```
  */
 export class Kernel {
   /** The kernel's clock. */
@@ -507,8 +527,13 @@ export class Kernel {
  * Runs `main` in a new kernel and settles with its result; then shuts the kernel down,
  * cancelling whatever tasks are left and waiting for their cleanup.
  *
+ * @example
  * ```ts
  * const answer = await run(function* () { yield* sleep(10); return 42; });
+ * const n = await run(function* (a: number) {
+ *   yield* sleep(10);
+ *   return a * 2;
+ * }, { args: [21] });   // 42
  * ```
  */
 export async function run<T, A extends unknown[]>(main: TaskBody<T, A>, options?: KernelOptions & { args?: A }): Promise<T> {

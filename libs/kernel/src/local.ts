@@ -10,6 +10,12 @@ import { toOperation, type OperationOrBlock } from './operation.js';
  * A value per task, like a thread-local. A spawned task starts with a copy of its
  * parent's values (set at spawn time); later changes on either side are not shared.
  * `get` and `set` never block; they must be called from inside a task.
+ * @example
+ * ```ts
+ * const requestId = new TaskLocal<string>('none');
+ * requestId.set('req-42');
+ * yield* spawn(function* () { console.log(requestId.get()); });   // req-42: copied at spawn
+ * ```
  */
 export class TaskLocal<T> {
   /** @param defaultValue what {@link TaskLocal.get} returns in a task that never set a value. */

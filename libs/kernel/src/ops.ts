@@ -8,7 +8,14 @@ import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
 import { shown } from './operation.js';
 
-/** A `spawn` bound to options; see {@link spawn}. */
+/**
+ * A `spawn` bound to options; see {@link spawn}.
+ * @example
+ * ```ts
+ * const spawnDaemon: SpawnFunction = spawn.with({ daemon: true });
+ * yield* spawnDaemon(heartbeat);
+ * ```
+ */
 export type SpawnFunction = <T, A extends unknown[]>(body: TaskBody<T, A>, ...args: A) => Operation<Task<T>>;
 
 function spawnWith(options: SpawnOptions): SpawnFunction {
@@ -22,6 +29,7 @@ function spawnWith(options: SpawnOptions): SpawnFunction {
  * Creates a new task running `body(...args)` and returns it at once (the new task is
  * queued, the caller keeps running). For options use `spawn.with`:
  *
+ * @example
  * ```ts
  * const worker = yield* spawn(handle, client, addr);
  * const ticker = yield* spawn.with({ daemon: true, name: 'ticker' })(tick);
@@ -32,7 +40,14 @@ export const spawn: SpawnFunction & {
   with(options: SpawnOptions): SpawnFunction;
 } = Object.assign(spawnWith({}), { with: spawnWith });
 
-/** The running task. */
+/**
+ * The running task.
+ * @example
+ * ```ts
+ * const me = yield* currentTask();
+ * console.log(`task ${me.id} (${me.name}) is running`);
+ * ```
+ */
 export function* currentTask(): Operation<Task> {
   return _requireTask('currentTask');
 }
@@ -47,6 +62,11 @@ function checkMs(operation: string, ms: number): void {
  * Sleeps for `ms` milliseconds; returns the kernel clock when woken. `sleep(0)` just
  * moves the task to the back of the ready queue, letting others (and, between drains,
  * Node's own callbacks) run.
+ * @example
+ * ```ts
+ * yield* sleep(1_000);            // one second
+ * const now = yield* sleep(0);    // lets the other ready tasks run; returns the clock
+ * ```
  */
 export function* sleep(ms: number): Operation<number> {
   checkMs('sleep', ms);
@@ -55,19 +75,43 @@ export function* sleep(ms: number): Operation<number> {
   return (yield traceTrap(new SleepTrap(task.kernel.clock.now() + ms, false))) as number;
 }
 
-/** Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken. */
+/**
+ * Sleeps until the kernel clock reaches `clockMs`; returns the clock when woken.
+ * @example
+ * ```ts
+ * const start = yield* clock();
+ * for (let i = 1; i <= 3; i++) yield* wakeAt(start + i * 1_000);   // ticks without drift
+ * ```
+ */
 export function* wakeAt(clockMs: number): Operation<number> {
   checkMs('wakeAt', clockMs);
   _requireTask('wakeAt');
   return (yield traceTrap(new SleepTrap(clockMs, false))) as number;
 }
 
-/** The kernel's monotonic clock in milliseconds. Does not block. */
+/**
+ * The kernel's monotonic clock in milliseconds. Does not block.
+ * @example
+ * ```ts
+ * const start = yield* clock();
+ * yield* work();
+ * console.log(`took ${(yield* clock()) - start} ms`);
+ * ```
+ */
 export function* clock(): Operation<number> {
   return _requireTask('clock').kernel.clock.now();
 }
 
-/** Yields the CPU to the other ready tasks (same as `sleep(0)`). */
+/**
+ * Yields the CPU to the other ready tasks (same as `sleep(0)`).
+ * @example
+ * ```ts
+ * for (const item of bigArray) {
+ *   handleItem(item);
+ *   yield* schedule();   // let the other tasks run between items
+ * }
+ * ```
+ */
 export function* schedule(): Operation<void> {
   _requireTask('schedule');
   yield traceTrap(RESCHEDULE);

@@ -14,11 +14,12 @@ import { _requireTask, traceTrap } from './current.js';
  * (then later calls on the waker are ignored). If `register` throws, the operation
  * fails with that error.
  *
+ * @example
  * ```ts
  * const data = yield* park<Buffer>('READ_WAIT', (waker) => {
- *   stream.once('data', onData);
+ *   readable.once('data', onData);
  *   function onData(chunk: Buffer) { waker.wake(chunk); }
- *   return () => stream.off('data', onData);
+ *   return () => readable.off('data', onData);
  * });
  * ```
  */

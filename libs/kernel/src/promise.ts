@@ -10,6 +10,11 @@ import { describe } from './operation.js';
  * Waits for a promise inside a task and returns its value (or throws its rejection).
  * Cancelling the task stops the wait; the promise itself runs on (use {@link call} for
  * work that can be aborted).
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * const text = yield* awaitPromise(readFile('config.json', 'utf8'));
+ * ```
  */
 export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
   if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
@@ -29,6 +34,7 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
  * task is cancelled (or times out) while waiting, the signal is aborted with the
  * cancellation exception as its reason.
  *
+ * @example
  * ```ts
  * const res = yield* call((signal) => fetch(url, { signal }));
  * ```

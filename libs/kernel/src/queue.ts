@@ -40,6 +40,7 @@ function checkMaxsize(kind: string, maxsize: number): void {
  * it holds `maxsize` items (0, the default, means no limit). `taskDone` and `join` let a
  * producer wait until every item it put has been processed.
  *
+ * @example
  * ```ts
  * const q = new Queue<string>(100);
  * yield* spawn(function* () {
@@ -173,7 +174,14 @@ export class Queue<T = unknown> {
   }
 }
 
-/** Options of {@link PriorityQueue}. */
+/**
+ * Options of {@link PriorityQueue}.
+ * @example
+ * ```ts
+ * const options: PriorityQueueOptions<Job> = { compare: (a, b) => a.deadline - b.deadline };
+ * const jobs = new PriorityQueue<Job>(0, options);
+ * ```
+ */
 export interface PriorityQueueOptions<T> {
   /**
    * Orders items like `Array.prototype.sort`'s comparator: negative if `a` comes out
@@ -282,6 +290,7 @@ class ItemStack<T> implements ItemStore<T> {
  * A {@link Queue} whose `get` returns the smallest item first (a binary heap). Items
  * that compare equal come out in the order they were put.
  *
+ * @example
  * ```ts
  * const jobs = new PriorityQueue<[number, string]>();
  * yield* jobs.put([2, 'later']);
@@ -305,7 +314,16 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   }
 }
 
-/** A {@link Queue} whose `get` returns the most recently put item first (a stack). */
+/**
+ * A {@link Queue} whose `get` returns the most recently put item first (a stack).
+ * @example
+ * ```ts
+ * const stack = new LifoQueue<number>();
+ * yield* stack.put(1);
+ * yield* stack.put(2);
+ * yield* stack.get();   // 2
+ * ```
+ */
 export class LifoQueue<T = unknown> extends Queue<T> {
   /**
    * @param maxsize the most items held before `put` waits; default 0 (no limit).

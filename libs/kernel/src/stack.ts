@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 
-/** One frame of a task's stack. */
+/**
+ * One frame of a task's stack.
+ * @example
+ * ```ts
+ * const frame: StackFrame | null = task.where();
+ * if (frame) console.log(`task ${task.id} waits in ${frame.function} at ${frame.file}:${frame.line}`);
+ * ```
+ */
 export interface StackFrame {
   /** Function name, or `<anonymous>`. */
   function: string;
@@ -35,6 +42,12 @@ const libraryDirs: string[] = [callerDirectory(0)];
  * For library authors: marks the directory of the calling module as library code, so
  * `task.where()` and `task.traceback()` skip its frames and name the user's line instead
  * of, say, the socket reader's. Call it once at the top of the library's entry module.
+ * @example
+ * ```ts
+ * // At the top of a library's entry module (src/index.ts):
+ * import { markLibraryCode } from '@curio/kernel';
+ * markLibraryCode();   // task.where() now points at the caller's line, not the library's
+ * ```
  */
 export function markLibraryCode(): void {
   const dir = callerDirectory(2);

@@ -13,6 +13,12 @@ import { parseFrames, type StackFrame } from './stack.js';
 /**
  * A task's execution state, with Curio's names. Parked tasks show the name of the trap
  * they wait on (`READ_WAIT`, `EVENT_WAIT`, `QUEUE_GET`, ...).
+ * @example
+ * ```ts
+ * const t = yield* spawn(sleep, 1_000);
+ * yield* sleep(0);
+ * const state: TaskState = t.state;   // 'TIME_SLEEP'
+ * ```
  */
 export type TaskState =
   | 'INITIAL'
@@ -26,7 +32,14 @@ export type TaskState =
   | 'TERMINATED'
   | (string & Record<never, never>);
 
-/** Options of {@link Task.cancel}. */
+/**
+ * Options of {@link Task.cancel}.
+ * @example
+ * ```ts
+ * const options: CancelOptions = { blocking: false, exc: new TaskCancelled('shutting down') };
+ * yield* task.cancel(options);     // asks, does not wait
+ * ```
+ */
 export interface CancelOptions {
   /** Wait until the task has terminated (default true). */
   blocking?: boolean;
@@ -70,6 +83,12 @@ interface TaskExtra {
 /**
  * A task: a generator run by the kernel, with its scheduling state. Create tasks with
  * {@link spawn} or {@link Kernel.run}, never with `new`.
+ * @example
+ * ```ts
+ * const t: Task<number> = yield* spawn(function* () { yield* sleep(10); return 42; });
+ * console.log(t.id, t.name, t.state);
+ * const answer = yield* t.join();   // 42
+ * ```
  */
 export class Task<T = unknown> {
   /** Unique (per process) task id. */

@@ -22,10 +22,26 @@ import type { Operation, TaskBody } from './traps.js';
  * - `'object'`: when the first task returns something other than `null`/`undefined`
  *   (or one fails);
  * - `'none'`: at once: every task still running is cancelled.
+ * @example
+ * ```ts
+ * const wait: WaitPolicy = 'any';
+ * const g = yield* withTaskGroup({ wait }, function* (g) {
+ *   yield* g.spawn(lookup, primary);
+ *   yield* g.spawn(lookup, fallback);
+ *   return g;
+ * });
+ * ```
  */
 export type WaitPolicy = 'all' | 'any' | 'object' | 'none';
 
-/** Options of {@link TaskGroup} and {@link withTaskGroup}. */
+/**
+ * Options of {@link TaskGroup} and {@link withTaskGroup}.
+ * @example
+ * ```ts
+ * const options: TaskGroupOptions = { wait: 'object' };
+ * const g = new TaskGroup(options);
+ * ```
+ */
 export interface TaskGroupOptions {
   /** The wait policy of {@link TaskGroup.join} (default `'all'`). */
   wait?: WaitPolicy;
@@ -34,6 +50,11 @@ export interface TaskGroupOptions {
 /**
  * Spawns a task into a group: like {@link spawn}, and the task joins the group. `R` is
  * the task's own result type, a subtype of the group's `T`.
+ * @example
+ * ```ts
+ * const spawnIn: GroupSpawnFunction<number> = g.spawn;
+ * yield* spawnIn(square, 3);
+ * ```
  */
 export type GroupSpawnFunction<T> = <R extends T, A extends unknown[]>(body: TaskBody<R, A>, ...args: A) => Operation<Task<R>>;
 
@@ -55,6 +76,7 @@ function isNone(value: unknown): boolean {
  * {@link TaskGroup.result}, {@link TaskGroup.results}, {@link TaskGroup.exception} or
  * {@link TaskGroup.exceptions}. Prefer the block form {@link withTaskGroup}.
  *
+ * @example
  * ```ts
  * const g = new TaskGroup<number>({ wait: 'all' });
  * try {
@@ -325,7 +347,18 @@ export class TaskGroup<T = unknown> {
   }
 }
 
-/** The body of {@link withTaskGroup}: a generator function given the group. */
+/**
+ * The body of {@link withTaskGroup}: a generator function given the group.
+ * @example
+ * ```ts
+ * const block: TaskGroupBlock<number, number[]> = function* (g) {
+ *   yield* g.spawn(square, 2);
+ *   yield* g.spawn(square, 3);
+ *   return g.results;
+ * };
+ * const squares = yield* withTaskGroup(block);   // [4, 9]
+ * ```
+ */
 export type TaskGroupBlock<T, R> = (group: TaskGroup<T>) => Operation<R>;
 
 /**
@@ -335,6 +368,7 @@ export type TaskGroupBlock<T, R> = (group: TaskGroup<T>) => Operation<R>;
  * propagates. Either way, when withTaskGroup returns or throws no task of the group is
  * left running, daemons included. Return the group from `block` to read its results.
  *
+ * @example
  * ```ts
  * const g = yield* withTaskGroup({ wait: 'any' }, function* (g) {
  *   yield* g.spawn(lookup, primary);

@@ -16,7 +16,14 @@ import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
 import { shown, toOperation, type OperationOrBlock } from './operation.js';
 
-/** Options of {@link ignoreAfter} and {@link ignoreAt}. */
+/**
+ * Options of {@link ignoreAfter} and {@link ignoreAt}.
+ * @example
+ * ```ts
+ * const options: IgnoreOptions<string> = { timeoutResult: 'no answer' };
+ * const reply = yield* ignoreAfter(1_000, ask('db.local'), options);
+ * ```
+ */
 export interface IgnoreOptions<R> {
   /** What to return when time runs out (default `undefined`). */
   timeoutResult?: R;
@@ -26,12 +33,29 @@ export interface IgnoreOptions<R> {
  * Runs `op` (an operation, or a block `function* () { ... }`) and throws
  * {@link TaskTimeout} into it if it is not done within `ms` milliseconds. `null` means
  * no timeout.
+ * @example
+ * ```ts
+ * try {
+ *   const data = yield* timeoutAfter(5_000, sock.recv(1000));
+ * } catch (e) {
+ *   if (e instanceof TaskTimeout) console.log('no data within 5 s');
+ *   else throw e;
+ * }
+ * ```
  */
 export function timeoutAfter<T>(ms: number | null, op: OperationOrBlock<T>): Operation<T> {
   return underDeadline('timeoutAfter', ms, false, op, false, undefined) as Operation<T>;
 }
 
-/** Like {@link timeoutAfter} with an absolute deadline on the kernel clock. */
+/**
+ * Like {@link timeoutAfter} with an absolute deadline on the kernel clock.
+ * @example
+ * ```ts
+ * const deadline = (yield* clock()) + 10_000;
+ * yield* timeoutAt(deadline, step1());
+ * yield* timeoutAt(deadline, step2());   // both within the same 10 s
+ * ```
+ */
 export function timeoutAt<T>(clockMs: number | null, op: OperationOrBlock<T>): Operation<T> {
   return underDeadline('timeoutAt', clockMs, true, op, false, undefined) as Operation<T>;
 }
@@ -39,12 +63,24 @@ export function timeoutAt<T>(clockMs: number | null, op: OperationOrBlock<T>): O
 /**
  * Runs `op` for at most `ms` milliseconds; if time runs out it is cancelled and
  * `timeoutResult` (default `undefined`) is returned instead of throwing.
+ * @example
+ * ```ts
+ * const data = yield* ignoreAfter(1_000, sock.recv(100));
+ * if (data === undefined) console.log('nothing within a second');
+ * ```
  */
 export function ignoreAfter<T, R = undefined>(ms: number | null, op: OperationOrBlock<T>, options: IgnoreOptions<R> = {}): Operation<T | R> {
   return underDeadline('ignoreAfter', ms, false, op, true, options.timeoutResult as R);
 }
 
-/** Like {@link ignoreAfter} with an absolute deadline on the kernel clock. */
+/**
+ * Like {@link ignoreAfter} with an absolute deadline on the kernel clock.
+ * @example
+ * ```ts
+ * const deadline = (yield* clock()) + 5_000;
+ * const r = yield* ignoreAt(deadline, queue.get(), { timeoutResult: null });
+ * ```
+ */
 export function ignoreAt<T, R = undefined>(clockMs: number | null, op: OperationOrBlock<T>, options: IgnoreOptions<R> = {}): Operation<T | R> {
   return underDeadline('ignoreAt', clockMs, true, op, true, options.timeoutResult as R);
 }

@@ -10,10 +10,25 @@ import type { WaitQueue } from './waitqueue.js';
 /**
  * A blocking call. Wait on it with `yield*` inside a task:
  * `const data = yield* sock.recv(1000)`.
+ * @example
+ * ```ts
+ * function* fetchLine(stream: SocketStream): Operation<string> {
+ *   return (yield* stream.readline()).toString();
+ * }
+ * const line = yield* fetchLine(stream);
+ * ```
  */
 export type Operation<T> = Generator<Trap, T, unknown>;
 
-/** A task body: a generator function, or a generator object already created. */
+/**
+ * A task body: a generator function, or a generator object already created.
+ * @example
+ * ```ts
+ * function* worker(n: number): Operation<number> { yield* sleep(n); return n; }
+ * const body: TaskBody<number, [number]> = worker;
+ * const t = yield* spawn(body, 10);
+ * ```
+ */
 export type TaskBody<T, A extends unknown[] = []> = ((...args: A) => Operation<T>) | Operation<T>;
 
 /** @internal */
@@ -26,7 +41,16 @@ export enum TrapKind {
   Park,
 }
 
-/** Called by a {@link park} registration to resume the parked task. */
+/**
+ * Called by a {@link park} registration to resume the parked task.
+ * @example
+ * ```ts
+ * const value = yield* park<string>('CALLBACK_WAIT', (waker) => {
+ *   const timer = setTimeout(() => waker.wake('done'), 10);
+ *   return () => clearTimeout(timer);
+ * });
+ * ```
+ */
 export interface Waker<T> {
   /** Resumes the task with `value`. Ignored once the wait is over (woken or cancelled). */
   wake(value: T): void;
@@ -39,12 +63,28 @@ export interface Waker<T> {
 /**
  * Registers a parked task with whatever will wake it. Returns a function that undoes the
  * registration; the kernel calls it if the wait is cancelled or times out.
+ * @example
+ * ```ts
+ * const register: ParkRegistration<Buffer> = (waker) => {
+ *   const onData = (chunk: Buffer) => waker.wake(chunk);
+ *   readable.once('data', onData);
+ *   return () => readable.off('data', onData);   // undone if the wait is cancelled
+ * };
+ * const chunk = yield* park('READ_WAIT', register);
+ * ```
  */
 export type ParkRegistration<T> = (waker: Waker<T>) => (() => void) | void;
 
 /**
  * A kernel trap. `name` is readable (the state the task is in while parked on it, such
  * as `READ_WAIT` or `TIME_SLEEP`), for tracing and monitoring.
+ * @example
+ * ```ts
+ * const waits: Activation = {
+ *   suspended(task, trap: Trap) { console.log(`task ${task.id} waits in ${trap.name}`); },   // e.g. TIME_SLEEP
+ * };
+ * await run(program, { activations: [waits] });
+ * ```
  */
 export abstract class Trap {
   /** @internal */

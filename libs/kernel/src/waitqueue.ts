@@ -8,7 +8,16 @@ import { SchedWaitTrap, type Operation, type Trap } from './traps.js';
 import type { Task } from './task.js';
 import { traceTrap, _requireTask } from './current.js';
 
-/** A FIFO of parked tasks. Base of {@link SchedFIFO} and {@link SchedBarrier}. */
+/**
+ * A FIFO of parked tasks. Base of {@link SchedFIFO} and {@link SchedBarrier}.
+ * @example
+ * ```ts
+ * const waiters: WaitQueue = new SchedFIFO();
+ * yield* spawn(function* () { const v = yield* waiters.suspend('MY_WAIT'); console.log(v); });
+ * yield* sleep(0);
+ * waiters.wakeOne('hello');   // the waiter prints hello
+ * ```
+ */
 export abstract class WaitQueue {
   private head: Task | null = null;
   private tail: Task | null = null;
@@ -104,7 +113,16 @@ export abstract class WaitQueue {
   }
 }
 
-/** Tasks wait in arrival order; {@link SchedFIFO.wake} resumes the oldest first (default 1). */
+/**
+ * Tasks wait in arrival order; {@link SchedFIFO.wake} resumes the oldest first (default 1).
+ * @example
+ * ```ts
+ * const fifo = new SchedFIFO();
+ * yield* spawn(function* () { yield* fifo.suspend('TURN_WAIT'); console.log('my turn'); });
+ * yield* sleep(0);
+ * fifo.wake(1);
+ * ```
+ */
 export class SchedFIFO extends WaitQueue {
   /** Wakes up to `n` (default 1) tasks, oldest first. Returns how many were woken. */
   wake(n = 1): number {
@@ -114,7 +132,16 @@ export class SchedFIFO extends WaitQueue {
   }
 }
 
-/** Tasks wait until released together: {@link SchedBarrier.wake} resumes all by default. */
+/**
+ * Tasks wait until released together: {@link SchedBarrier.wake} resumes all by default.
+ * @example
+ * ```ts
+ * const barrier = new SchedBarrier();
+ * for (let i = 0; i < 3; i++) yield* spawn(function* () { yield* barrier.suspend('BARRIER_WAIT'); });
+ * yield* sleep(0);
+ * barrier.wake(barrier.length);   // releases all three at once
+ * ```
+ */
 export class SchedBarrier extends WaitQueue {
   /** Wakes up to `n` tasks (default: all of them). Returns how many were woken. */
   wake(n = Infinity): number {

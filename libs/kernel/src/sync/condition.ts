@@ -16,15 +16,16 @@ import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
  * holding the same lock, calls {@link Condition.notify} or {@link Condition.notifyAll}.
  * Waiters are notified in arrival order.
  *
+ * @example
  * ```ts
  * const cond = new Condition();
  * // consumer
  * yield* cond.withLock(function* () {
  *   yield* cond.waitFor(() => items.length > 0);
- *   use(items.shift());
+ *   handleItem(items.shift());
  * });
  * // producer
- * yield* cond.withLock(function* () { items.push(x); cond.notify(); });
+ * yield* cond.withLock(function* () { items.push('job'); cond.notify(); });
  * ```
  */
 export class Condition implements Lockable {

@@ -10,6 +10,7 @@ import { WaitOnce } from '../once.js';
  * A flag, initially clear. {@link Event.wait} blocks until it is set; {@link Event.set}
  * wakes every waiting task at once. Setting and clearing never block.
  *
+ * @example
  * ```ts
  * const ready = new Event();
  * yield* spawn(function* () { yield* ready.wait(); console.log('go'); });

@@ -18,6 +18,13 @@ import type { Task } from '../task.js';
  * Anything that can be held: {@link Lock}, {@link RLock}, {@link Semaphore},
  * {@link BoundedSemaphore}, {@link Condition}. `acquire` blocks; `release` and `locked`
  * never do.
+ * @example
+ * ```ts
+ * function* exclusively<T>(lock: Lockable, op: Operation<T>): Operation<T> {
+ *   yield* lock.acquire();
+ *   try { return yield* op; } finally { lock.release(); }
+ * }
+ * ```
  */
 export interface Lockable {
   /** Waits until the primitive is held by the calling task. */
@@ -60,6 +67,7 @@ export function _releaseError(kind: string, owner: Task | null, caller: Task | n
  * arrival order. Only the holder may release it; a Lock is not re-entrant (see
  * {@link RLock}).
  *
+ * @example
  * ```ts
  * const lock = new Lock();
  * yield* lock.withLock(function* () {
@@ -128,10 +136,11 @@ export class Lock implements Lockable {
  * many times as it acquired it before another task gets it. Waiters are served in
  * arrival order; only the holder may release it.
  *
+ * @example
  * ```ts
  * const rlock = new RLock();
  * yield* rlock.withLock(function* () {
- *   yield* rlock.withLock(function* () { ... }); // same task: no deadlock
+ *   yield* rlock.withLock(function* () { yield* sleep(0); }); // same task: no deadlock
  * });
  * ```
  */

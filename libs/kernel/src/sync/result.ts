@@ -15,6 +15,7 @@ const FAILED = 2;
  * A one-shot result: one side sets a value or an exception, once; any number of tasks
  * wait for it with {@link Result.unwrap}. Setting never blocks.
  *
+ * @example
  * ```ts
  * const answer = new Result<number>();
  * yield* spawn(function* () { answer.setValue(yield* compute()); });

@@ -21,6 +21,7 @@ function checkValue(kind: string, value: number): void {
  * if there is one, so waiters are served in arrival order. Any task (or plain code) may
  * release.
  *
+ * @example
  * ```ts
  * const slots = new Semaphore(3); // at most 3 downloads at a time
  * yield* slots.withLock(function* () { yield* download(url); });
@@ -84,6 +85,13 @@ export class Semaphore implements Lockable {
 /**
  * A {@link Semaphore} that refuses to be released more times than it was acquired: its
  * value can never go above the initial value.
+ * @example
+ * ```ts
+ * const slots = new BoundedSemaphore(2);
+ * yield* slots.acquire();
+ * slots.release();
+ * slots.release();   // throws: more releases than acquires
+ * ```
  */
 export class BoundedSemaphore extends Semaphore {
   /** The initial value, which the value may never exceed. */

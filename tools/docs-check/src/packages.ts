@@ -1,0 +1,18 @@
+/**
+ * The packages whose TSDoc the docs check reads: every export must have an `@example`,
+ * and every example must type-check. Add a package here when it lands.
+ */
+export interface CheckedPackage {
+  /** The package name. */
+  name: string;
+  /** Its entry module, relative to the workspace root. */
+  entry: string;
+  /** The folder of its sources, relative to the workspace root. */
+  sources: string;
+}
+
+export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
+  { name: '@curio/kernel', entry: 'libs/kernel/src/index.ts', sources: 'libs/kernel/src' },
+  { name: '@curio/io', entry: 'libs/io/src/index.ts', sources: 'libs/io/src' },
+  { name: '@curio/signals', entry: 'libs/signals/src/index.ts', sources: 'libs/signals/src' },
+];
