@@ -21,7 +21,7 @@ export class UnsupportedOperation extends CurioError {}
  * @example
  * ```ts
  * const f = yield* aopen('/etc/hosts');
- * yield* f.close();
+ * f.close();
  * try { yield* f.read(); } catch (e) { console.log(e instanceof ClosedFileError); }   // true
  * ```
  */

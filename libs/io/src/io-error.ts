@@ -124,9 +124,11 @@ export function ioFailure(operation: string, where: string, code: string, reason
  * are buffered; for a line whose end was found, exactly the line with its `\n`), or close
  * the stream.
  *
+ * @example
  * ```ts
  * try {
- *   line = yield* s.readline();
+ *   const line = yield* s.readline();
+ *   yield* handle(line);
  * } catch (e) {
  *   if (!(e instanceof LimitOverrunError)) throw e;
  *   yield* s.write('line too long\n');

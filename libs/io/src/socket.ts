@@ -24,6 +24,7 @@ import { waitForEvent } from './wait-event.js';
 /**
  * Options of {@link Socket.asStream}.
  *
+ * @example
  * ```ts
  * const s = client.asStream({ maxLineLength: 1024 });   // readline refuses longer lines
  * ```

@@ -40,10 +40,16 @@ export function _requireTask(operation: string): Task {
  *
  * @example
  * ```ts
+ * let buffered = Buffer.alloc(0);
  * function* take(n: number): Operation<Buffer> {
  *   requireTask('take');
- *   if (buffer.length >= n) return buffer.take(n); // no trap needed
- *   ...
+ *   if (buffered.length >= n) {  // no trap needed
+ *     const data = buffered.subarray(0, n);
+ *     buffered = buffered.subarray(n);
+ *     return data;
+ *   }
+ *   buffered = Buffer.concat([buffered, yield* sock.recv(65536)]);
+ *   return yield* take(n);
  * }
  * ```
  */

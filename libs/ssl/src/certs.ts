@@ -185,6 +185,7 @@ export function* createCertificateAuthority(options: CertificateOptions = {}): O
  *
  * @example
  * ```ts
+ * const DAY = 24 * 60 * 60 * 1000;
  * const expired = yield* issueCertificate(ca, { notBefore: new Date(Date.now() - 2 * DAY), notAfter: new Date(Date.now() - DAY) });
  * ```
  */

@@ -18,7 +18,7 @@ export const CERT_NONE = 0;
  *
  * @example
  * ```ts
- * server.verifyMode = CERT_OPTIONAL;     // client certificates welcome, not required
+ * serverCtx.verifyMode = CERT_OPTIONAL;     // client certificates welcome, not required
  * ```
  */
 export const CERT_OPTIONAL = 1;
@@ -27,8 +27,8 @@ export const CERT_OPTIONAL = 1;
  *
  * @example
  * ```ts
- * server.verifyMode = CERT_REQUIRED;     // mutual TLS
- * server.loadVerifyLocations(ca.cert);
+ * serverCtx.verifyMode = CERT_REQUIRED;  // mutual TLS
+ * serverCtx.loadVerifyLocations(ca.cert);
  * ```
  */
 export const CERT_REQUIRED = 2;

@@ -63,7 +63,7 @@ const VERSIONS = new Set<string>(Object.values(TLSVersion));
  * ```ts
  * const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
  * ctx.loadCertChain('server.pem', 'server.key');
- * yield* tcpServer('', 25000, echo, { ssl: ctx });
+ * yield* tcpServer('', 25000, echoClient, { ssl: ctx });
  * ```
  */
 export class SSLContext implements SslWrapper {

@@ -56,8 +56,11 @@ export class SSLError extends IOError {
  *
  * @example
  * ```ts
- * catch (e) {
- *   if (e instanceof SSLCertVerificationError && e.verifyCode === 'CERT_HAS_EXPIRED') renew();
+ * try {
+ *   yield* openConnection('127.0.0.1', port, { ssl: ctx, serverHostname: 'localhost' });
+ * } catch (e) {
+ *   if (e instanceof SSLCertVerificationError && e.verifyCode === 'CERT_HAS_EXPIRED') console.log('renew the certificate');
+ *   else throw e;
  * }
  * ```
  */

@@ -11,9 +11,11 @@ import { describe } from './check.js';
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * ctx.loadCertChain('server.pem', 'server.key');          // file paths
+ * const made = yield* createSelfSignedCertificate();
  * ctx.loadCertChain(made.cert, made.key);                  // PEM text
- * ctx.loadVerifyLocations(fs.readFileSync('ca.pem'));     // PEM bytes
+ * ctx.loadVerifyLocations(readFileSync('ca.pem'));        // PEM bytes
  * ```
  */
 export type PemSource = string | Buffer | Uint8Array;

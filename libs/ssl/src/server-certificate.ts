@@ -33,6 +33,7 @@ export interface GetServerCertificateOptions {
  *
  * @example
  * ```ts
+ * import { X509Certificate } from 'node:crypto';
  * const pem = yield* getServerCertificate('127.0.0.1', port);
  * console.log(new X509Certificate(pem).subject);
  * ```

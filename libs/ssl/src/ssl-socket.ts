@@ -13,7 +13,7 @@ import type { SSLContext } from './context.js';
  *
  * @example
  * ```ts
- * const cert = sock.getpeercert();
+ * const cert = tlsSock.getpeercert();
  * if (cert !== null) console.log(cert.subject.CN, cert.notAfter, cert.subjectAltName);
  * ```
  */
@@ -41,7 +41,7 @@ export interface PeerCertificate {
  *
  * @example
  * ```ts
- * console.log(sock.cipher()?.name);   // 'TLS_AES_256_GCM_SHA384'
+ * console.log(tlsSock.cipher()?.name);   // 'TLS_AES_256_GCM_SHA384'
  * ```
  */
 export interface CipherInfo {
@@ -69,7 +69,7 @@ interface SSLSocketInfo {
  *
  * @example
  * ```ts
- * const sock = yield* openConnection('127.0.0.1', port, { ssl: ctx, serverHostname: 'localhost' }) as SSLSocket;
+ * const sock = (yield* openConnection('127.0.0.1', port, { ssl: ctx, serverHostname: 'localhost' })) as SSLSocket;
  * console.log(sock.version(), sock.cipher()?.name, sock.getpeercert()?.subject.CN);
  * ```
  */

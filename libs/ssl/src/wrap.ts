@@ -18,7 +18,7 @@ import { checkAlpn, describe } from './check.js';
  * @example
  * ```ts
  * yield* wrapSocket(sock, ctx, { serverHostname: 'mail.example.com', alpnProtocols: ['smtp'] });
- * yield* wrapSocket(conn, serverCtx, { serverSide: true });
+ * yield* wrapSocket(client, serverCtx, { serverSide: true });
  * ```
  */
 export interface WrapSocketOptions {

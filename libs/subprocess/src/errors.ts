@@ -5,7 +5,14 @@
 import { CurioError } from '@curio/kernel';
 import { describeReturncode } from './returncode.js';
 
-/** The command as the user gave it: an argument list, or one string (a shell command line). */
+/**
+ * The command as the user gave it: an argument list, or one string (a shell command line).
+ * @example
+ * ```ts
+ * const listing: Command = ['ls', '-l', '/tmp'];
+ * const pipeline: Command = 'ls -l /tmp | wc -l';   // a string runs in the shell
+ * ```
+ */
 export type Command = readonly string[] | string;
 
 /**
@@ -13,6 +20,7 @@ export type Command = readonly string[] | string;
  * {@link TimeoutExpired}). A program that cannot be started is an `IOError` instead
  * (code `ENOENT`, `EACCES`, ...), as Python raises `OSError`.
  *
+ * @example
  * ```ts
  * try { yield* checkOutput(['make']); }
  * catch (e) { if (e instanceof SubprocessError) console.error(e.message); }
@@ -26,6 +34,7 @@ export class SubprocessError extends CurioError {}
  * {@link CompletedProcess.checkReturncode}). `returncode` is `-N` for a child killed by
  * signal N. `stdout`/`stderr` hold the captured output, or null if it was not captured.
  *
+ * @example
  * ```ts
  * try { yield* checkOutput(['grep', 'x', 'missing.txt']); }
  * catch (e) { if (e instanceof CalledProcessError) console.log(e.returncode, String(e.stderr)); }
@@ -60,7 +69,9 @@ export class CalledProcessError<T extends Buffer | string = Buffer | string> ext
  * (SIGTERM, then SIGKILL after the grace period) and reaped before this was thrown.
  * `stdout`/`stderr` hold the output that had arrived, if it was captured.
  *
+ * @example
  * ```ts
+ * import { run } from '@curio/subprocess';
  * try { yield* run(['sleep', '10'], { timeout: 100 }); }
  * catch (e) { if (e instanceof TimeoutExpired) console.log(`gave up after ${e.timeout} ms`); }
  * ```

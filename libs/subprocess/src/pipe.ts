@@ -6,7 +6,15 @@ import type { Readable, Writable } from 'node:stream';
 import type { Operation } from '@curio/kernel';
 import { NodeReader, NodeWriter, Stream } from '@curio/io';
 
-/** Which of the child's standard streams a pipe is connected to. */
+/**
+ * Which of the child's standard streams a pipe is connected to.
+ * @example
+ * ```ts
+ * using p = yield* Popen.start(['cat'], { stdin: 'pipe', stdout: 'pipe' });
+ * const which: PipeName = 'stdout';
+ * const pipe = p[which];
+ * ```
+ */
 export type PipeName = 'stdin' | 'stdout' | 'stderr';
 
 /**
@@ -20,6 +28,7 @@ export type PipeName = 'stdin' | 'stdout' | 'stderr';
  * A pipe can also be handed to another child (`stdin: p1.stdout`): the data then flows
  * from child to child without passing through this process, and this end is closed here.
  *
+ * @example
  * ```ts
  * const p = yield* Popen.start(['sort'], { stdin: 'pipe', stdout: 'pipe' });
  * yield* p.stdin!.write('b\na\n');

@@ -11,10 +11,23 @@ import { checkProgram, spawnFailure } from './program.js';
 import { returncodeOf, signalNumber } from './returncode.js';
 import { resolveStdio, type StderrOption, type StdioOption } from './stdio.js';
 
-/** How long a child is given to exit after SIGTERM before it gets SIGKILL, by default. */
+/**
+ * How long a child is given to exit after SIGTERM before it gets SIGKILL, by default.
+ * @example
+ * ```ts
+ * using p = yield* Popen.start(['server'], { gracePeriod: 2 * DEFAULT_GRACE_PERIOD });   // a slow shutdown
+ * ```
+ */
 export const DEFAULT_GRACE_PERIOD = 5000;
 
-/** Options of {@link Popen.start} (and of {@link run}). */
+/**
+ * Options of {@link Popen.start} (and of {@link run}).
+ * @example
+ * ```ts
+ * const options: PopenOptions = { cwd: '/tmp', env: { ...process.env, LC_ALL: 'C' }, stdout: 'pipe', stderr: 'stdout' };
+ * using p = yield* Popen.start(['ls', '-l'], options);
+ * ```
+ */
 export interface PopenOptions {
   /** The child's standard input (default `'inherit'`). See {@link StdioOption}. */
   stdin?: StdioOption;
@@ -44,10 +57,25 @@ export interface PopenOptions {
   gracePeriod?: number;
 }
 
-/** {@link PopenOptions} with an `encoding`: output comes back as strings. */
+/**
+ * {@link PopenOptions} with an `encoding`: output comes back as strings.
+ * @example
+ * ```ts
+ * const options: TextPopenOptions = { stdout: 'pipe', encoding: 'utf-8' };
+ * using p = yield* Popen.start(['date'], options);
+ * const [out] = yield* p.communicate();   // a string
+ * ```
+ */
 export type TextPopenOptions = PopenOptions & { encoding: BufferEncoding };
 
-/** What {@link Popen.communicate} returns: `[stdout, stderr]`, null for a stream that was not a pipe. */
+/**
+ * What {@link Popen.communicate} returns: `[stdout, stderr]`, null for a stream that was not a pipe.
+ * @example
+ * ```ts
+ * using p = yield* Popen.start(['make'], { stdout: 'pipe', stderr: 'pipe', encoding: 'utf-8' });
+ * const [out, errors]: CommunicateResult<string> = yield* p.communicate();
+ * ```
+ */
 export type CommunicateResult<T extends Buffer | string> = [stdout: T | null, stderr: T | null];
 
 /** The result of a helper task of `communicate`: it never throws, so no failure goes unjoined. */
@@ -74,6 +102,7 @@ interface Invocation {
  * {@link Popen.close}) terminates a child that is still running, so a task cancelled
  * while it holds one leaves no child behind.
  *
+ * @example
  * ```ts
  * using p = yield* Popen.start(['ls', '-l'], { stdout: 'pipe' });
  * yield* p.stdout!.forEachLine((line) => { console.log(line.toString().trimEnd()); });
@@ -120,6 +149,7 @@ export class Popen<T extends Buffer | string = Buffer> {
    * (`'ls -l | wc -l'`); a lone string without `shell` is a program run with no
    * arguments. Returns without blocking once the child has started.
    *
+   * @example
    * ```ts
    * const p1 = yield* Popen.start(['ls'], { stdout: 'pipe' });
    * const p2 = yield* Popen.start(['wc', '-l'], { stdin: p1.stdout, stdout: 'pipe' });
@@ -198,6 +228,7 @@ export class Popen<T extends Buffer | string = Buffer> {
    * child: if this is cancelled or fails, the child is terminated (SIGTERM, SIGKILL
    * after {@link Popen.gracePeriod}), reaped, and its pipes are closed.
    *
+   * @example
    * ```ts
    * const p = yield* Popen.start(['tr', 'a-z', 'A-Z'], { stdin: 'pipe', stdout: 'pipe', encoding: 'utf-8' });
    * const [out] = yield* p.communicate('hello\n'); // 'HELLO\n'

@@ -7,7 +7,15 @@ import type { BytesLike } from '@curio/io';
 import { CalledProcessError, TimeoutExpired, type Command } from './errors.js';
 import { Popen, type CommunicateResult, type PopenOptions } from './popen.js';
 
-/** Options of {@link run}: those of {@link Popen.start}, plus what to do with the child. */
+/**
+ * Options of {@link run}: those of {@link Popen.start}, plus what to do with the child.
+ * @example
+ * ```ts
+ * import { run, type RunOptions } from '@curio/subprocess';
+ * const options: RunOptions = { input: 'hello\n', capture: true, check: true, timeout: 10_000 };
+ * const done = yield* run(['cat'], options);
+ * ```
+ */
 export interface RunOptions extends PopenOptions {
   /** Bytes or a string to send to the child's stdin (which is then a pipe), then end-of-file. */
   input?: BytesLike | null;
@@ -23,17 +31,34 @@ export interface RunOptions extends PopenOptions {
   timeout?: number;
 }
 
-/** {@link RunOptions} with an `encoding`: output comes back as strings. */
+/**
+ * {@link RunOptions} with an `encoding`: output comes back as strings.
+ * @example
+ * ```ts
+ * import { run, type TextRunOptions } from '@curio/subprocess';
+ * const options: TextRunOptions = { capture: true, encoding: 'utf-8' };
+ * const text: string | null = (yield* run(['uname', '-a'], options)).stdout;
+ * ```
+ */
 export type TextRunOptions = RunOptions & { encoding: BufferEncoding };
 
-/** Options of {@link checkOutput}: those of {@link run} without `check`, `capture` and `stdout`. */
+/**
+ * Options of {@link checkOutput}: those of {@link run} without `check`, `capture` and `stdout`.
+ * @example
+ * ```ts
+ * const options: CheckOutputOptions = { cwd: '/tmp', timeout: 5000 };
+ * const listing = yield* checkOutput(['ls'], options);
+ * ```
+ */
 export type CheckOutputOptions = Omit<RunOptions, 'check' | 'capture' | 'stdout'>;
 
 /**
  * The outcome of {@link run} (Python's `subprocess.CompletedProcess`). `stdout`/`stderr`
  * are what the child wrote, if captured (Buffers, or strings with `encoding`), else null.
  *
+ * @example
  * ```ts
+ * import { run } from '@curio/subprocess';
  * const done = yield* run(['git', 'status', '--short'], { capture: true, encoding: 'utf-8' });
  * done.checkReturncode();
  * console.log(done.stdout);
@@ -70,7 +95,9 @@ export class CompletedProcess<T extends Buffer | string = Buffer> {
  * its pipes are closed. In `curio` this is exported as `runProcess` (the kernel's `run`
  * has the name there) and as `subprocess.run`.
  *
+ * @example
  * ```ts
+ * import { run } from '@curio/subprocess';
  * const result = yield* run(['sort'], { input: 'b\na\n', capture: true, encoding: 'utf-8', timeout: 5000 });
  * result.stdout; // 'a\nb\n'
  * ```
@@ -116,6 +143,7 @@ export function* run(args: Command, options: RunOptions = {}): Operation<Complet
  * Runs a command and returns its standard output (Python's `check_output`): {@link run}
  * with `stdout: 'pipe'` and `check: true`.
  *
+ * @example
  * ```ts
  * const branch = (yield* checkOutput(['git', 'branch', '--show-current'], { encoding: 'utf-8' })).trim();
  * ```

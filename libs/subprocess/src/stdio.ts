@@ -18,10 +18,24 @@ import { ProcessPipe, type PipeName } from './pipe.js';
  *   file, the end in `'a'` mode);
  * - another child's {@link ProcessPipe} (`stdin: p1.stdout`): the two children are
  *   joined directly and this process's end of that pipe is closed.
+ *
+ * @example
+ * ```ts
+ * using log = yield* aopen('/tmp/build.log', 'a');
+ * const stdout: StdioOption = log;   // the child appends to the file itself
+ * using p = yield* Popen.start(['make'], { stdin: 'ignore', stdout });
+ * ```
  */
 export type StdioOption = 'pipe' | 'inherit' | 'ignore' | number | AsyncFile | ProcessPipe | null | undefined;
 
-/** Like {@link StdioOption}, plus `'stdout'` for stderr: merge it into stdout (Python's `STDOUT`). */
+/**
+ * Like {@link StdioOption}, plus `'stdout'` for stderr: merge it into stdout (Python's `STDOUT`).
+ * @example
+ * ```ts
+ * const stderr: StderrOption = 'stdout';   // one stream with both, in the order written
+ * const both = yield* checkOutput(['make'], { stderr, encoding: 'utf-8' });
+ * ```
+ */
 export type StderrOption = StdioOption | 'stdout';
 
 /** What one slot becomes for `spawn`. */

@@ -15,6 +15,8 @@ declare const task: import('curio').Task, lock: import('curio').Lock, queue: imp
 declare const g: import('curio').TaskGroup<number>;
 declare const child: import('node:child_process').ChildProcessWithoutNullStreams;
 declare const context: import('curio').SslWrapper;
+declare const ctx: import('curio').SSLContext, serverCtx: import('curio').SSLContext, apiContext: import('curio').SSLContext;
+declare const ca: import('curio').CertificateAuthority, tlsSock: import('curio').SSLSocket;
 declare const err: import('curio').IOError;
 declare const handler: import('curio').ClientHandler;
 declare const tracer: import('curio').Activation;

@@ -15,4 +15,6 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/kernel', entry: 'libs/kernel/src/index.ts', sources: 'libs/kernel/src' },
   { name: '@curio/io', entry: 'libs/io/src/index.ts', sources: 'libs/io/src' },
   { name: '@curio/signals', entry: 'libs/signals/src/index.ts', sources: 'libs/signals/src' },
+  { name: '@curio/subprocess', entry: 'libs/subprocess/src/index.ts', sources: 'libs/subprocess/src' },
+  { name: '@curio/ssl', entry: 'libs/ssl/src/index.ts', sources: 'libs/ssl/src' },
 ];
