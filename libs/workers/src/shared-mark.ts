@@ -28,13 +28,18 @@ export function sharedKind(value: unknown): string | null {
   return typeof kind === 'string' ? kind : null;
 }
 
+/** True for a SharedArrayBuffer from any realm (a `vm` context has its own constructor). */
+export function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
+  return Object.prototype.toString.call(value) === '[object SharedArrayBuffer]';
+}
+
 /** Names the first shared-memory value inside `value` (a few levels deep), or null. */
 export function findShared(value: unknown, depth = 0): string | null {
   if (typeof value !== 'object' || value === null || depth > 4) return null;
   const kind = sharedKind(value);
   if (kind !== null) return `a ${kind}`;
-  if (value instanceof SharedArrayBuffer) return 'a SharedArrayBuffer';
-  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer ? 'a view of a SharedArrayBuffer' : null;
+  if (isSharedArrayBuffer(value)) return 'a SharedArrayBuffer';
+  if (ArrayBuffer.isView(value)) return isSharedArrayBuffer(value.buffer) ? 'a view of a SharedArrayBuffer' : null;
   const items = Array.isArray(value) ? value : Object.getPrototypeOf(value) === Object.prototype ? Object.values(value) : [];
   for (const item of items) {
     const found = findShared(item, depth + 1);

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { changedAsync, changedInTask, changedSync } from './shared-wait.js';
-import { SHARED_MARK, registerReviver, sharedKind } from './shared-mark.js';
+import { SHARED_MARK, isSharedArrayBuffer, registerReviver, sharedKind } from './shared-mark.js';
 import { UniversalOperation } from './universal-op.js';
 import { show } from './show.js';
 
@@ -56,7 +56,7 @@ export class UniversalEvent {
    */
   static from(clone: UniversalEventClone | UniversalEvent): UniversalEvent {
     if (clone instanceof UniversalEvent) return clone;
-    if (sharedKind(clone) !== 'UniversalEvent' || !((clone as UniversalEventClone).buffer instanceof SharedArrayBuffer)) {
+    if (sharedKind(clone) !== 'UniversalEvent' || !isSharedArrayBuffer((clone as UniversalEventClone).buffer)) {
       throw new TypeError(`UniversalEvent.from(): expected a UniversalEvent sent to this thread, got ${show(clone)}`);
     }
     adopting = (clone as UniversalEventClone).buffer;

@@ -13,7 +13,7 @@
 import { CurioError, type Operation } from '@curio/kernel';
 import { serialize, deserialize } from 'node:v8';
 import { changedAsync, changedInTask, changedSync, lock, unlock } from './shared-wait.js';
-import { SHARED_MARK, registerReviver, sharedKind } from './shared-mark.js';
+import { SHARED_MARK, isSharedArrayBuffer, registerReviver, sharedKind } from './shared-mark.js';
 import { UniversalOperation } from './universal-op.js';
 import { show } from './show.js';
 
@@ -120,7 +120,7 @@ export class UniversalQueue<T = unknown> {
    */
   static from<T = unknown>(clone: UniversalQueueClone | UniversalQueue<T>): UniversalQueue<T> {
     if (clone instanceof UniversalQueue) return clone;
-    if (sharedKind(clone) !== 'UniversalQueue' || !((clone as UniversalQueueClone).buffer instanceof SharedArrayBuffer)) {
+    if (sharedKind(clone) !== 'UniversalQueue' || !isSharedArrayBuffer((clone as UniversalQueueClone).buffer)) {
       throw new TypeError(`UniversalQueue.from(): expected a UniversalQueue sent to this thread, got ${show(clone)}`);
     }
     adopting = (clone as UniversalQueueClone).buffer;
