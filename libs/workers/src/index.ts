@@ -20,3 +20,4 @@ export { runInThread, runInProcess, defaultThreadPool, defaultProcessPool, confi
 export { UniversalOperation } from './universal-op.js';
 export { UniversalQueue, type UniversalQueueOptions, type UniversalQueueClone } from './universal-queue.js';
 export { UniversalEvent, type UniversalEventClone } from './universal-event.js';
+export { runCluster, type ClusterOptions } from './cluster.js';
