@@ -26,6 +26,14 @@ export interface ClusterOptions<A extends unknown[]> {
   log?: (line: string) => void;
   /** Options of each worker's kernel (activations, ...). */
   kernel?: KernelOptions;
+  /**
+   * Who hands out connections. `'os'` (the default): every worker accepts on the shared
+   * listening socket itself, so a worker that dies takes only the connections it had
+   * accepted. `'round-robin'`: the primary accepts and passes each connection to the
+   * next worker (even spread), but a connection in flight to a worker that is killed is
+   * stranded in the primary (Node's cluster never closes it).
+   */
+  scheduling?: 'os' | 'round-robin';
 }
 
 /** The message the primary sends a worker to stop it gracefully. */
@@ -34,7 +42,10 @@ const STOP = 'curio:cluster-stop';
 function checkOptions<A extends unknown[]>(main: unknown, options: ClusterOptions<A>): void {
   if (typeof main !== 'function') throw new TypeError(`runCluster(): main must be a generator function (the server), got ${show(main)}`);
   if (options === null || typeof options !== 'object') throw new TypeError(`runCluster(): options must be an object, got ${show(options)}`);
-  const { workers, graceMs } = options;
+  const { workers, graceMs, scheduling } = options;
+  if (scheduling !== undefined && scheduling !== 'os' && scheduling !== 'round-robin') {
+    throw new RangeError(`runCluster(): scheduling must be 'os' or 'round-robin', got ${show(scheduling)}`);
+  }
   if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
     throw new RangeError(`runCluster(): workers must be an integer >= 1, got ${show(workers)}`);
   }
@@ -79,6 +90,8 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
   const listening = new Set<ClusterWorker>();
   let ready = false;
   let stopping = false;
+  // Read by cluster.fork() from the first fork on.
+  cluster.schedulingPolicy = options.scheduling === 'round-robin' ? cluster.SCHED_RR : cluster.SCHED_NONE;
 
   const fork = () => {
     const worker = cluster.fork();
