@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { availableParallelism } from 'node:os';
-import { call, type Operation } from '@curio/kernel';
+import { park, type Operation } from '@curio/kernel';
 import { toRef, type FunctionRef, type Runnable } from './function-ref.js';
 import { isTransfer, type Transferable, type Untransferred } from './transfer.js';
 import { PoolClosed, WorkerCrashed, WorkerError, type RemoteErrorInfo } from './errors.js';
@@ -83,20 +83,27 @@ export interface WorkerEvents {
   exit(exitCode: number | null, signal: string | null, error?: unknown): void;
 }
 
-interface Job {
+interface PreparedJob {
   readonly ref: FunctionRef;
   readonly args: unknown[];
   readonly transferList: Transferable[];
+}
+
+interface Job extends PreparedJob {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | null;
-  id: number;
+  /** Stops listening to the caller's AbortSignal, if there is one. */
+  detach: (() => void) | null;
+  readonly id: number;
 }
+
+const NO_TRANSFERS: Transferable[] = [];
 
 interface Slot {
   handle: WorkerHandle;
   job: Job | null;
+  /** True while it keeps the process alive (it has a job, or had one a moment ago). */
+  held: boolean;
   /** True once it was told to stop or died: it takes no more jobs. */
   gone: boolean;
   exited: Promise<void>;
@@ -152,49 +159,77 @@ export abstract class WorkerPool {
   protected checkArgs(_args: unknown[]): void {}
 
   /**
-   * Runs `fn(...args)` in a worker and waits for its result: an operation for tasks.
-   * Cancelling the task (or its timeout) drops the job, or terminates its worker if the
-   * job is running; the pool starts another worker for later jobs.
+   * Runs `fn(...args)` in a worker and waits for its result: an operation for tasks
+   * (state `FUTURE_WAIT`). Cancelling the task (or its timeout) drops the job, or
+   * terminates its worker if the job is running; the pool starts another worker for
+   * later jobs.
+   * @throws TypeError at the call if `fn` cannot cross to a worker or an argument cannot go.
    */
   run<A extends unknown[], R>(fn: Runnable<A, R>, ...args: WorkerArgs<A>): Operation<WorkerResult<R>> {
-    // A function that cannot cross is the caller's mistake: say so at the call.
-    toRef(this.caller + '()', fn);
-    return call((signal) => this.runAsync(fn, args, { signal }));
+    // Checked now: a function that cannot cross is the caller's mistake, reported at the call.
+    const request = this.prepare(fn, args);
+    return this.wait(request) as Operation<WorkerResult<R>>;
   }
 
   /** Like {@link WorkerPool.run}, for promise code: `options.signal` plays the role of cancellation. */
   runAsync<A extends unknown[], R>(fn: Runnable<A, R>, args: WorkerArgs<A>, options: JobOptions = {}): Promise<WorkerResult<R>> {
-    let job: Job;
     try {
-      const ref = toRef(this.caller + '()', fn);
       if (!Array.isArray(args)) throw new TypeError(`${this.kind}.runAsync(): args must be an array, got ${show(args)}`);
-      const transferList: Transferable[] = [];
-      const plain = args.map((arg) => {
-        if (!isTransfer(arg)) return arg;
-        transferList.push(...arg.list);
-        return arg.value;
+      const request = this.prepare(fn, args);
+      const signal = options.signal;
+      signal?.throwIfAborted();
+      return new Promise<WorkerResult<R>>((resolve, reject) => {
+        const job = this.submit(request, resolve as (value: unknown) => void, reject);
+        if (signal === undefined) return;
+        const onAbort = () => this.abort(job, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
       });
-      this.checkArgs(plain);
-      if (this.closed) throw new PoolClosed(`${this.caller}(): the ${this.kind} is closed`);
-      options.signal?.throwIfAborted();
-      let resolve!: (value: unknown) => void;
-      let reject!: (error: unknown) => void;
-      const promise = new Promise<unknown>((ok, fail) => {
-        resolve = ok;
-        reject = fail;
-      });
-      job = { ref, args: plain, transferList, resolve, reject, signal: options.signal, onAbort: null, id: nextJobId++ };
-      if (options.signal !== undefined) {
-        const signal = options.signal;
-        job.onAbort = () => this.abort(job, signal.reason);
-        signal.addEventListener('abort', job.onAbort, { once: true });
-      }
-      this.queue.push(job);
-      this.dispatch();
-      return promise as Promise<WorkerResult<R>>;
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** Parks the task until the job is done; the park's undo (cancellation) aborts the job. */
+  private *wait(request: PreparedJob): Operation<unknown> {
+    return yield* park<unknown>('FUTURE_WAIT', (waker) => {
+      const job = this.submit(
+        request,
+        (value) => waker.wake(value),
+        (error) => waker.fail(error),
+      );
+      // The task sees its own cancellation exception; the job just stops.
+      return () => this.abort(job, null);
+    });
+  }
+
+  /** Checks a call and turns it into what is sent: the reference, the plain arguments, what moves. */
+  private prepare(fn: unknown, args: readonly unknown[]): PreparedJob {
+    const ref = toRef(this.caller + '()', fn);
+    let transferList: Transferable[] = NO_TRANSFERS;
+    let plain = args as unknown[];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (!isTransfer(arg)) continue;
+      if (plain === args) plain = [...args];
+      if (transferList === NO_TRANSFERS) transferList = [];
+      transferList.push(...arg.list);
+      plain[i] = arg.value;
+    }
+    this.checkArgs(plain);
+    return { ref, args: plain, transferList };
+  }
+
+  /** Queues a job and hands it to a worker if one is free. */
+  private submit(request: PreparedJob, resolve: (value: unknown) => void, reject: (error: unknown) => void): Job {
+    const job: Job = { ...request, resolve, reject, detach: null, id: nextJobId++ };
+    if (this.closed) {
+      reject(new PoolClosed(`${this.caller}(): the ${this.kind} is closed`));
+      return job;
+    }
+    this.queue.push(job);
+    this.dispatch();
+    return job;
   }
 
   /** A snapshot: workers alive and busy, jobs waiting, and what happened so far. */
@@ -229,25 +264,34 @@ export abstract class WorkerPool {
     while (this.queue.length > 0) {
       let slot = this.idle.pop();
       if (slot === undefined) {
-        if (this.slots.size >= this.size) return;
+        if (this.slots.size >= this.size) break;
         slot = this.startSlot();
       }
       const job = this.queue.shift() as Job;
       slot.job = job;
-      slot.handle.keepAlive(true);
+      if (!slot.held) {
+        slot.held = true;
+        slot.handle.keepAlive(true);
+      }
       try {
         slot.handle.send({ id: job.id, module: job.ref.module, name: job.ref.name, args: job.args }, job.transferList);
       } catch (error) {
         slot.job = null;
-        this.makeIdle(slot);
+        this.idle.push(slot);
         this.settle(job, false, new TypeError(`${this.caller}(): the arguments of ${job.ref.name} cannot be sent to a worker: ${(error as Error).message}`, { cause: error }));
       }
+    }
+    // Workers left idle no longer keep the process alive (no ref/unref churn while busy).
+    for (const idle of this.idle) {
+      if (!idle.held) continue;
+      idle.held = false;
+      idle.handle.keepAlive(false);
     }
   }
 
   private startSlot(): Slot {
     let markExited!: () => void;
-    const slot: Slot = { handle: null as unknown as WorkerHandle, job: null, gone: false, exited: new Promise<void>((done) => (markExited = done)) };
+    const slot: Slot = { handle: null as unknown as WorkerHandle, job: null, held: false, gone: false, exited: new Promise<void>((done) => (markExited = done)) };
     slot.handle = this.startWorker({
       reply: (reply) => this.onReply(slot, reply),
       exit: (exitCode, signal, error) => {
@@ -267,7 +311,7 @@ export abstract class WorkerPool {
     if (reply.ok) this.settle(job, true, reply.value);
     else this.settle(job, false, new WorkerError(reply.error, `${slot.handle.label}, running ${job.ref.name}`));
     if (slot.gone) return;
-    this.makeIdle(slot);
+    this.idle.push(slot);
     this.dispatch();
   }
 
@@ -288,19 +332,22 @@ export abstract class WorkerPool {
     if (!this.closed) this.dispatch();
   }
 
-  /** The caller gave up on `job`: drop it, or stop the worker running it. */
+  /**
+   * The caller gave up on `job`: drop it, or stop the worker running it. The job fails
+   * with `reason`, or (null: a cancelled task, which sees its own exception) silently.
+   */
   private abort(job: Job, reason: unknown): void {
     const waiting = this.queue.indexOf(job);
     if (waiting >= 0) {
       this.queue.splice(waiting, 1);
-      this.settle(job, false, reason);
+      if (reason !== null) this.settle(job, false, reason);
       return;
     }
     for (const slot of this.slots) {
       if (slot.job !== job) continue;
       slot.job = null;
       this.counts.terminated++;
-      this.settle(job, false, reason);
+      if (reason !== null) this.settle(job, false, reason);
       this.stop(slot);
       this.dispatch();
       return;
@@ -319,14 +366,9 @@ export abstract class WorkerPool {
     slot.handle.terminate();
   }
 
-  private makeIdle(slot: Slot): void {
-    slot.handle.keepAlive(false);
-    this.idle.push(slot);
-  }
-
   private settle(job: Job, ok: boolean, value: unknown): void {
-    if (job.onAbort !== null) job.signal?.removeEventListener('abort', job.onAbort);
-    job.onAbort = null;
+    job.detach?.();
+    job.detach = null;
     if (ok) job.resolve(value);
     else job.reject(value);
   }

@@ -16,23 +16,21 @@ const REVIVERS = Symbol.for('curio.workers.revivers');
 const MARK = '@curio/workers';
 const modules = new Map();
 
-async function load(module, name) {
-  let ns = modules.get(module);
-  if (ns === undefined) {
-    try {
-      ns = await import(module);
-    } catch (e) {
-      const error = new Error('cannot import ' + module + ' in the worker: ' + (e && e.message));
-      error.name = 'ImportError';
-      throw error;
-    }
-    modules.set(module, ns);
+async function load(module) {
+  try {
+    modules.set(module, await import(module));
+  } catch (e) {
+    const error = new Error('cannot import ' + module + ' in the worker: ' + (e && e.message));
+    error.name = 'ImportError';
+    throw error;
   }
+}
+
+function exportOf(ns, module, name) {
   const fn = ns[name];
   if (typeof fn !== 'function') {
-    const error = new TypeError(module + ' has no function exported as ' + JSON.stringify(name) +
+    throw new TypeError(module + ' has no function exported as ' + JSON.stringify(name) +
       ' (its exports: ' + Object.keys(ns).join(', ') + '); functions cross to workers by the name they are exported under');
-    throw error;
   }
   return fn;
 }
@@ -64,23 +62,36 @@ function encodeError(e) {
   return { className: typeof e, message: String(e), stack: 'thrown: ' + String(e) };
 }
 
-async function handle(message, send) {
+// Synchronous when it can be (module loaded, plain result): no promise hop per job.
+function handle(message, send) {
   const { id, module, name, args } = message;
-  let reply;
-  let list = [];
+  const ns = modules.get(module);
+  if (ns === undefined) {
+    load(module).then(() => handle(message, send), (e) => reply(send, id, name, false, e));
+    return;
+  }
+  let value;
   try {
-    const fn = await load(module, name);
-    let value = await fn(...revive(args, -1));
-    if (value !== null && typeof value === 'object' && value[TRANSFER] === true) {
-      list = value.list;
-      value = value.value;
-    }
-    reply = { id, ok: true, value };
+    value = exportOf(ns, module, name)(...revive(args, -1));
   } catch (e) {
-    reply = { id, ok: false, error: encodeError(e) };
+    reply(send, id, name, false, e);
+    return;
+  }
+  if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+    value.then((v) => reply(send, id, name, true, v), (e) => reply(send, id, name, false, e));
+  } else {
+    reply(send, id, name, true, value);
+  }
+}
+
+function reply(send, id, name, ok, value) {
+  let list = [];
+  if (ok && value !== null && typeof value === 'object' && value[TRANSFER] === true) {
+    list = value.list;
+    value = value.value;
   }
   try {
-    send(reply, list);
+    send(ok ? { id, ok, value } : { id, ok, error: encodeError(value) }, list);
   } catch (e) {
     const why = new TypeError('the result of ' + name + ' cannot be sent back: ' + (e && e.message));
     send({ id, ok: false, error: encodeError(why) }, []);

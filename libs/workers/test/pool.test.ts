@@ -4,6 +4,7 @@
  * load TypeScript), which imports the built package: `nx test @curio/workers` builds it
  * first; run `npx tsc -b libs/workers/tsconfig.lib.json` before calling jest by hand.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { run, spawn, sleep, timeoutAfter, TaskTimeout, TaskCancelled, type Operation } from '@curio/kernel';
 import {
@@ -233,6 +234,13 @@ describe('runInThread and runInProcess', () => {
       return [yield* runInThread(add, 40, 2), yield* runInProcess(add, 1, 2)];
     });
     expect([a, b]).toEqual([42, 3]);
+  });
+
+  it('leave the program free to exit: idle workers do not keep it alive', () => {
+    const r = spawnSync(process.execPath, [join(__dirname, 'fixtures/exits.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('[3,7]');
+    expect(r.status).toBe(0);
   });
 
   it('take their sizes from configureWorkerPools', async () => {
