@@ -67,7 +67,9 @@ function checkOptions<A extends unknown[]>(main: unknown, options: ClusterOption
  *   every worker has exited. A second signal kills the workers at once.
  *   Clients spawned by `main` as tasks of their own (the seed's accept loop) finish their
  *   conversations; `tcpServer`/`runServer` cancel their clients with themselves.
- * - A worker that dies otherwise (crash, SIGKILL) is replaced by a new one.
+ * - A worker that dies otherwise (crash, SIGKILL) is replaced by a new one. If workers keep
+ *   dying before they ever listen (3 per worker in a row), the cluster gives up: it stops
+ *   and sets `process.exitCode` to 1.
  * - SIGTERM to one worker stops just that worker gracefully; the primary replaces it.
  *
  * @example
@@ -90,6 +92,9 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
   const listening = new Set<ClusterWorker>();
   let ready = false;
   let stopping = false;
+  // Workers that died without ever listening, in a row: a server that cannot start
+  // (a port in use, a bad argument) must not be restarted forever.
+  let failedStarts = 0;
   // Read by cluster.fork() from the first fork on.
   cluster.schedulingPolicy = options.scheduling === 'round-robin' ? cluster.SCHED_RR : cluster.SCHED_NONE;
 
@@ -98,6 +103,7 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
     live.add(worker);
     worker.once('online', () => log(`cluster: worker ${worker.process.pid} started`));
     worker.once('listening', () => {
+      failedStarts = 0;
       listening.add(worker);
       if (!ready && listening.size === size) {
         ready = true;
@@ -111,11 +117,17 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
   return new Promise<void>((resolve) => {
     const onExit = (worker: ClusterWorker, code: number | null, signal: string | null) => {
       live.delete(worker);
-      listening.delete(worker);
+      const wasListening = listening.delete(worker);
       const how = signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`;
       if (stopping) {
         log(`cluster: worker ${worker.process.pid} stopped (${how})`);
         if (live.size === 0) finish();
+        return;
+      }
+      if (!wasListening && ++failedStarts >= 3 * size) {
+        log(`cluster: workers keep dying before they listen (last: ${how}); giving up`);
+        process.exitCode = 1;
+        stop('SIGTERM');
         return;
       }
       log(`cluster: worker ${worker.process.pid} died (${how}); starting a replacement`);
