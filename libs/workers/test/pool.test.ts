@@ -168,6 +168,25 @@ describe.each<PoolKind>(['thread', 'process'])('%s pool', (kind) => {
   });
 });
 
+describe('pool limits', () => {
+  it('runs at most size jobs at once on threads; the rest wait in the queue', async () => {
+    const pool = new ThreadPool({ size: 2 });
+    // cells: [running now, most running at once, gate (0 closed, 1 open)]
+    const shared = new SharedArrayBuffer(12);
+    const cells = new Int32Array(shared);
+    const jobs = Array.from({ length: 5 }, () => pool.runAsync(job<[SharedArrayBuffer], number>('gated'), [shared]));
+    await until(() => Atomics.load(cells, 0) === 2);
+    expect(pool.stats()).toMatchObject({ size: 2, workers: 2, busy: 2, queued: 3 });
+    Atomics.store(cells, 2, 1);
+    Atomics.notify(cells, 2);
+    const concurrency = await Promise.all(jobs);
+    expect(Math.max(...concurrency)).toBe(2);
+    expect(Atomics.load(cells, 1)).toBe(2);
+    expect(pool.stats()).toMatchObject({ started: 2, queued: 0, busy: 0 });
+    await pool.close();
+  });
+});
+
 describe('cancellation stops the worker', () => {
   it('terminates a thread stuck in a loop when its task is cancelled: it stops counting', async () => {
     const pool = new ThreadPool({ size: 1 });
