@@ -11,7 +11,15 @@ import { availableParallelism } from 'node:os';
 import { Event, Kernel, ignoreAfter, spawn, type Activation, type KernelOptions, type Operation } from '@curio/kernel';
 import { show } from './show.js';
 
-/** Options of {@link runCluster}. */
+/**
+ * Options of {@link runCluster}.
+ *
+ * @example
+ * ```ts
+ * const options: ClusterOptions<[[string, number]]> = { args: [['', 25000]], workers: 4, graceMs: 10_000 };
+ * await runCluster(echoServer, options);
+ * ```
+ */
 export interface ClusterOptions<A extends unknown[]> {
   /** The arguments of `main` in each worker. */
   args?: A;

@@ -9,7 +9,14 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { show } from './show.js';
 
-/** Where a function lives: the module to import in the worker and the export to call. */
+/**
+ * Where a function lives: the module to import in the worker and the export to call.
+ *
+ * @example
+ * ```ts
+ * const ref: FunctionRef<[number], number> = functionRef(new URL('./fib.js', import.meta.url), 'fib');
+ * ```
+ */
 export interface FunctionRef<A extends unknown[] = unknown[], R = unknown> {
   /** The module's URL (`file:///...`, as `import.meta.url` gives it). */
   readonly module: string;
@@ -19,16 +26,41 @@ export interface FunctionRef<A extends unknown[] = unknown[], R = unknown> {
   readonly __signature?: (...args: A) => R;
 }
 
-/** A function marked with {@link workerFunction}: callable as usual, and sendable to workers by reference. */
+/**
+ * A function marked with {@link workerFunction}: callable as usual, and sendable to workers by reference.
+ *
+ * @example
+ * ```ts
+ * export const square: WorkerFunction<[number], number> = workerFunction(import.meta.url, function square(n: number) { return n * n; });
+ * ```
+ */
 export type WorkerFunction<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) & {
   /** Where the function lives, for the worker to import it. */
   readonly [WORKER_REF]: FunctionRef<A, R>;
 };
 
-/** What {@link runInThread} and {@link runInProcess} accept as the function to run. */
+/**
+ * What {@link runInThread} and {@link runInProcess} accept as the function to run.
+ *
+ * @example
+ * ```ts
+ * function* timed<A extends unknown[], R>(fn: Runnable<A, R>, ...args: A) {
+ *   const start = yield* clock();
+ *   const result = yield* runInThread(fn, ...args);
+ *   return { result, ms: (yield* clock()) - start };
+ * }
+ * ```
+ */
 export type Runnable<A extends unknown[] = unknown[], R = unknown> = WorkerFunction<A, R> | FunctionRef<A, R>;
 
-/** The property under which {@link workerFunction} stores a function's reference. */
+/**
+ * The property under which {@link workerFunction} stores a function's reference.
+ *
+ * @example
+ * ```ts
+ * console.log(fib[WORKER_REF].module, fib[WORKER_REF].name); // file:///.../fib.js fib
+ * ```
+ */
 export const WORKER_REF: unique symbol = Symbol.for('curio.workers.ref') as never;
 
 /** `file:` URL of a module given as a URL, a `file:` URL string or an absolute path. */

@@ -15,13 +15,27 @@ import { isTransfer, type Transferable, type Untransferred } from './transfer.js
 import { PoolClosed, WorkerCrashed, WorkerError, type RemoteErrorInfo } from './errors.js';
 import { show } from './show.js';
 
-/** Options of {@link ThreadPool} and {@link ProcessPool}. */
+/**
+ * Options of {@link ThreadPool} and {@link ProcessPool}.
+ *
+ * @example
+ * ```ts
+ * const options: PoolOptions = { size: 4 };
+ * ```
+ */
 export interface PoolOptions {
   /** The most workers running at once; default: the machine's cores (`os.availableParallelism()`). */
   size?: number;
 }
 
-/** A snapshot of a pool. */
+/**
+ * A snapshot of a pool.
+ *
+ * @example
+ * ```ts
+ * const { busy, queued }: PoolStats = defaultThreadPool().stats();
+ * ```
+ */
 export interface PoolStats {
   /** The most workers it runs at once. */
   size: number;
@@ -39,16 +53,37 @@ export interface PoolStats {
   crashed: number;
 }
 
-/** Options of a single job: see {@link ThreadPool.runAsync}. */
+/**
+ * Options of a single job: see {@link WorkerPool.runAsync}.
+ *
+ * @example
+ * ```ts
+ * await pool.runAsync(fib, [40], { signal: AbortSignal.timeout(1000) });
+ * ```
+ */
 export interface JobOptions {
   /** Aborting it drops the job if it waits, or terminates its worker if it runs. */
   signal?: AbortSignal;
 }
 
-/** The result type of a worker function: what its promise resolves to. */
+/**
+ * The result type of a worker function: what its promise resolves to.
+ *
+ * @example
+ * ```ts
+ * type R = WorkerResult<Promise<Transfer<Uint8Array>>>; // Uint8Array
+ * ```
+ */
 export type WorkerResult<R> = Untransferred<Awaited<R>>;
 
-/** The arguments of a runnable, each of which may also be given as `transfer(value)`. */
+/**
+ * The arguments of a runnable, each of which may also be given as `transfer(value)`.
+ *
+ * @example
+ * ```ts
+ * const args: WorkerArgs<[Uint8Array, number]> = [transfer(bytes), 3];
+ * ```
+ */
 export type WorkerArgs<A extends unknown[]> = { [K in keyof A]: A[K] | import('./transfer.js').Transfer<A[K]> };
 
 /** A reply from a worker. @internal */
@@ -94,6 +129,8 @@ interface Job extends PreparedJob {
   readonly reject: (error: unknown) => void;
   /** Stops listening to the caller's AbortSignal, if there is one. */
   detach: (() => void) | null;
+  /** True once resolved or rejected. */
+  settled: boolean;
   readonly id: number;
 }
 
@@ -180,7 +217,8 @@ export abstract class WorkerPool {
       signal?.throwIfAborted();
       return new Promise<WorkerResult<R>>((resolve, reject) => {
         const job = this.submit(request, resolve as (value: unknown) => void, reject);
-        if (signal === undefined) return;
+        // Settled already (a closed pool, arguments that cannot be sent): nothing to abort.
+        if (signal === undefined || job.settled) return;
         const onAbort = () => this.abort(job, signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         job.detach = () => signal.removeEventListener('abort', onAbort);
@@ -222,9 +260,9 @@ export abstract class WorkerPool {
 
   /** Queues a job and hands it to a worker if one is free. */
   private submit(request: PreparedJob, resolve: (value: unknown) => void, reject: (error: unknown) => void): Job {
-    const job: Job = { ...request, resolve, reject, detach: null, id: nextJobId++ };
+    const job: Job = { ...request, resolve, reject, detach: null, settled: false, id: nextJobId++ };
     if (this.closed) {
-      reject(new PoolClosed(`${this.caller}(): the ${this.kind} is closed`));
+      this.settle(job, false, new PoolClosed(`${this.caller}(): the ${this.kind} is closed`));
       return job;
     }
     this.queue.push(job);
@@ -367,6 +405,7 @@ export abstract class WorkerPool {
   }
 
   private settle(job: Job, ok: boolean, value: unknown): void {
+    job.settled = true;
     job.detach?.();
     job.detach = null;
     if (ok) job.resolve(value);

@@ -7,7 +7,14 @@ import { WorkerPool, type PoolOptions, type Reply, type WorkerEvents, type Worke
 import { PROCESS_RUNNER } from './runner-source.js';
 import { findShared } from './shared-mark.js';
 
-/** Options of {@link ProcessPool}. */
+/**
+ * Options of {@link ProcessPool}.
+ *
+ * @example
+ * ```ts
+ * new ProcessPool({ size: 2, execArgv: ['--max-old-space-size=512'] });
+ * ```
+ */
 export interface ProcessPoolOptions extends PoolOptions {
   /** Options for `node` in each child (e.g. `['--max-old-space-size=512']`). Default: none. */
   execArgv?: readonly string[];

@@ -15,17 +15,39 @@ let processes: ProcessPool | null = null;
 let threadSize: number | undefined;
 let processSize: number | undefined;
 
-/** The pool {@link runInThread} uses, started on first use. */
+/**
+ * The pool {@link runInThread} uses, started on first use.
+ *
+ * @example
+ * ```ts
+ * console.log(defaultThreadPool().stats());
+ * ```
+ */
 export function defaultThreadPool(): ThreadPool {
   return (threads ??= new ThreadPool({ size: threadSize }));
 }
 
-/** The pool {@link runInProcess} uses, started on first use. */
+/**
+ * The pool {@link runInProcess} uses, started on first use.
+ *
+ * @example
+ * ```ts
+ * await defaultProcessPool().close(); // stop the children now
+ * ```
+ */
 export function defaultProcessPool(): ProcessPool {
   return (processes ??= new ProcessPool({ size: processSize }));
 }
 
-/** Sizes of the default pools: see {@link configureWorkerPools}. */
+/**
+ * Sizes of the default pools: see {@link configureWorkerPools}.
+ *
+ * @example
+ * ```ts
+ * const sizes: WorkerPoolSizes = { threads: 8 };
+ * await configureWorkerPools(sizes);
+ * ```
+ */
 export interface WorkerPoolSizes {
   /** The most worker threads {@link runInThread} uses at once (default: the cores). */
   threads?: number;

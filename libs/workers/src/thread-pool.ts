@@ -6,7 +6,14 @@ import { Worker } from 'node:worker_threads';
 import { WorkerPool, type PoolOptions, type Reply, type WorkerEvents, type WorkerHandle } from './pool.js';
 import { THREAD_RUNNER } from './runner-source.js';
 
-/** Options of {@link ThreadPool}. */
+/**
+ * Options of {@link ThreadPool}.
+ *
+ * @example
+ * ```ts
+ * new ThreadPool({ size: 2, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+ * ```
+ */
 export interface ThreadPoolOptions extends PoolOptions {
   /** Resource limits of each worker thread (heap sizes, stack size), as `new Worker` takes them. */
   resourceLimits?: import('node:worker_threads').ResourceLimits;

@@ -5,10 +5,24 @@
  */
 import { show } from './show.js';
 
-/** The key that marks a {@link Transfer}; a registry symbol, so worker-side code sees the same one. */
+/**
+ * The key that marks a {@link Transfer}; a registry symbol, so worker-side code sees the same one.
+ *
+ * @example
+ * ```ts
+ * transfer(bytes)[TRANSFER]; // true
+ * ```
+ */
 export const TRANSFER: unique symbol = Symbol.for('curio.workers.transfer') as never;
 
-/** A value sent with its memory moved, not copied: made by {@link transfer}. */
+/**
+ * A value sent with its memory moved, not copied: made by {@link transfer}.
+ *
+ * @example
+ * ```ts
+ * const moved: Transfer<Uint8Array> = transfer(new Uint8Array(1024));
+ * ```
+ */
 export interface Transfer<T> {
   readonly [TRANSFER]: true;
   /** The value sent. */
@@ -17,10 +31,25 @@ export interface Transfer<T> {
   readonly list: readonly Transferable[];
 }
 
-/** What a worker function receives for an argument passed as `transfer(value)`: the value itself. */
+/**
+ * What a worker function receives for an argument passed as `transfer(value)`: the value itself.
+ *
+ * @example
+ * ```ts
+ * type Got = Untransferred<Transfer<Uint8Array>>; // Uint8Array
+ * ```
+ */
 export type Untransferred<T> = T extends Transfer<infer V> ? V : T;
 
-/** Anything that can be moved to a worker thread. */
+/**
+ * Anything that can be moved to a worker thread.
+ *
+ * @example
+ * ```ts
+ * const list: Transferable[] = [pixels.buffer, alpha.buffer];
+ * yield* runInThread(compose, transfer({ pixels, alpha }, list));
+ * ```
+ */
 export type Transferable = ArrayBuffer | import('node:worker_threads').MessagePort;
 
 /**

@@ -10,7 +10,14 @@ import { show } from './show.js';
 
 const FLAG = 0;
 
-/** The structured clone of a {@link UniversalEvent}: what a worker receives. */
+/**
+ * The structured clone of a {@link UniversalEvent}: what a worker receives.
+ *
+ * @example
+ * ```ts
+ * const stop = UniversalEvent.from(workerData.stop as UniversalEventClone);
+ * ```
+ */
 export interface UniversalEventClone {
   readonly [SHARED_MARK]: 'UniversalEvent';
   readonly buffer: SharedArrayBuffer;

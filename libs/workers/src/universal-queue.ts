@@ -30,7 +30,14 @@ const CAPACITY = 9;
 const HEADER_BYTES = 64;
 const LENGTH_BYTES = 4;
 
-/** Options of {@link UniversalQueue}. */
+/**
+ * Options of {@link UniversalQueue}.
+ *
+ * @example
+ * ```ts
+ * const frames = new UniversalQueue<Uint8Array>(4, { bufferSize: 64 << 20 });
+ * ```
+ */
 export interface UniversalQueueOptions {
   /**
    * Bytes of shared memory for the items (their serialized form), default 1 MiB. A
@@ -39,7 +46,14 @@ export interface UniversalQueueOptions {
   bufferSize?: number;
 }
 
-/** The structured clone of a {@link UniversalQueue}: what a worker receives. */
+/**
+ * The structured clone of a {@link UniversalQueue}: what a worker receives.
+ *
+ * @example
+ * ```ts
+ * const q = UniversalQueue.from(workerData.queue as UniversalQueueClone);
+ * ```
+ */
 export interface UniversalQueueClone {
   readonly [SHARED_MARK]: 'UniversalQueue';
   readonly buffer: SharedArrayBuffer;
