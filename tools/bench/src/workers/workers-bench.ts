@@ -135,7 +135,7 @@ async function delayWhile(ms: number, load: (until: number) => Promise<void>): P
 async function delayPart(o: Options): Promise<string> {
   const threads = availableParallelism();
   const pool = new ThreadPool({ size: threads });
-  const N = 27;
+  const N = 30;
   const cases: Record<DelayCase, (until: number) => Promise<void>> = {
     idle: (until) => new Promise((resolve) => setTimeout(resolve, until - performance.now())),
     'pool busy (runInThread)': (until) =>
