@@ -1,9 +1,16 @@
 import * as curio from 'curio';
 import * as kernel from '@curio/kernel';
+import * as workers from '@curio/workers';
 
 describe('curio umbrella', () => {
   it('re-exports every export of @curio/kernel as the same object', () => {
     for (const [name, value] of Object.entries(kernel)) {
+      expect((curio as Record<string, unknown>)[name]).toBe(value);
+    }
+  });
+
+  it('re-exports every export of @curio/workers as the same object', () => {
+    for (const [name, value] of Object.entries(workers)) {
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
   });
