@@ -14,6 +14,7 @@ import { toRef, type FunctionRef, type Runnable } from './function-ref.js';
 import { isTransfer, type Transferable, type Untransferred } from './transfer.js';
 import { PoolClosed, WorkerCrashed, WorkerError, type RemoteErrorInfo } from './errors.js';
 import { show } from './show.js';
+import { FifoQueue } from './job-queue.js';
 
 /**
  * Options of {@link ThreadPool} and {@link ProcessPool}.
@@ -172,7 +173,7 @@ export abstract class WorkerPool {
   readonly size: number;
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue = new FifoQueue<Job>();
   private readonly dying = new Set<Promise<void>>();
   private closed = false;
   private counts = { started: 0, terminated: 0, crashed: 0 };
@@ -289,7 +290,7 @@ export abstract class WorkerPool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.settle(job, false, new PoolClosed(`${this.caller}(): the ${this.kind} was closed before the job started`));
+    for (const job of this.queue.drain()) this.settle(job, false, new PoolClosed(`${this.caller}(): the ${this.kind} was closed before the job started`));
     for (const slot of [...this.slots]) {
       if (slot.job !== null) this.settle(slot.job, false, new PoolClosed(`${this.caller}(): the ${this.kind} was closed while the job ran`));
       this.stop(slot);
@@ -375,9 +376,7 @@ export abstract class WorkerPool {
    * with `reason`, or (null: a cancelled task, which sees its own exception) silently.
    */
   private abort(job: Job, reason: unknown): void {
-    const waiting = this.queue.indexOf(job);
-    if (waiting >= 0) {
-      this.queue.splice(waiting, 1);
+    if (this.queue.remove(job)) {
       if (reason !== null) this.settle(job, false, reason);
       return;
     }

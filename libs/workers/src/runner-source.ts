@@ -102,7 +102,8 @@ function reply(send, id, name, ok, value) {
 /** The worker thread's code. @internal */
 export const THREAD_RUNNER = `${COMMON}
 import('node:worker_threads').then(({ parentPort }) => {
-  parentPort.on('message', (message) => handle(message, (reply, list) => parentPort.postMessage(reply, list)));
+  const send = (reply, list) => (list.length === 0 ? parentPort.postMessage(reply) : parentPort.postMessage(reply, list));
+  parentPort.on('message', (message) => handle(message, send));
 });
 `;
 

@@ -57,7 +57,8 @@ export class ThreadPool extends WorkerPool {
     return {
       id: worker.threadId,
       label: `worker thread ${worker.threadId}`,
-      send: (request, transferList) => worker.postMessage(request, transferList),
+      // No transfer list unless something moves: postMessage is slower with one, even empty.
+      send: (request, transferList) => (transferList.length === 0 ? worker.postMessage(request) : worker.postMessage(request, transferList)),
       terminate: () => void worker.terminate(),
       keepAlive: (on) => (on ? worker.ref() : worker.unref()),
     };
