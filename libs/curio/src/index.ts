@@ -16,3 +16,4 @@ export {
 } from '@curio/subprocess';
 export * as subprocess from '@curio/subprocess';
 export * from '@curio/ssl';
+export * from '@curio/workers';

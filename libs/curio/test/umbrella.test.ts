@@ -2,6 +2,7 @@ import * as curio from 'curio';
 import * as kernel from '@curio/kernel';
 import * as signals from '@curio/signals';
 import * as subprocess from '@curio/subprocess';
+import * as workers from '@curio/workers';
 
 describe('curio umbrella', () => {
   it('re-exports every export of @curio/kernel as the same object', () => {
@@ -15,6 +16,12 @@ describe('curio umbrella', () => {
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
     expect(curio.main).toBe(signals.main);
+  });
+
+  it('re-exports every export of @curio/workers as the same object', () => {
+    for (const [name, value] of Object.entries(workers)) {
+      expect((curio as Record<string, unknown>)[name]).toBe(value);
+    }
   });
 
   it('runs a program written against the umbrella', async () => {

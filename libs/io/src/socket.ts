@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import net from 'node:net';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Operation } from '@curio/kernel';
 import {
@@ -197,8 +198,10 @@ export class Socket {
     }
     if (this.local === null && this.family === AF_UNIX) throw ioFailure('listen()', '', 'EINVAL', 'bind an AF_UNIX socket to a path first');
     const a = this.local ?? checkAddress('listen', this.family, ['', 0], 'bind');
+    // In a `cluster` worker, a TCP listener goes through the primary, so the workers share
+    // the port (runCluster of @curio/workers); in any other process `exclusive` changes nothing.
     const listenOptions: net.ListenOptions & { reusePort?: boolean } =
-      a.kind === 'unix' ? { path: a.path, backlog } : { host: a.host, port: a.port, backlog, exclusive: true, ipv6Only: false };
+      a.kind === 'unix' ? { path: a.path, backlog } : { host: a.host, port: a.port, backlog, exclusive: !cluster.isWorker, ipv6Only: false };
     if (this.options.reusePort) listenOptions.reusePort = true;
     const acceptor = new Acceptor<Socket>((raw) => this.accepted(raw), formatAddress(a));
     try {
