@@ -73,7 +73,7 @@ export class WorkerCrashed extends CurioError {
  * @example
  * ```ts
  * await pool.close();
- * await pool.runAsync(fib, [10]); // throws PoolClosed
+ * await pool.runAsync(fibonacci, [10]); // throws PoolClosed
  * ```
  */
 export class PoolClosed extends CurioError {}

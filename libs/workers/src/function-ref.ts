@@ -31,7 +31,7 @@ export interface FunctionRef<A extends unknown[] = unknown[], R = unknown> {
  *
  * @example
  * ```ts
- * export const square: WorkerFunction<[number], number> = workerFunction(import.meta.url, function square(n: number) { return n * n; });
+ * export const cube: WorkerFunction<[number], number> = workerFunction(import.meta.url, function cube(n: number) { return n * n * n; });
  * ```
  */
 export type WorkerFunction<A extends unknown[] = unknown[], R = unknown> = ((...args: A) => R) & {
@@ -58,7 +58,7 @@ export type Runnable<A extends unknown[] = unknown[], R = unknown> = WorkerFunct
  *
  * @example
  * ```ts
- * console.log(fib[WORKER_REF].module, fib[WORKER_REF].name); // file:///.../fib.js fib
+ * console.log(fibonacci[WORKER_REF].module, fibonacci[WORKER_REF].name); // file:///.../fib.js fibonacci
  * ```
  */
 export const WORKER_REF: unique symbol = Symbol.for('curio.workers.ref') as never;
@@ -113,8 +113,10 @@ export function functionRef<A extends unknown[] = unknown[], R = unknown>(module
  * export const fib = workerFunction(import.meta.url, function fib(n: number): number {
  *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
  * });
- * // in a task
- * const result = yield* runInThread(fib, 30);
+ * // a task, here or in a module that imports fib
+ * export function* fibTask(n: number) {
+ *   return yield* runInThread(fib, n);
+ * }
  * ```
  * @throws TypeError if `fn` is not a function, is anonymous without `name`, or `module` is not a URL.
  */

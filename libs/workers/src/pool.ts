@@ -59,7 +59,7 @@ export interface PoolStats {
  *
  * @example
  * ```ts
- * await pool.runAsync(fib, [40], { signal: AbortSignal.timeout(1000) });
+ * await pool.runAsync(fibonacci, [40], { signal: AbortSignal.timeout(1000) });
  * ```
  */
 export interface JobOptions {
@@ -82,6 +82,7 @@ export type WorkerResult<R> = Untransferred<Awaited<R>>;
  *
  * @example
  * ```ts
+ * const bytes = new Uint8Array(1024);
  * const args: WorkerArgs<[Uint8Array, number]> = [transfer(bytes), 3];
  * ```
  */

@@ -32,7 +32,7 @@ export interface ProcessPoolOptions extends PoolOptions {
  * ```ts
  * const pool = new ProcessPool({ size: 2 });
  * const digest = yield* pool.run(hashFile, '/var/log/syslog');
- * await pool.close();
+ * yield* awaitPromise(pool.close());   // close() is a promise
  * ```
  */
 export class ProcessPool extends WorkerPool {

@@ -101,7 +101,9 @@ export async function configureWorkerPools(sizes: WorkerPoolSizes): Promise<void
  * export const fib = workerFunction(import.meta.url, function fib(n: number): number {
  *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
  * });
- * const n = yield* timeoutAfter(5000, runInThread(fib, 35));
+ * export function* fibWithin(ms: number, n: number) {
+ *   return yield* timeoutAfter(ms, runInThread(fib, n));
+ * }
  * ```
  */
 export function runInThread<A extends unknown[], R>(fn: Runnable<A, R>, ...args: WorkerArgs<A>): Operation<WorkerResult<R>> {
@@ -115,7 +117,8 @@ export function runInThread<A extends unknown[], R>(fn: Runnable<A, R>, ...args:
  *
  * @example
  * ```ts
- * const report = yield* runInProcess(functionRef(new URL('./report.js', import.meta.url), 'build'), month);
+ * const month = '2026-11';
+ * const report = yield* runInProcess(functionRef<[string], string>(new URL('./report.js', import.meta.url), 'build'), month);
  * ```
  */
 export function runInProcess<A extends unknown[], R>(fn: Runnable<A, R>, ...args: WorkerArgs<A>): Operation<WorkerResult<R>> {

@@ -30,8 +30,8 @@ export interface ThreadPoolOptions extends PoolOptions {
  * @example
  * ```ts
  * const pool = new ThreadPool({ size: 2 });
- * const n = yield* pool.run(fib, 30);
- * await pool.close();
+ * const n = yield* pool.run(fibonacci, 30);
+ * yield* awaitPromise(pool.close());   // close() is a promise
  * ```
  */
 export class ThreadPool extends WorkerPool {

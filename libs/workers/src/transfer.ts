@@ -10,7 +10,7 @@ import { show } from './show.js';
  *
  * @example
  * ```ts
- * transfer(bytes)[TRANSFER]; // true
+ * transfer(new Uint8Array(16))[TRANSFER]; // true
  * ```
  */
 export const TRANSFER: unique symbol = Symbol.for('curio.workers.transfer') as never;
@@ -46,6 +46,7 @@ export type Untransferred<T> = T extends Transfer<infer V> ? V : T;
  *
  * @example
  * ```ts
+ * const pixels = new Uint8Array(4 * 1024 * 1024), alpha = new Uint8Array(1024 * 1024);
  * const list: Transferable[] = [pixels.buffer, alpha.buffer];
  * yield* runInThread(compose, transfer({ pixels, alpha }, list));
  * ```

@@ -15,6 +15,7 @@ const FLAG = 0;
  *
  * @example
  * ```ts
+ * import { workerData } from 'node:worker_threads';
  * const stop = UniversalEvent.from(workerData.stop as UniversalEventClone);
  * ```
  */
@@ -57,6 +58,7 @@ export class UniversalEvent {
    *
    * @example
    * ```ts
+   * import { workerData } from 'node:worker_threads';
    * const stop = UniversalEvent.from(workerData.stop);
    * ```
    * @throws TypeError if `clone` is not a clone of a UniversalEvent.

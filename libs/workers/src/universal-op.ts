@@ -12,8 +12,9 @@ import type { Operation, Trap } from '@curio/kernel';
  *
  * @example
  * ```ts
- * const item = yield* queue.get();  // in a task
- * const item = await queue.get();   // in an async function
+ * const q = new UniversalQueue<string>();
+ * const item = yield* q.get();                     // in a task
+ * q.get().then((next) => console.log(next));       // in async code (or with await)
  * ```
  */
 export class UniversalOperation<T> implements Operation<T>, PromiseLike<T> {

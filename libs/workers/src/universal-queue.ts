@@ -51,6 +51,7 @@ export interface UniversalQueueOptions {
  *
  * @example
  * ```ts
+ * import { workerData } from 'node:worker_threads';
  * const q = UniversalQueue.from(workerData.queue as UniversalQueueClone);
  * ```
  */
@@ -78,8 +79,8 @@ let adopting: SharedArrayBuffer | null = null;
  * @example
  * ```ts
  * const q = new UniversalQueue<number>(10);
- * // worker module: export const produce = workerFunction(import.meta.url, async function produce(q, n) {
- * //   for (let i = 0; i < n; i++) await q.put(i);
+ * // worker module: export const produce = workerFunction(import.meta.url, function produce(q: UniversalQueue<number>, n: number) {
+ * //   for (let i = 0; i < n; i++) q.putSync(i);   // blocks this worker thread while the queue is full
  * // });
  * yield* spawn(() => runInThread(produce, q, 100));
  * for (let i = 0; i < 100; i++) console.log(yield* q.get());
@@ -128,6 +129,7 @@ export class UniversalQueue<T = unknown> {
    *
    * @example
    * ```ts
+   * import { workerData } from 'node:worker_threads';
    * const q = UniversalQueue.from<number>(workerData.queue);
    * ```
    * @throws TypeError if `clone` is not a clone of a UniversalQueue.

@@ -17,6 +17,15 @@ declare const child: import('node:child_process').ChildProcessWithoutNullStreams
 declare const context: import('curio').SslWrapper;
 declare const ctx: import('curio').SSLContext, serverCtx: import('curio').SSLContext, apiContext: import('curio').SSLContext;
 declare const ca: import('curio').CertificateAuthority, tlsSock: import('curio').SSLSocket;
+type WorkerFn<A extends unknown[], R> = import('curio').WorkerFunction<A, R>;
+declare const pool: import('curio').WorkerPool, fibonacci: WorkerFn<[number], number>;
+declare const parse: WorkerFn<[string], unknown>, risky: WorkerFn<[string], unknown>, text: string, input: string;
+declare const hashFile: WorkerFn<[string], string>, renderPage: WorkerFn<[string], string>;
+declare const data: Buffer, crunch: WorkerFn<[Buffer, import('curio').UniversalEvent], void>;
+declare const produce: WorkerFn<[import('curio').UniversalQueue<number>, number], void>;
+declare const blur: WorkerFn<[Uint8Array, number], Uint8Array>;
+declare const compose: WorkerFn<[{ pixels: Uint8Array; alpha: Uint8Array }], Uint8Array>;
+declare function echoServer(address: import('curio').SocketAddress): Operation<void>;
 declare const err: import('curio').IOError;
 declare const handler: import('curio').ClientHandler;
 declare const tracer: import('curio').Activation;

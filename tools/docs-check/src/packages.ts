@@ -17,4 +17,5 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/signals', entry: 'libs/signals/src/index.ts', sources: 'libs/signals/src' },
   { name: '@curio/subprocess', entry: 'libs/subprocess/src/index.ts', sources: 'libs/subprocess/src' },
   { name: '@curio/ssl', entry: 'libs/ssl/src/index.ts', sources: 'libs/ssl/src' },
+  { name: '@curio/workers', entry: 'libs/workers/src/index.ts', sources: 'libs/workers/src' },
 ];

@@ -240,7 +240,8 @@ function stripCommentPrefix(line: string): string {
 /**
  * What a `signatures` block names, as statements that type-check only if the names exist:
  * `Lock;` for `new Lock()`, `lock.acquire;` for `lock.acquire(): ...` (with
- * `declare const lock: Lock;` from the block's `new Lock()` line), `spawn.with;`.
+ * `declare const lock: Lock;` from the block's `new Lock()` line), `spawn.with;`, and
+ * `Lock.from;` for a static member named on the class (`Lock.from(clone)`).
  */
 function signatureChecks(snippet: Snippet): [string, number][] {
   const lines = snippet.code.split('\n');
@@ -254,7 +255,8 @@ function signatureChecks(snippet: Snippet): [string, number][] {
     let m: RegExpExecArray | null;
     if ((m = /^new\s+(\w+)/.exec(line))) checks.push([`${m[1]};`, at]);
     else if ((m = /^(\w+)((?:\.\w+)+)/.exec(line))) {
-      if (!declared.has(m[1]) && constructed !== undefined && !receivers.has(m[1])) {
+      // `Queue.from(clone)` names a static member of the class itself: no receiver to declare.
+      if (!declared.has(m[1]) && constructed !== undefined && m[1] !== constructed && !receivers.has(m[1])) {
         receivers.add(m[1]);
         checks.unshift([`declare const ${m[1]}: ${constructed};`, 0]);
       }

@@ -54,6 +54,13 @@ describe('signatures blocks', () => {
     expect(lines).toEqual(expect.arrayContaining(['declare const lock: Lock;', 'Lock;', 'lock.acquire;', 'spawn.with;']));
     expect(module.sourceLines[lines.indexOf('lock.acquire;')]).toBe(4);
   });
+
+  it('check a static member on the class itself, not on an instance', () => {
+    const [snippet] = extractSnippets('x.md', ['<!-- snippet: signatures -->', `${fence}ts`, 'new Lock()', 'Lock.from(clone): Lock', 'lock.release(): void', fence].join('\n'));
+    const lines = snippetModule(snippet, ['Lock']).text.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['Lock.from;', 'declare const lock: Lock;', 'lock.release;']));
+    expect(lines).not.toContain('declare const Lock: Lock;');
+  });
 });
 
 describe('checkSnippets', () => {
