@@ -168,6 +168,21 @@ export class Task<T = unknown> {
     return this._cycles;
   }
 
+  /**
+   * The kernel clock deadline (ms) of the timeout in force (the earliest of the task's
+   * `timeoutAfter` blocks), or null when none is. For monitors and diagnostics.
+   */
+  get timeout(): number | null {
+    const entry = this._timeout;
+    return entry === null ? null : entry.deadline;
+  }
+
+  /** The kernel clock (ms) the task sleeps until while in `TIME_SLEEP`, else null. For monitors and diagnostics. */
+  get sleepUntil(): number | null {
+    const on = this._blockedOn;
+    return this._state === 'TIME_SLEEP' && on !== null ? (on as TimeEntry<Task>).deadline : null;
+  }
+
   /** True once a cancellation has been requested. */
   get cancelled(): boolean {
     return this._cancelled;
