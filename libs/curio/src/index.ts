@@ -5,3 +5,4 @@
  */
 export * from '@curio/kernel';
 export * from '@curio/io';
+export * from '@curio/diagnostics';
