@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds the examples through Nx, then runs the seed's echo server
-// (examples/src/echo-server.ts) on port 25000 with the kernel's lifecycle diagnostics on.
+// (examples/src/echo-server.ts) on port 25000 with diagnostics on: crash reports
+// (logcrash), long-block reports (longblock) and lifecycle records, through pino: pretty
+// in a terminal, JSON lines otherwise. `CURIO_MONITOR=1 npm start` also serves the monitor
+// console (connect with `npx curio-monitor`).
 // Extra arguments go to the server (e.g. `npm start -- 26000`). Ctrl-C stops it cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 
