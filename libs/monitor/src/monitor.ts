@@ -1,7 +1,8 @@
 /**
  * The `monitor` activation: starts the console's worker thread when the kernel starts,
  * publishes which task holds the CPU (a shared memory slot written at each scheduling
- * event) and, while a client is connected, the task table; answers the worker's
+ * event) and, a while after changes, the task table (for answers while the kernel is
+ * held up); answers the worker's
  * questions; stops the worker when the kernel shuts down.
  * @packageDocumentation
  */
@@ -12,8 +13,13 @@ import { RUNNING_ID, RUNNING_SINCE, SLOT_LENGTH, type KernelMessage, type Kernel
 import { cancelTask, taskRows, whereText } from './table.js';
 import { workerSource } from './worker-source.js';
 
-/** How often the task table is published while a client is connected (ms). */
-const PUBLISH_EVERY_MS = 100;
+/** How often the task table is published after changes while a client is connected (ms). */
+const PUBLISH_WATCHED_MS = 100;
+/**
+ * ... and while none is: rarely, so an idle monitor costs next to nothing, but a client
+ * that connects to a program already held up by a task still gets a recent table.
+ */
+const PUBLISH_UNWATCHED_MS = 1000;
 /** How long the console waits for the kernel's thread before answering from the published table (ms). */
 const KERNEL_ANSWER_MS = 1000;
 
@@ -64,12 +70,12 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
   const post = (message: KernelMessage) => worker?.postMessage(message);
   const publish = () => {
     publishTimer = null;
-    if (kernel !== null && clients > 0) post({ type: 'table', rows: taskRows(kernel), at: Date.now() });
+    if (kernel !== null && worker !== null) post({ type: 'table', rows: taskRows(kernel), at: Date.now() });
   };
-  /** While a client watches, publish the table at most every PUBLISH_EVERY_MS after a change. */
+  /** Publishes the table a while after a change (one timer at a time, whatever the number of changes). */
   const changed = () => {
-    if (clients > 0 && publishTimer === null) {
-      publishTimer = setTimeout(publish, PUBLISH_EVERY_MS);
+    if (publishTimer === null && worker !== null) {
+      publishTimer = setTimeout(publish, clients > 0 ? PUBLISH_WATCHED_MS : PUBLISH_UNWATCHED_MS);
       publishTimer.unref();
     }
   };
@@ -108,7 +114,12 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     close: stop,
     activate(k: Kernel) {
       kernel = k;
-      const w = new Worker(workerSource(), { eval: true, workerData: { host, port, slot: shared, answerMs: KERNEL_ANSWER_MS } });
+      const w = new Worker(workerSource(), {
+        eval: true,
+        workerData: { host, port, slot: shared, answerMs: KERNEL_ANSWER_MS },
+        // The worker's source is a CommonJS script, whatever the program was started as (`node --input-type=module -e`).
+        execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      });
       worker = w;
       // The console never keeps the program alive on its own.
       w.unref();
@@ -136,7 +147,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     },
     suspended() {
       slot[RUNNING_ID] = 0;
-      if (clients > 0) changed();
+      if (publishTimer === null) changed();
     },
     shutdown() {
       void stop();
