@@ -31,12 +31,29 @@ export function longblock(options: LongBlockOptions = {}): Activation {
   const maxTime = options.maxTime ?? 50;
   if (typeof maxTime !== 'number' || !(maxTime >= 0)) throw new RangeError(`longblock(): maxTime must be a number of milliseconds >= 0; got ${String(maxTime)}`);
   const now = options.now ?? (() => performance.now());
-  // One task runs at a time: one start time is all the state needed.
+  // One task runs at a time: one start time is all the state needed. Reading the clock is
+  // the dearest part of these hooks, so it is read once per step: within a drain, a step
+  // starts when the one before it ended. The first step after the drain returned to Node
+  // (noticed with a nextTick, which runs only once the drain is over) reads it afresh.
   let startedAt = 0;
+  let lastEnd = -1;
+  let gapArmed = false;
+  const drainOver = () => {
+    gapArmed = false;
+    lastEnd = -1;
+  };
   return {
-    running: () => { startedAt = now(); },
+    running: () => {
+      startedAt = lastEnd >= 0 ? lastEnd : now();
+    },
     suspended: (task: Task, trap: Trap | null) => {
-      const ms = now() - startedAt;
+      const end = now();
+      lastEnd = end;
+      if (!gapArmed) {
+        gapArmed = true;
+        process.nextTick(drainOver);
+      }
+      const ms = end - startedAt;
       if (ms <= maxTime || !matches(task)) return;
       const record: Record<string, unknown> = { ...taskFields(task), ms: Math.round(ms * 10) / 10, trap: trap === null ? null : trap.name };
       const frame = task.where();

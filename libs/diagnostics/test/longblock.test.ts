@@ -1,4 +1,4 @@
-import { spawn, sleep, currentTask } from '@curio/kernel';
+import { spawn, sleep, currentTask, awaitPromise } from '@curio/kernel';
 import { longblock } from '../src/index.js';
 import { capture } from './pino-capture.js';
 import { runWith } from './helpers.js';
@@ -38,6 +38,19 @@ describe('longblock', () => {
       yield* b.join();
     }, { activations: [longblock({ logger, maxTime: 20, now, filter: 'cruncher', level: 'error' })] });
     expect(records().map(({ level, taskName, ms, trap }) => ({ level, taskName, ms, trap }))).toEqual([{ level: 50, taskName: 'cruncher', ms: 30, trap: null }]);
+  });
+
+  it('does not count the time Node spends between drains (waiting for I/O, timers) as running', async () => {
+    const { logger, records } = capture();
+    await runWith(function* main() {
+      const waiter = yield* spawn.with({ name: 'waiter' })(function* () {
+        // 100 "ms" pass outside any task, while this one waits on a promise.
+        yield* awaitPromise(new Promise<void>((resolve) => setImmediate(() => { fakeNow += 100; resolve(); })));
+        fakeNow += 1;
+      });
+      yield* waiter.join();
+    }, { activations: [longblock({ logger, maxTime: 20, now })] });
+    expect(records()).toEqual([]);
   });
 
   it('rejects a bad maxTime', () => {

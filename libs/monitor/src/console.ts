@@ -92,7 +92,7 @@ export function parseCommand(line: string, signalNames: readonly string[]): Pars
 export interface ConsoleConfig {
   host: string;
   port: number;
-  /** The running-task slot (see protocol.ts): id and since when (epoch ms). */
+  /** The running-task slot (see protocol.ts): task id and step count. */
   slot: SharedArrayBuffer;
   /** How long to wait for the kernel's thread before answering from the published table. */
   answerMs: number;
@@ -151,12 +151,24 @@ export function serveConsole(config: ConsoleConfig): void {
       port.postMessage({ type: 'request', id, ...request });
     });
 
+  // Sampling the slot times the current step: the same step seen again has been running
+  // at least since it was first seen (to within the sampling period).
+  const SAMPLE_MS = 25;
+  let seen = { id: 0, step: -1, since: Date.now() };
+  const sample = () => {
+    const id = slot[0];
+    const step = slot[1];
+    if (id !== seen.id || step !== seen.step) seen = { id, step, since: Date.now() };
+  };
+  setInterval(sample, SAMPLE_MS);
+
   /** Who holds the CPU right now, as a sentence, or '' if no task does. */
   const hogging = () => {
-    const id = slot[0];
+    sample();
+    const id = seen.id;
     if (id === 0) return '';
     const row = table.rows.find((r) => r.id === id);
-    const since = Date.now() - slot[1];
+    const since = Date.now() - seen.since;
     return `The kernel is busy: task ${id}${row === undefined ? '' : ` (${row.name})`} has been running for ${formatMs(since)} without blocking.`;
   };
   const busy = (what: string) => `${hogging() || 'The kernel did not answer in time.'} ${what}`;

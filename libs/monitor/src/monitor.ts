@@ -1,7 +1,7 @@
 /**
  * The `monitor` activation: starts the console's worker thread when the kernel starts,
  * publishes which task holds the CPU (a shared memory slot written at each scheduling
- * event) and, a while after changes, the task table (for answers while the kernel is
+ * event, no clock read) and, a while after changes, the task table (for answers while the kernel is
  * held up); answers the worker's
  * questions; stops the worker when the kernel shuts down.
  * @packageDocumentation
@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Activation, Kernel } from '@curio/kernel';
 import { resolveMonitorOptions, type MonitorAddress, type MonitorOptions } from './options.js';
-import { RUNNING_ID, RUNNING_SINCE, SLOT_LENGTH, type KernelMessage, type KernelRequest, type WorkerStatus } from './protocol.js';
+import { RUNNING_ID, RUNNING_STEP, SLOT_LENGTH, type KernelMessage, type KernelRequest, type WorkerStatus } from './protocol.js';
 import { cancelTask, taskRows, whereText } from './table.js';
 import { workerSource } from './worker-source.js';
 
@@ -53,7 +53,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
   const { host, port } = resolveMonitorOptions(options);
   const shared = new SharedArrayBuffer(SLOT_LENGTH * Float64Array.BYTES_PER_ELEMENT);
   const slot = new Float64Array(shared);
-  const origin = performance.timeOrigin;
+  let steps = 0;
   let worker: Worker | null = null;
   let kernel: Kernel | null = null;
   let clients = 0;
@@ -143,7 +143,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     },
     running(task) {
       slot[RUNNING_ID] = task.id;
-      slot[RUNNING_SINCE] = origin + performance.now();
+      slot[RUNNING_STEP] = ++steps;
     },
     suspended() {
       slot[RUNNING_ID] = 0;
