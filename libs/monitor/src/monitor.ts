@@ -141,12 +141,12 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
         worker = null;
       });
     },
+    // One hook, no clock read: the id and step count of the step that starts. The slot is
+    // not cleared when the step ends: the worker only reads it when the kernel's thread has
+    // not answered, and then the last step started is the one holding it.
     running(task) {
       slot[RUNNING_ID] = task.id;
       slot[RUNNING_STEP] = ++steps;
-    },
-    suspended() {
-      slot[RUNNING_ID] = 0;
       if (publishTimer === null) changed();
     },
     shutdown() {

@@ -34,8 +34,8 @@ export type WorkerStatus = { type: 'listening'; host: string; port: number } | {
 
 /**
  * @internal Layout of the shared running-task slot (a Float64Array over a
- * SharedArrayBuffer): which task holds the CPU (0 when none) and a count of the steps the
- * kernel has started. No clock is read on the kernel's side (a clock read per step is the
+ * SharedArrayBuffer): which task last got the CPU (0 before any) and a count of the steps
+ * the kernel has started. No clock is read on the kernel's side (a clock read per step is the
  * dearest part of a hook); the worker samples the slot and times how long one step lasts.
  */
 export const RUNNING_ID = 0;
