@@ -91,6 +91,11 @@ export class Kernel {
   /**
    * Who hears of crashed tasks, or null for nobody (see {@link CrashReporter}). An
    * activation may replace it in its `activate` hook, as `logcrash` does.
+   *
+   * @example
+   * ```ts
+   * const counting: Activation = { activate: (k) => { k.crashReporter = (task) => crashes.push(task.id); } };
+   * ```
    */
   crashReporter: CrashReporter | null;
 
