@@ -5,7 +5,15 @@
 import { run as runKernel, type KernelOptions, type TaskBody } from '@curio/kernel';
 import { monitorFromEnvironment, type MonitorSetting } from '@curio/monitor';
 
-/** Options of the umbrella's {@link run}: the kernel's options, the main task's arguments, and the monitor. */
+/**
+ * Options of the umbrella's {@link run}: the kernel's options, the main task's arguments, and the monitor.
+ *
+ * @example
+ * ```ts
+ * const options: RunOptions<[number]> = { args: [25000], monitor: { port: 9000 } };
+ * await run(server, options);
+ * ```
+ */
 export interface RunOptions<A extends unknown[] = unknown[]> extends KernelOptions {
   /** Arguments for `main`. */
   args?: A;

@@ -5,7 +5,14 @@
 import type { Activation, Task, Trap } from '@curio/kernel';
 import { flushLogger, resolveOptions, taskFields, type DiagnosticOptions } from './options.js';
 
-/** Options of {@link longblock}. */
+/**
+ * Options of {@link longblock}.
+ *
+ * @example
+ * ```ts
+ * longblock({ maxTime: 20, level: 'error', filter: /^handler/ });
+ * ```
+ */
 export interface LongBlockOptions extends DiagnosticOptions {
   /** Report a task that ran longer than this many milliseconds without blocking (default 50). */
   maxTime?: number;

@@ -6,10 +6,27 @@
 import { pino, type Level, type Logger } from 'pino';
 import type { Task } from '@curio/kernel';
 
-/** Which tasks a diagnostic reports on, by task name: an exact name, a pattern, or a test. */
+/**
+ * Which tasks a diagnostic reports on, by task name: an exact name, a pattern, or a test.
+ *
+ * @example
+ * ```ts
+ * schedtrace({ filter: 'echoClient' });
+ * schedtrace({ filter: /^worker-/ });
+ * schedtrace({ filter: (name) => name !== 'ticker' });
+ * ```
+ */
 export type TaskNameFilter = string | RegExp | ((name: string) => boolean);
 
-/** Options every diagnostic activation takes. */
+/**
+ * Options every diagnostic activation takes.
+ *
+ * @example
+ * ```ts
+ * const options: DiagnosticOptions = { logger: pino({ level: 'debug' }), level: 'debug', filter: 'worker' };
+ * await run(main, { activations: [schedtrace(options)] });
+ * ```
+ */
 export interface DiagnosticOptions {
   /** Where records go; default a shared pino logger on stdout (see {@link defaultLogger}). Its level must admit `level`. */
   logger?: Logger;

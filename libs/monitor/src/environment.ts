@@ -6,7 +6,15 @@
 import { monitor, type MonitorActivation } from './monitor.js';
 import { parseMonitorAddress, type MonitorOptions } from './options.js';
 
-/** `true` for the default console, options for another address, `false` for none. */
+/**
+ * `true` for the default console, options for another address, `false` for none.
+ *
+ * @example
+ * ```ts
+ * const setting: MonitorSetting = process.env.NODE_ENV === 'production' ? false : { port: 9000 };
+ * await run(main, { monitor: setting });
+ * ```
+ */
 export type MonitorSetting = boolean | MonitorOptions;
 
 /**

@@ -23,7 +23,15 @@ const PUBLISH_UNWATCHED_MS = 1000;
 /** How long the console waits for the kernel's thread before answering from the published table (ms). */
 const KERNEL_ANSWER_MS = 1000;
 
-/** The activation {@link monitor} returns: an {@link Activation} that also tells where it listens. */
+/**
+ * The activation {@link monitor} returns: an {@link Activation} that also tells where it listens.
+ *
+ * @example
+ * ```ts
+ * const mon: MonitorActivation = monitor({ port: 0 });
+ * await run(main, { activations: [mon] });
+ * ```
+ */
 export interface MonitorActivation extends Activation {
   /**
    * Settles once the kernel has started and the console listens: with its address (the

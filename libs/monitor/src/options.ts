@@ -3,12 +3,33 @@
  * @packageDocumentation
  */
 
-/** Curio's monitor port. */
+/**
+ * Curio's monitor port.
+ *
+ * @example
+ * ```ts
+ * monitor({ port: DEFAULT_MONITOR_PORT });   // the same as monitor()
+ * ```
+ */
 export const DEFAULT_MONITOR_PORT = 48802;
-/** The monitor listens on the loopback interface unless told otherwise. */
+/**
+ * The monitor listens on the loopback interface unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * monitor({ host: DEFAULT_MONITOR_HOST, port: 0 });
+ * ```
+ */
 export const DEFAULT_MONITOR_HOST = '127.0.0.1';
 
-/** Options of {@link monitor}. */
+/**
+ * Options of {@link monitor}.
+ *
+ * @example
+ * ```ts
+ * monitor({ host: '::1', port: 9000 });
+ * ```
+ */
 export interface MonitorOptions {
   /** Interface to listen on; default `127.0.0.1` (never another address unless asked for). */
   host?: string;
@@ -16,7 +37,14 @@ export interface MonitorOptions {
   port?: number;
 }
 
-/** The address a monitor is listening on. */
+/**
+ * The address a monitor is listening on.
+ *
+ * @example
+ * ```ts
+ * const { host, port }: MonitorAddress = await mon.listening;
+ * ```
+ */
 export interface MonitorAddress {
   host: string;
   port: number;

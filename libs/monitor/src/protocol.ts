@@ -3,7 +3,14 @@
  * @packageDocumentation
  */
 
-/** One line of the `ps` table. Times are kernel clock milliseconds left, or null. */
+/**
+ * One line of the `ps` table. Times are kernel clock milliseconds left, or null.
+ *
+ * @example
+ * ```ts
+ * const row: TaskRow = { id: 2, name: 'echoClient', state: 'READ_WAIT', cycles: 2, timeout: null, sleep: null, parentId: 1, daemon: false };
+ * ```
+ */
 export interface TaskRow {
   id: number;
   name: string;
