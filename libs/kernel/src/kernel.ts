@@ -16,6 +16,7 @@ import { WaitQueue } from './waitqueue.js';
 import { _currentTask, _setCurrentTask } from './current.js';
 import type { Activation } from './activation.js';
 import { describe, isGenerator, isThenable } from './operation.js';
+import { reportCrashToStderr, _isUnwatchedCrash, type CrashReporter } from './crash.js';
 
 /**
  * Options of {@link Kernel} and {@link run}.
@@ -36,6 +37,11 @@ export interface KernelOptions {
    * the environment has `CURIO_TRACE_STACKS=1`.
    */
   traceStacks?: boolean;
+  /**
+   * Who hears of crashed tasks (see {@link CrashReporter}); default
+   * {@link reportCrashToStderr}, `null` to stay silent.
+   */
+  crashReporter?: CrashReporter | null;
 }
 
 /**
@@ -103,6 +109,16 @@ export class Kernel {
   /** The kernel's clock. */
   readonly clock: Clock;
   /** @internal */ readonly _traceStacks: boolean;
+  /**
+   * Who hears of crashed tasks, or null for nobody (see {@link CrashReporter}). An
+   * activation may replace it in its `activate` hook, as `logcrash` does.
+   *
+   * @example
+   * ```ts
+   * const counting: Activation = { activate: (k) => { k.crashReporter = (task) => crashes.push(task.id); } };
+   * ```
+   */
+  crashReporter: CrashReporter | null;
 
   private readonly ready = new Deque<Task>();
   private readonly timeq = new TimeQueue<Task>();
@@ -126,6 +142,7 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.clock = options.clock ?? new RealClock();
     this._traceStacks = options.traceStacks ?? process.env.CURIO_TRACE_STACKS === '1';
+    this.crashReporter = options.crashReporter === undefined ? reportCrashToStderr : options.crashReporter;
     this.activations = [...(options.activations ?? [])];
     const having = (hook: keyof Activation) => this.activations.filter((a) => typeof a[hook] === 'function');
     this.onCreated = having('created');
@@ -492,9 +509,24 @@ export class Kernel {
     for (const a of this.onSuspended) a.suspended!(task, trap as Trap);
   }
 
+  /** Hands a crash to the reporter; a failing reporter must not take the kernel down with it. */
+  private reportCrash(task: Task, error: unknown): void {
+    try {
+      this.crashReporter!(task, error);
+    } catch (reporterError) {
+      reportCrashToStderr(task, error);
+      process.stderr.write(`(the crash reporter itself failed: ${reporterError instanceof Error ? reporterError.stack : String(reporterError)})\n`);
+    }
+  }
+
   /** Records how a task ended, wakes its joiners and tells whoever watches. */
   private finish(task: Task, outcome: unknown, failed: boolean): void {
-    if (failed) addYieldStarHint(task, outcome);
+    const main = this.main;
+    if (failed) {
+      addYieldStarHint(task, outcome);
+      // The main task's failure goes to run()'s caller; others are checked before their joiners wake.
+      if ((main === null || main.task !== task) && this.crashReporter !== null && _isUnwatchedCrash(task, outcome)) this.reportCrash(task, outcome);
+    }
     task._terminated = true;
     task._outcome = outcome;
     task._failed = failed;
@@ -508,7 +540,6 @@ export class Kernel {
     if (task._joining !== null) task._joining.wake();
     if (task._group !== null) task._group._taskDone(task);
     for (const a of this.onTerminated) a.terminated!(task);
-    const main = this.main;
     if (main !== null && main.task === task) {
       this.main = null;
       task._joined = true;

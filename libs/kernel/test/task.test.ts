@@ -348,6 +348,24 @@ describe('Task objects', () => {
       expect(me).toBeInstanceOf(Task);
     });
   });
+
+  it('show the timeout in force and the sleep deadline, for monitors', async () => {
+    const { timeoutAfter, clock } = await import('../src/index.js');
+    await runVirtual(function* () {
+      const start = yield* clock();
+      const sleeper = yield* spawn(function* () {
+        yield* timeoutAfter(500, sleep(100));
+      });
+      yield* sleep(10);
+      expect(sleeper.state).toBe('TIME_SLEEP');
+      expect(sleeper.sleepUntil).toBe(start + 100);
+      expect(sleeper.timeout).toBe(start + 500);
+      yield* sleeper.join();
+      expect(sleeper.sleepUntil).toBeNull();
+      expect(sleeper.timeout).toBeNull();
+      expect((yield* currentTask()).sleepUntil).toBeNull();
+    });
+  });
 });
 
 describe('markLibraryCode', () => {

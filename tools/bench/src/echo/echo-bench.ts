@@ -32,7 +32,18 @@ const SERVERS = {
   callback: fileURLToPath(new URL('./callback-server.js', import.meta.url)),
   'async-iterator': fileURLToPath(new URL('./async-iterator-server.js', import.meta.url)),
   curio: fileURLToPath(new URL('../../../../examples/dist/echo-server.js', import.meta.url)),
+  // The same Curio echo server, plain and with diagnostics (bench:diagnostics).
+  'curio-plain': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
+  'curio+diagnostics': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
+  'curio+monitor': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
 } as const;
+/** Extra arguments of a server, after its port. */
+const SERVER_FLAGS: Partial<Record<keyof typeof SERVERS, string[]>> = {
+  'curio+diagnostics': ['--logcrash-longblock'],
+  'curio+monitor': ['--monitor'],
+};
+/** Variants compared with 'curio-plain' (ratio columns), and their targets: at most this much slower. */
+const VARIANT_TARGETS: Partial<Record<keyof typeof SERVERS, number>> = { 'curio+diagnostics': 0.05, 'curio+monitor': 0.0 };
 type ServerName = keyof typeof SERVERS;
 const SERVER_NAMES = Object.keys(SERVERS) as ServerName[];
 const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
@@ -101,7 +112,7 @@ async function freePort(): Promise<number> {
 /** Starts a server process and resolves once it prints its listening line. */
 async function startServer(name: ServerName, port: number): Promise<ChildProcess> {
   if (!existsSync(SERVERS[name])) throw new Error(`${SERVERS[name]} is missing (build it first: npm run bench:echo builds it)`);
-  const [cmd, args] = pinned(0, [SERVERS[name], String(port)]);
+  const [cmd, args] = pinned(0, [SERVERS[name], String(port), ...(SERVER_FLAGS[name] ?? [])]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -184,6 +195,8 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
     if (has('callback')) header.push('curio/callback');
     if (has('async-iterator')) header.push('curio/async-iterator');
   }
+  const variants = has('curio-plain') ? o.servers.filter((s) => VARIANT_TARGETS[s] !== undefined) : [];
+  for (const v of variants) header.push(`${v}/curio-plain`, `${v} µs/request vs plain`);
   header.push(`server CPU (${o.servers.join('/')})`, `server CPU µs/request`, `loadgen CPU (${o.servers.join('/')})`, `softirq CPU`, `other CPU`);
   const rows: string[][] = [header];
   let met: boolean | null = withRatios && has('callback') && has('async-iterator') ? true : null;
@@ -212,6 +225,18 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
         }
       }
     }
+    const usPerRequest = (s: ServerName) => {
+      const xs = cell(s).filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
+      return xs.length === 0 ? null : median(xs);
+    };
+    for (const v of variants) {
+      const plain = rate('curio-plain');
+      const mine = rate(v);
+      row.push(plain === null || mine === null ? '-' : formatRatio(mine / plain));
+      const plainUs = usPerRequest('curio-plain');
+      const mineUs = usPerRequest(v);
+      row.push(plainUs === null || mineUs === null ? '-' : `${mineUs >= plainUs ? '+' : ''}${(((mineUs - plainUs) / plainUs) * 100).toFixed(1)}%`);
+    }
     const cpuOf = (s: ServerName, pick: (r: LoadResult) => number | null) => {
       const xs = cell(s).map(pick).filter((x): x is number => x !== null);
       return xs.length === 0 ? '-' : percent(median(xs));
@@ -231,6 +256,27 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
     rows.push(row);
   }
   return { text: renderTable(rows), met };
+}
+
+/** For each diagnostics variant: its rate against curio-plain per row, every round's rate, and the target. */
+function variantVerdicts(o: Options, results: Map<string, LoadResult[]>): string[] {
+  if (!o.servers.includes('curio-plain')) return [];
+  const lines: string[] = [];
+  for (const v of o.servers) {
+    const target = VARIANT_TARGETS[v];
+    if (target === undefined) continue;
+    const ratios = o.connections.map((n) => {
+      const plain = (results.get(`curio-plain ${n}`) ?? []).map((r) => r.rate);
+      const mine = (results.get(`${v} ${n}`) ?? []).map((r) => r.rate);
+      const ratio = plain.length === 0 || mine.length === 0 ? null : median(mine) / median(plain);
+      const rounds = `plain ${plain.map(formatNumber).join(', ')}; ${v} ${mine.map(formatNumber).join(', ')}`;
+      return { n, ratio, rounds };
+    });
+    const met = ratios.every((r) => r.ratio !== null && r.ratio >= 1 - target);
+    const goal = target === 0 ? 'no measurable cost' : `at most ${Math.round(target * 100)}% slower`;
+    lines.push(`${v} vs curio-plain (${goal}): ${met ? 'met' : 'NOT met'}; ` + ratios.map((r) => `${r.n} conn ${r.ratio === null ? '-' : formatRatio(r.ratio)} (req/s per round: ${r.rounds})`).join('; '));
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -273,6 +319,7 @@ async function main(): Promise<void> {
   out.push("softirq: the kernel's network receive work charged to neither process (both cores); other: every other process on the machine.");
   out.push(`'*': a cell whose least disturbed run still had other processes using more than ${percent(o.maxOther)} of a core (not trustworthy).`);
   if (met !== null) out.push(`target (>= 0.90x callback at 100 connections, > 1x async-iterator at every row): ${met ? 'met' : 'NOT met'}`);
+  for (const line of variantVerdicts(o, results)) out.push(line);
   for (const e of errors) out.push(`error: ${e}`);
   process.stdout.write(out.join('\n') + '\n');
   if (o.json) process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
