@@ -207,6 +207,24 @@ export class Kernel {
     if (!this.draining && !this.drainScheduled) this.scheduleDrain();
   }
 
+  /**
+   * @internal Resumes a task woken by a Node callback: when no task of any kernel is
+   * running (so not re-entrant), it runs at once, in one drain bounded as usual, instead
+   * of after a `setImmediate` hop; otherwise it is just {@link Kernel._reschedule}.
+   */
+  _resumeNow(task: Task, value: unknown): void {
+    if (this.draining || _currentTask() !== null) {
+      this._reschedule(task, value);
+      return;
+    }
+    task._blockedOn = null;
+    task._next = value;
+    task._throwNext = false;
+    task._state = 'READY';
+    this.ready.push(task);
+    this.runReady();
+  }
+
   /** @internal Puts a task on the ready queue, to resume by throwing `error` into it. */
   _rescheduleThrow(task: Task, error: unknown): void {
     this._reschedule(task, error);
@@ -359,22 +377,33 @@ export class Kernel {
     setImmediate(this.drain);
   }
 
-  /** Runs ready tasks until none is left or the time budget is spent. */
+  /** The drain run by `setImmediate` and by the clock's wake-up. */
   private readonly drain = (): void => {
     this.drainScheduled = false;
+    this.runReady();
+  };
+
+  /** Runs ready tasks until none is left or the time budget is spent. */
+  private runReady(): void {
     if (this.draining) return;
     this.draining = true;
     const clock = this.clock;
-    let now = clock.now();
-    const budgetEnd = now + DRAIN_BUDGET_MS;
+    // No clock read up front unless timers are due (a drain per I/O event with wakeNow):
+    // then the budget starts at the first clock check, 128 steps in.
+    let now = 0;
+    let budgetEnd = Infinity;
     let steps = 0;
     try {
-      this.fireTimers(now);
+      if (this.timeq.size > 0) {
+        now = clock.now();
+        budgetEnd = now + DRAIN_BUDGET_MS;
+        this.fireTimers(now);
+      }
       for (;;) {
         const task = this.ready.shift();
         if (task === undefined) {
-          // Deadlines may have passed while tasks ran.
-          if (this.timeq.nextDeadline() <= (now = clock.now())) {
+          // Deadlines may have passed while tasks ran (no clock read when there are none).
+          if (this.timeq.size > 0 && this.timeq.nextDeadline() <= (now = clock.now())) {
             this.fireTimers(now);
             if (this.ready.length > 0) continue;
           }
@@ -383,6 +412,7 @@ export class Kernel {
         this.step(task);
         if (++steps % STEPS_PER_CLOCK_CHECK === 0) {
           now = clock.now();
+          if (budgetEnd === Infinity) budgetEnd = now + DRAIN_BUDGET_MS;
           this.fireTimers(now);
           if (now >= budgetEnd) break;
         }
@@ -397,7 +427,7 @@ export class Kernel {
     } else {
       clock.cancelWake();
     }
-  };
+  }
 
   /** Wakes sleepers and delivers timeouts whose deadline is at or before `now`. */
   private fireTimers(now: number): void {
