@@ -6,3 +6,5 @@
 export * from '@curio/kernel';
 export * from '@curio/io';
 export * from '@curio/signals';
+/** The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`. */
+export * as redis from '@curio/redis';

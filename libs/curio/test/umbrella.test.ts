@@ -1,6 +1,7 @@
 import * as curio from 'curio';
 import * as kernel from '@curio/kernel';
 import * as signals from '@curio/signals';
+import * as redis from '@curio/redis';
 
 describe('curio umbrella', () => {
   it('re-exports every export of @curio/kernel as the same object', () => {
@@ -14,6 +15,13 @@ describe('curio umbrella', () => {
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
     expect(curio.main).toBe(signals.main);
+  });
+
+  it('re-exports @curio/redis as the namespace redis', () => {
+    for (const [name, value] of Object.entries(redis)) {
+      expect((curio.redis as Record<string, unknown>)[name]).toBe(value);
+    }
+    expect(curio.redis.connect).toBe(redis.connect);
   });
 
   it('runs a program written against the umbrella', async () => {

@@ -1,15 +1,15 @@
-import { run, spawn, TaskTimeout, timeoutAfter } from '@curio/kernel';
+import { type Operation, run, spawn, TaskTimeout, timeoutAfter } from '@curio/kernel';
 import { IOError, tcpServerSocket } from '@curio/io';
 import { connect, RedisConnectionError, RedisProtocolError, RedisReplyError, type RedisConnection } from '@curio/redis';
-import { HoldingProxy, redisPort } from './helpers';
+import { HoldingProxy, redisPort } from './helpers.js';
 
 const DB = 1;
 
-function withConnection<T>(body: (conn: RedisConnection) => Generator<unknown, T, unknown>): Promise<T> {
+function withConnection<T>(body: (conn: RedisConnection) => Operation<T>): Promise<T> {
   return run(function* () {
     using conn = yield* connect({ port: redisPort(), db: DB });
-    return (yield* body(conn as RedisConnection)) as T;
-  }) as Promise<T>;
+    return yield* body(conn);
+  });
 }
 
 beforeAll(() => withConnection(function* (conn) {

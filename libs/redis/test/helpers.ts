@@ -45,6 +45,7 @@ export class HoldingProxy {
     const listener = yield* tcpServerSocket('127.0.0.1', 0);
     this.listener = listener;
     this.port = (listener.getsockname() as [string, number])[1];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the pump tasks below are generator functions
     const self = this;
     this.tasks.push(yield* spawn(function* accept() {
       const [client] = yield* listener.accept();
