@@ -54,21 +54,24 @@ function pick<T extends string>(value: string, known: readonly T[], option: stri
   return value as T;
 }
 
-function cell(client: ClientName, workload: Workload, port: number, warmup: number, ms: number): number {
+function cell(client: ClientName, workload: Workload, port: number, warmup: number, ms: number): { rate: number; cpu: number } {
   const out = execFileSync(process.execPath, [CHILD, client, workload, String(port), String(warmup), String(ms)], { encoding: 'utf8' });
-  return (JSON.parse(out.trim().split('\n').pop() as string) as { rate: number }).rate;
+  return JSON.parse(out.trim().split('\n').pop() as string) as { rate: number; cpu: number };
 }
 
 const options = parseArgs(process.argv.slice(2));
 const loadBefore = loadavg()[0];
 const server = await startRedisServer();
 const samples = new Map<string, number[]>();
+const cpuSamples = new Map<string, number[]>();
 try {
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of options.workloads) {
       for (const client of options.clients) {
         const key = `${client}/${workload}`;
-        samples.set(key, [...(samples.get(key) ?? []), cell(client, workload, server.port, options.warmup, options.duration)]);
+        const result = cell(client, workload, server.port, options.warmup, options.duration);
+        samples.set(key, [...(samples.get(key) ?? []), result.rate]);
+        cpuSamples.set(key, [...(cpuSamples.get(key) ?? []), result.cpu]);
       }
     }
   }
@@ -102,3 +105,18 @@ for (const workload of options.workloads) {
 console.log(renderTable(rows));
 console.log('\nSpread over the rounds:\n');
 console.log(renderTable(spread));
+console.log('\nClient CPU time per command (µs, user + system, median; lower is better; curio ÷ X below 1x means Curio uses less):\n');
+const cpuRows: string[][] = [['workload', ...options.clients, ...others.map((c) => `curio ÷ ${c}`), 'spread (slowest..fastest per client)']];
+for (const workload of options.workloads) {
+  const med = (c: ClientName) => median(cpuSamples.get(`${c}/${workload}`) ?? [Number.NaN]);
+  cpuRows.push([
+    workload,
+    ...options.clients.map((c) => med(c).toFixed(2)),
+    ...others.map((c) => (options.clients.includes('curio') ? formatRatio(med('curio') / med(c)) : '-')),
+    options.clients.map((c) => {
+      const xs = cpuSamples.get(`${c}/${workload}`) ?? [];
+      return `${Math.max(...xs).toFixed(1)}..${Math.min(...xs).toFixed(1)}`;
+    }).join(' / '),
+  ]);
+}
+console.log(renderTable(cpuRows));
