@@ -22,3 +22,5 @@ export * from '@curio/diagnostics';
 export * from '@curio/monitor';
 // Declared here, this `run` takes the place of the kernel's in the star export above.
 export { run, type RunOptions } from './run.js';
+/** The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`. */
+export * as redis from '@curio/redis';

@@ -6,6 +6,7 @@ import * as subprocess from '@curio/subprocess';
 import * as workers from '@curio/workers';
 import * as diagnostics from '@curio/diagnostics';
 import * as monitorPackage from '@curio/monitor';
+import * as redis from '@curio/redis';
 
 /** A port nothing listens on right now (the OS picks it). */
 async function freePort(): Promise<number> {
@@ -78,6 +79,13 @@ describe('curio umbrella', () => {
     for (const [name, value] of Object.entries(workers)) {
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
+  });
+
+  it('re-exports @curio/redis as the namespace redis', () => {
+    for (const [name, value] of Object.entries(redis)) {
+      expect((curio.redis as Record<string, unknown>)[name]).toBe(value);
+    }
+    expect(curio.redis.connect).toBe(redis.connect);
   });
 
   it('runs a program written against the umbrella', async () => {
