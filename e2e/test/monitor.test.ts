@@ -70,7 +70,7 @@ test('echo server with the monitor: list clients with curio-monitor, cancel one,
 
   // The others still echo.
   for (const c of clients.slice(1)) c.socket.destroy();
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   expect(s.stderr).toBe('');
 });
 
@@ -146,5 +146,5 @@ test('--diagnostics: the echo server logs lifecycle records through pino, as JSO
   ]);
   expect(typeof clientRecords[0].time).toBe('number');
   expect(clientRecords[0].msg).toBe(`task ${clientRecords[0].taskId as number} echoClient created`);
-  expect(await s.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
 });

@@ -6,7 +6,7 @@ import { CurioError } from '@curio/kernel';
 
 /**
  * How a worker describes an exception it caught, to rebuild it on the caller's side.
- * Not exported from the package; not `@internal` either, because {@link WorkerError}'s
+ * Not exported from the package, but not marked internal either: {@link WorkerError}'s
  * published declaration refers to it (stripInternal would leave a dangling name).
  */
 export interface RemoteErrorInfo {

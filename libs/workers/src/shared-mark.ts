@@ -3,7 +3,7 @@
  * structured clones: their own properties are a kind mark and the SharedArrayBuffer.
  * The worker's runner turns them back into objects with the revivers registered here
  * when @curio/workers loads in that thread. Not exported from the package index (it is
- * package-private), but not `@internal`: the published universal-queue/event declarations
+ * package-private), but not marked internal: the published universal-queue/event declarations
  * import it.
  */
 
