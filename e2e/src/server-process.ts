@@ -55,6 +55,8 @@ export interface StartOptions {
   args?: (port: number) => readonly string[];
   /** Options for node itself, before the script (e.g. `--expose-gc`). */
   nodeArgs?: readonly string[];
+  /** Extra environment variables for the server (e.g. `CURIO_MONITOR`). */
+  env?: NodeJS.ProcessEnv;
   /** The line that says the server is ready (default: it starts with `Server listening at`). */
   ready?: (line: string) => boolean;
 }
@@ -101,7 +103,7 @@ export class ServerProcess {
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
       const argv = [...(options.nodeArgs ?? []), script, ...(options.args ?? ((p: number) => [String(p)]))(port)];
-      const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env: { ...CHILD_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const server = new ServerProcess(child, port);
       const ready = server.waitForLine(options.ready ?? ((l) => l.startsWith('Server listening at')));
       const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited.then(() => 'exited' as const)]);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: builds the examples through Nx, then runs the seed's echo server
-// (examples/src/echo-server.ts) on port 25000 with the kernel's lifecycle diagnostics on.
-// Extra arguments go to the server (e.g. `npm start -- 26000`). Ctrl-C stops it cleanly:
-// the server runs under Curio's main(), which cancels it on SIGINT/SIGTERM, waits for its
-// cleanup and exits with 130/143; this script exits with the server's status.
+// (examples/src/echo-server.ts) on port 25000 with diagnostics on: crash reports
+// (logcrash), long-block reports (longblock) and lifecycle records, through pino: pretty
+// in a terminal, JSON lines otherwise. `CURIO_MONITOR=1 npm start` also serves the monitor
+// console (connect with `npx curio-monitor`). Extra arguments go to the server (e.g.
+// `npm start -- 26000`). Ctrl-C stops it cleanly: the server runs under Curio's main(),
+// which cancels it on SIGINT/SIGTERM, waits for its cleanup and exits with 130/143; this
+// script exits with the server's status.
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 

@@ -10,10 +10,13 @@
  * - `SIGUSR2` prints one `stats {...}` line (live tasks by name, tasks created and
  *   crashed, open sockets, memory: after a full GC when run with `node --expose-gc`),
  *   which the end-to-end tests read;
- * - `--diagnostics` logs each task's creation, the traps it waits in and its end.
+ * - `--diagnostics` turns on crash reports, long-block reports and a few lifecycle
+ *   records per task, through pino (see support/diagnostics.ts);
+ * - `CURIO_MONITOR=1` (or `HOST:PORT`) serves Curio's monitor console (`curio-monitor`).
  * @packageDocumentation
  */
-import { main, TaskCancelled, type Activation, type Kernel, type Operation, type Task } from 'curio';
+import { main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type Operation, type Task } from 'curio';
+import { diagnosticActivations } from './diagnostics.js';
 
 /** An address as Python prints it: `('127.0.0.1', 51234)`, or a Unix path. */
 export function formatAddress(address: readonly [string, number] | string): string {
@@ -61,31 +64,6 @@ function countingActivation(counter: { created: number; crashed: number }): Acti
   };
 }
 
-/**
- * Diagnostics: logs each task's creation, each kind of trap it waits in (the first time
- * it waits in it: `READ_WAIT`, `WRITE_WAIT`, ...) and its end. Deliberately light: a few
- * lines per task, never one per suspension.
- */
-export function lifecycleLog(log: (line: string) => void = (line) => console.log(line)): Activation {
-  const seen = new WeakMap<Task, Set<string>>();
-  return {
-    created: (task) => log(`[curio] task ${task.id} ${task.name} created`),
-    suspended: (task, trap) => {
-      if (trap === null) return;
-      let names = seen.get(task);
-      if (names === undefined) seen.set(task, (names = new Set()));
-      if (names.has(trap.name)) return;
-      names.add(trap.name);
-      log(`[curio] task ${task.id} ${task.name} waits in ${trap.name}`);
-    },
-    terminated: (task) => {
-      const e = task.exception;
-      const how = e === null || e === undefined ? '' : ` with ${e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.name) : String(e)}`;
-      log(`[curio] task ${task.id} ${task.name} terminated${how}`);
-    },
-  };
-}
-
 function snapshot(kernel: Kernel, counter: { created: number; crashed: number }): ServerStats {
   // Under `node --expose-gc`, collect first so the memory figures are live memory, not garbage.
   (globalThis as { gc?: () => void }).gc?.();
@@ -113,7 +91,7 @@ function snapshot(kernel: Kernel, counter: { created: number; crashed: number })
 
 /** Options of {@link serverMain}. */
 export interface ServerMainOptions {
-  /** Log task lifecycles (see {@link lifecycleLog}); default: `--diagnostics` is on the command line. */
+  /** Crash, long-block and lifecycle records through pino (see support/diagnostics.ts); default: `--diagnostics` is on the command line. */
   diagnostics?: boolean;
 }
 
@@ -131,9 +109,13 @@ export function serverMain<A extends unknown[]>(server: (...args: A) => Operatio
   process.on('SIGUSR2', () => {
     if (kernel !== null) console.log(`stats ${JSON.stringify(snapshot(kernel, counter))}`);
   });
+  const monitor = monitorFromEnvironment();
+  void monitor?.listening.then(({ host, port }) => console.log(`Monitor listening at ${formatAddress([host, port])}`));
   return main(server, {
     args,
-    activations: [remember, countingActivation(counter), ...(diagnostics ? [lifecycleLog()] : [])],
+    activations: [remember, countingActivation(counter), ...(diagnostics ? diagnosticActivations() : []), ...(monitor === null ? [] : [monitor])],
+    // The monitor's `where` needs the tasks' stacks.
+    traceStacks: monitor !== null || undefined,
     onShutdown: (signal) => console.log(`Server shutting down (${signal})`),
   });
 }

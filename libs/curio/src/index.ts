@@ -1,6 +1,7 @@
 /**
  * `curio`: the umbrella package. Re-exports everything users need from the `@curio/*`
  * packages, so `import { run, spawn, sleep } from 'curio'` is all most programs write.
+ * Its `run` is the kernel's plus the `monitor` option (and `CURIO_MONITOR`).
  * @packageDocumentation
  */
 export * from '@curio/kernel';
@@ -12,8 +13,14 @@ export {
   Popen, ProcessPipe, DEFAULT_GRACE_PERIOD, checkOutput, CompletedProcess, SubprocessError, CalledProcessError, TimeoutExpired,
   run as runProcess,
   type PopenOptions, type TextPopenOptions, type CommunicateResult, type PipeName, type StdioOption, type StderrOption,
-  type RunOptions, type TextRunOptions, type CheckOutputOptions, type Command,
+  type RunOptions as ProcessRunOptions, type TextRunOptions, type CheckOutputOptions, type Command,
 } from '@curio/subprocess';
 export * as subprocess from '@curio/subprocess';
 export * from '@curio/ssl';
 export * from '@curio/workers';
+export * from '@curio/diagnostics';
+export * from '@curio/monitor';
+// Declared here, this `run` takes the place of the kernel's in the star export above.
+export { run, type RunOptions } from './run.js';
+/** The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`. */
+export * as redis from '@curio/redis';

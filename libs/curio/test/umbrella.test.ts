@@ -1,13 +1,70 @@
 import * as curio from 'curio';
+import { connect } from 'node:net';
 import * as kernel from '@curio/kernel';
 import * as signals from '@curio/signals';
 import * as subprocess from '@curio/subprocess';
 import * as workers from '@curio/workers';
+import * as diagnostics from '@curio/diagnostics';
+import * as monitorPackage from '@curio/monitor';
+import * as redis from '@curio/redis';
+
+/** A port nothing listens on right now (the OS picks it). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
+}
+
+/** Connects to a monitor console, sends `ps`, and returns everything it said until it closed. */
+function askPs(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const prompts = text.split('curio > ').length - 1;
+      if (prompts === 1 && !text.includes('ps sent')) {
+        text += '(ps sent)';
+        socket.write('ps\nquit\n');
+      }
+    });
+    socket.on('close', () => resolve(text));
+  });
+}
+
+/**
+ * A main task that lists itself through the monitor on `port`, trying `attempts` times
+ * (the console's thread may not listen yet when main starts).
+ */
+function* listsItself(port: number, attempts = 500) {
+  yield* curio.spawn.with({ name: 'visible-worker' })(function* () { yield* curio.sleep(60_000); });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return yield* curio.awaitPromise(askPs(port));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= attempts) throw error;
+      yield* curio.sleep(20);
+    }
+  }
+}
 
 describe('curio umbrella', () => {
-  it('re-exports every export of @curio/kernel as the same object', () => {
+  it('re-exports every export of @curio/kernel as the same object, except run (which adds the monitor)', () => {
     for (const [name, value] of Object.entries(kernel)) {
+      if (name === 'run') continue;
       expect((curio as Record<string, unknown>)[name]).toBe(value);
+    }
+    expect(curio.run).not.toBe(kernel.run);
+  });
+
+  it('re-exports @curio/diagnostics and @curio/monitor', () => {
+    for (const module of [diagnostics, monitorPackage]) {
+      for (const [name, value] of Object.entries(module)) expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
   });
 
@@ -24,6 +81,13 @@ describe('curio umbrella', () => {
     }
   });
 
+  it('re-exports @curio/redis as the namespace redis', () => {
+    for (const [name, value] of Object.entries(redis)) {
+      expect((curio.redis as Record<string, unknown>)[name]).toBe(value);
+    }
+    expect(curio.redis.connect).toBe(redis.connect);
+  });
+
   it('runs a program written against the umbrella', async () => {
     const result = await curio.run(function* () {
       const t = yield* curio.spawn(function* () {
@@ -34,13 +98,40 @@ describe('curio umbrella', () => {
     });
     expect(result).toBe('done');
   });
+
+  it('run({ monitor: { port } }) serves the monitor console while main runs', async () => {
+    const port = await freePort();
+    const text = await curio.run(listsItself, { args: [port], monitor: { port } });
+    expect(text).toMatch(/^Curio Monitor: 2 tasks running/);
+    expect(text).toMatch(/\n\d+ +TIME_SLEEP +1 +\S* *visible-worker +\d+\n/);
+  });
+
+  it('run() starts the monitor when CURIO_MONITOR asks for it, and not when monitor: false', async () => {
+    const port = await freePort();
+    process.env.CURIO_MONITOR = `127.0.0.1:${port}`;
+    try {
+      expect(await curio.run(listsItself, { args: [port] })).toMatch(/visible-worker/);
+      await expect(curio.run(listsItself, { args: [port, 25], monitor: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      delete process.env.CURIO_MONITOR;
+    }
+  });
+
+  it('run() rejects a bad CURIO_MONITOR, naming it', async () => {
+    process.env.CURIO_MONITOR = 'everywhere';
+    try {
+      await expect(curio.run(function* () { return 1; })).rejects.toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT or [IPV6]:PORT (e.g. 127.0.0.1:48802); got 'everywhere'");
+    } finally {
+      delete process.env.CURIO_MONITOR;
+    }
+  });
 });
 
 describe('curio umbrella: @curio/subprocess', () => {
   it('re-exports the subprocess package: run as runProcess and subprocess.run, the rest by name', () => {
     expect(curio.runProcess).toBe(subprocess.run);
     expect(curio.subprocess.run).toBe(subprocess.run);
-    expect(curio.run).toBe(kernel.run);
+    expect(curio.run).not.toBe(subprocess.run); // the umbrella's own run (kernel run plus the monitor)
     for (const [name, value] of Object.entries(subprocess)) {
       expect((curio.subprocess as Record<string, unknown>)[name]).toBe(value);
       if (name !== 'run') expect((curio as Record<string, unknown>)[name]).toBe(value);

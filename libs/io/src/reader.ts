@@ -317,7 +317,8 @@ export class NodeReader {
     this.chunks.push(data);
     this.size += data.length;
     if (this.waiters.length > 0) {
-      if (this.size >= this.need) this.waiters.wake();
+      // The reading task runs inside this callback (no setImmediate hop) when the kernel is idle.
+      if (this.size >= this.need) this.waiters.wakeNow();
     } else if (this.size >= this.highWater) {
       this.paused = true;
       this.readable.pause();

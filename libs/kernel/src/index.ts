@@ -10,6 +10,7 @@ export { Task, type TaskState, type CancelOptions } from './task.js';
 export { markLibraryCode, type StackFrame } from './stack.js';
 export { Kernel, run, type KernelOptions, type SpawnOptions } from './kernel.js';
 export type { Activation } from './activation.js';
+export { reportCrashToStderr, type CrashReporter } from './crash.js';
 export { RealClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';
 export { spawn, currentTask, sleep, wakeAt, clock, schedule, type SpawnFunction } from './ops.js';
 export { timeoutAfter, timeoutAt, ignoreAfter, ignoreAt, type IgnoreOptions } from './timeout.js';

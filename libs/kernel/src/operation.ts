@@ -5,12 +5,14 @@
  * @packageDocumentation
  */
 import type { Operation } from './traps.js';
+import { isFunctionGenerator } from './resume.js';
 
 /** @internal True for a generator object (what an operation is), judged by its shape. */
 export function isGenerator(value: unknown): value is Operation<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  // A function* generator needs no (megamorphic) property reads; see resume.ts.
+  if (isFunctionGenerator(value)) return true;
   return (
-    typeof value === 'object' &&
-    value !== null &&
     typeof (value as Operation<unknown>).next === 'function' &&
     typeof (value as Operation<unknown>).throw === 'function' &&
     typeof (value as Operation<unknown>)[Symbol.iterator] === 'function'

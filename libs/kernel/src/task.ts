@@ -69,6 +69,7 @@ const THROW_NEXT = 8;
 const NO_CANCEL = 16;
 const FAILED = 32;
 const DAEMON = 64;
+const FUNCTION_GENERATOR = 128;
 
 /** @internal Rarely used task state, allocated on first use. */
 interface TaskExtra {
@@ -116,12 +117,12 @@ export class Task<T = unknown> {
   _name: string | ((...args: never[]) => unknown);
 
   /** @internal */
-  constructor(kernel: Kernel, gen: Operation<T>, name: string | ((...args: never[]) => unknown), daemon: boolean, parentId: number | null) {
+  constructor(kernel: Kernel, gen: Operation<T>, name: string | ((...args: never[]) => unknown), daemon: boolean, parentId: number | null, functionGenerator: boolean) {
     this.id = ++lastId;
     this._kernel = kernel;
     this._gen = gen;
     this._name = name;
-    if (daemon) this._flags = DAEMON;
+    this._flags = (daemon ? DAEMON : 0) | (functionGenerator ? FUNCTION_GENERATOR : 0);
     this.parentId = parentId;
   }
 
@@ -136,6 +137,8 @@ export class Task<T = unknown> {
     return (this._flags & DAEMON) !== 0;
   }
 
+  /** @internal The generator was made by a `function*`: the kernel resumes it through the intrinsics (see resume.ts). */
+  get _functionGenerator(): boolean { return (this._flags & FUNCTION_GENERATOR) !== 0; }
   /** @internal A cancellation waiting for the next blocking point. */
   get _cancelPending(): Error | null { return this._extra === null ? null : this._extra.cancelPending; }
   /** @internal */ set _cancelPending(value: Error | null) { if (value !== null || this._extra !== null) this.extra().cancelPending = value; }
@@ -185,6 +188,33 @@ export class Task<T = unknown> {
   /** How many times the task has been given the CPU. */
   get cycles(): number {
     return this._cycles;
+  }
+
+  /**
+   * The kernel clock deadline (ms) of the timeout in force (the earliest of the task's
+   * `timeoutAfter` blocks), or null when none is. For monitors and diagnostics.
+   *
+   * @example
+   * ```ts
+   * const left = task.timeout === null ? null : task.timeout - kernel.clock.now();
+   * ```
+   */
+  get timeout(): number | null {
+    const entry = this._timeout;
+    return entry === null ? null : entry.deadline;
+  }
+
+  /**
+   * The kernel clock (ms) the task sleeps until while in `TIME_SLEEP`, else null. For monitors and diagnostics.
+   *
+   * @example
+   * ```ts
+   * if (task.sleepUntil !== null) console.log(`wakes in ${task.sleepUntil - kernel.clock.now()} ms`);
+   * ```
+   */
+  get sleepUntil(): number | null {
+    const on = this._blockedOn;
+    return this._state === 'TIME_SLEEP' && on !== null ? (on as TimeEntry<Task>).deadline : null;
   }
 
   /** True once a cancellation has been requested. */

@@ -1,4 +1,4 @@
-import { Kernel, run, spawn, sleep, currentTask, ignoreAfter, Task, TaskError, TaskCancelled, CancelledError, CurioError } from '../src/index.js';
+import { Kernel, run, spawn, sleep, currentTask, ignoreAfter, Task, TaskError, TaskCancelled, CancelledError, CurioError, type Operation } from '../src/index.js';
 import { runVirtual } from './helpers.js';
 
 describe('spawn and join', () => {
@@ -23,6 +23,66 @@ describe('spawn and join', () => {
       return yield* t.join();
     });
     expect(result).toBe('object');
+  });
+
+  it('runs a hand-written operation object (not made by function*) through its own next and throw', async () => {
+    // The kernel resumes function* generators through %GeneratorPrototype%; anything
+    // else with the generator's methods must still be driven through those methods.
+    const calls: string[] = [];
+    function handWritten(): Operation<string> {
+      const inner = sleep(1_000);
+      const op = {
+        next(value?: unknown) {
+          calls.push('next');
+          return inner.next(value);
+        },
+        throw(error?: unknown) {
+          calls.push('throw');
+          return { done: true, value: `caught ${(error as Error).name}` };
+        },
+        return(value?: unknown) {
+          return inner.return(value as number);
+        },
+        [Symbol.iterator]() {
+          return op;
+        },
+      };
+      return op as unknown as Operation<string>;
+    }
+    const result = await runVirtual(function* () {
+      const t = yield* spawn(handWritten());
+      yield* sleep(1);
+      yield* t.cancel({ blocking: false });
+      return yield* t.join();
+    });
+    expect(result).toBe('caught TaskCancelled');
+    expect(calls).toEqual(['next', 'throw']);
+  });
+
+  it('runs thousands of inline closure tasks, each to its own result', async () => {
+    const sum = await runVirtual(function* () {
+      const tasks: Task<number>[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        tasks.push(
+          yield* spawn(function* () {
+            if (i % 2 === 0) yield* sleep(1);
+            if (i % 1_000 === 999) throw new Error(`task ${i}`);
+            return i;
+          }),
+        );
+      }
+      let total = 0;
+      for (const t of tasks) {
+        try {
+          total += yield* t.join();
+        } catch (error) {
+          total -= Number(String(((error as TaskError).cause as Error).message).slice(5));
+        }
+      }
+      return total;
+    });
+    // Sum of 0..4999 less, twice, the five failing tasks (999, 1999, ..., 4999).
+    expect(sum).toBe((5_000 * 4_999) / 2 - 2 * (999 + 1_999 + 2_999 + 3_999 + 4_999));
   });
 
   it('names tasks after their function, or the name option; marks daemons; records the parent', async () => {
@@ -346,6 +406,24 @@ describe('Task objects', () => {
       const me = yield* currentTask();
       expect(String(me)).toBe(`Task(id=${me.id}, name='main', state='RUNNING')`);
       expect(me).toBeInstanceOf(Task);
+    });
+  });
+
+  it('show the timeout in force and the sleep deadline, for monitors', async () => {
+    const { timeoutAfter, clock } = await import('../src/index.js');
+    await runVirtual(function* () {
+      const start = yield* clock();
+      const sleeper = yield* spawn(function* () {
+        yield* timeoutAfter(500, sleep(100));
+      });
+      yield* sleep(10);
+      expect(sleeper.state).toBe('TIME_SLEEP');
+      expect(sleeper.sleepUntil).toBe(start + 100);
+      expect(sleeper.timeout).toBe(start + 500);
+      yield* sleeper.join();
+      expect(sleeper.sleepUntil).toBeNull();
+      expect(sleeper.timeout).toBeNull();
+      expect((yield* currentTask()).sleepUntil).toBeNull();
     });
   });
 });

@@ -1,4 +1,4 @@
-import { SchedFIFO, SchedBarrier, spawn, sleep, timeoutAfter, TaskTimeout, type Operation } from '../src/index.js';
+import { SchedFIFO, SchedBarrier, spawn, sleep, timeoutAfter, TaskTimeout, awaitPromise, type Operation } from '../src/index.js';
 import { runVirtual } from './helpers.js';
 
 describe('SchedFIFO', () => {
@@ -24,6 +24,38 @@ describe('SchedFIFO', () => {
       for (const t of tasks) yield* t.join();
     });
     expect(woke).toEqual([0, 1, 2, 3]);
+  });
+
+  it('wakeNow from a Node callback runs the woken task inside the callback; from a task it only queues it', async () => {
+    const q = new SchedFIFO();
+    const log: string[] = [];
+    const woken = await runVirtual(function* () {
+      const waiter = yield* spawn(function* () {
+        yield* q.suspend('MY_WAIT');
+        log.push('woken');
+        yield* q.suspend('MY_WAIT');
+        log.push('woken again');
+      });
+      yield* sleep(0);
+      // A Node callback with every task parked: the waiter runs before wakeNow returns.
+      const fromCallback = yield* awaitPromise(
+        new Promise<boolean>((resolve) =>
+          setImmediate(() => {
+            log.push('callback');
+            const woke = q.wakeNow();
+            log.push('callback done');
+            resolve(woke);
+          }),
+        ),
+      );
+      // Inside a task it must not run another task re-entrantly: it is queued like wake().
+      const fromTask = q.wakeNow();
+      log.push('task called wakeNow');
+      yield* waiter.join();
+      return [fromCallback, fromTask, q.wakeNow()];
+    });
+    expect(log).toEqual(['callback', 'woken', 'callback done', 'task called wakeNow', 'woken again']);
+    expect(woken).toEqual([true, true, false]);
   });
 
   it('a cancelled waiter leaves the queue wherever it stands', async () => {

@@ -4,7 +4,11 @@
  */
 import { CurioError } from '@curio/kernel';
 
-/** How a worker describes an exception it caught, to rebuild it on the caller's side. @internal */
+/**
+ * How a worker describes an exception it caught, to rebuild it on the caller's side.
+ * Not exported from the package, but not marked internal either: {@link WorkerError}'s
+ * published declaration refers to it (stripInternal would leave a dangling name).
+ */
 export interface RemoteErrorInfo {
   className: string;
   message: string;

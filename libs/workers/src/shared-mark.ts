@@ -2,8 +2,9 @@
  * Shared-memory objects (UniversalQueue, UniversalEvent) cross to worker threads as plain
  * structured clones: their own properties are a kind mark and the SharedArrayBuffer.
  * The worker's runner turns them back into objects with the revivers registered here
- * when @curio/workers loads in that thread.
- * @internal
+ * when @curio/workers loads in that thread. Not exported from the package index (it is
+ * package-private), but not marked internal: the published universal-queue/event declarations
+ * import it.
  */
 
 /** The property holding the kind mark of a shared object. */

@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
   const w = workload(workloadId);
   const warmups = Number(warmupArg);
   const runs = Number(runsArg);
+  if (w.prepare !== undefined) await w.prepare(contender);
 
   let size = w.size ?? CALIBRATION_START;
   if (w.size === null) {
@@ -45,14 +46,28 @@ async function main(argv: string[]): Promise<void> {
   while (warmed < warmups || (warmups > 0 && performance.now() - warmStart < MIN_WARMUP_MS)) {
     collect();
     await w.sample(contender, size);
+    if (w.floor !== undefined) {
+      collect();
+      w.floor(size);
+    }
     warmed++;
   }
   const samples: number[] = [];
+  const floorSamples: number[] = [];
   const measureStart = performance.now();
   while (samples.length < runs || performance.now() - measureStart < MIN_MEASURE_MS) {
     collect();
     samples.push(await w.sample(contender, size));
+    if (w.floor !== undefined) {
+      // The floor right after the contender: each pair shares the machine's moment.
+      collect();
+      floorSamples.push(w.floor(size));
+    }
   }
+  const floor =
+    w.floor === undefined
+      ? {}
+      : { floorSamples, floorMedian: median(floorSamples), floorRatio: median(samples.map((s, i) => s / floorSamples[i])) };
   const result: Measurement = {
     contender: contender.name,
     version: contender.version,
@@ -63,7 +78,8 @@ async function main(argv: string[]): Promise<void> {
     samples,
     median: median(samples),
     best: best(samples, w.higherIsBetter),
-    notes: contender.notes(),
+    ...floor,
+    notes: w.prepareNote === undefined ? contender.notes() : [...contender.notes(), w.prepareNote],
   };
   process.stdout.write(RESULT_PREFIX + JSON.stringify(result) + '\n');
 }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-/** One library under test, with the three kernel workloads. */
+/** One library under test, with the kernel workloads. */
 export interface Contender {
   /** Column name in the table. */
   readonly name: string;
@@ -15,6 +15,13 @@ export interface Contender {
    * all. Returns the elapsed milliseconds, measured inside the runtime.
    */
   spawnJoin(n: number): Promise<number>;
+  /**
+   * The same as {@link Contender.spawnJoin}, but every task is an inline closure written
+   * at the spawn call (`spawn(function* () { return i; })`), the way users start most
+   * tasks. Each closure's generators have their own hidden class, so call sites that see
+   * them go megamorphic. Returns the elapsed milliseconds.
+   */
+  spawnJoinClosures(n: number): Promise<number>;
   /**
    * Two tasks pass a token back and forth through two queues `n` times. Returns the
    * elapsed milliseconds.

@@ -1,5 +1,6 @@
 /**
- * The kernel benchmark: spawn+join, ping-pong through a queue and heap per idle task,
+ * The kernel benchmark: spawn+join (named functions and inline closures, the latter next
+ * to the bare-V8 floor), ping-pong through a queue (fresh, and after closure tasks) and heap per idle task,
  * for Curio, plain async/promises, Effect and Effection. Each (contender x workload) runs
  * in its own fresh `node --expose-gc` process; this parent collects their result lines
  * and prints one table with Curio's ratio to each alternative.
@@ -12,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { formatNumber } from './format.js';
 import { parseArgs } from './options.js';
 import type { Measurement } from './protocol.js';
-import { spreadTable, table, type Results } from './report.js';
+import { floorTable, spreadTable, table, type Results } from './report.js';
 import { measure } from './run-child.js';
 
 function main(): void {
@@ -52,6 +53,13 @@ function main(): void {
   out.push('Spread of the measured runs (min .. max; runs per cell in the --json output):');
   out.push(spreadTable(options, results));
   out.push('');
+  const floors = floorTable(options, results);
+  if (floors !== '') {
+    out.push('Against the bare-V8 floor: V8 creating and running the same closure generators with no library, in the same process,');
+    out.push('one floor run right after each measured run; the ratio is the median of those pairs (target for curio in the main table).');
+    out.push(floors);
+    out.push('');
+  }
   for (const n of notes) out.push(`note: ${n}`);
   for (const [key, m] of results) if (typeof m === 'string') out.push(`error: ${key}: ${m}`);
   process.stdout.write(out.join('\n') + '\n');

@@ -20,6 +20,14 @@ export interface Measurement {
   samples: number[];
   median: number;
   best: number;
+  /**
+   * For a workload with a bare-V8 floor: the floor's samples, each run right after the
+   * contender's sample of the same index, in the same process.
+   */
+  floorSamples?: number[];
+  floorMedian?: number;
+  /** Median of the per-pair ratios sample / floor sample (pairs share the machine's moment). */
+  floorRatio?: number;
   notes: string[];
 }
 

@@ -11,11 +11,14 @@ import type { Workload } from './workloads.js';
 export type Results = Map<string, Measurement | string>;
 
 function targetText(w: Workload): string {
+  if (w.floor !== undefined) return `>= ${formatRatio(w.target)} V8 floor`;
   return `${w.higherIsBetter ? '>=' : '<='} ${formatNumber(w.target)}`;
 }
 
-function meets(w: Workload, value: number): boolean {
-  return w.higherIsBetter ? value >= w.target : value <= w.target;
+/** Whether a measurement meets the workload's target (a share of the floor, for a workload with one). */
+function meets(w: Workload, m: Measurement): boolean {
+  if (w.floor !== undefined) return m.floorRatio !== undefined && m.floorRatio >= w.target;
+  return w.higherIsBetter ? m.median >= w.target : m.median <= w.target;
 }
 
 /** The main table: medians, Curio's ratios, targets. */
@@ -37,13 +40,14 @@ export function table(options: Options, results: Results): string {
     const row = [w.title, `${w.unit} (${w.higherIsBetter ? 'higher' : 'lower'} is better)`, ...cells];
     if (withCurio) {
       const mine = value('curio');
+      const curio = results.get(`curio ${w.id}`);
       let bestOfAll = mine !== null;
       for (const a of alternatives) {
         const theirs = value(a);
         row.push(mine === null || theirs === null ? '-' : formatRatio(mine / theirs));
         if (mine !== null && theirs !== null && !(w.higherIsBetter ? mine > theirs : mine < theirs)) bestOfAll = false;
       }
-      row.push(targetText(w), mine === null ? '-' : meets(w, mine) ? 'yes' : 'NO', mine === null || alternatives.length === 0 ? '-' : bestOfAll ? 'yes' : 'NO');
+      row.push(targetText(w), typeof curio !== 'object' ? '-' : meets(w, curio) ? 'yes' : 'NO', mine === null || alternatives.length === 0 ? '-' : bestOfAll ? 'yes' : 'NO');
     }
     rows.push(row);
   }
@@ -65,3 +69,21 @@ export function spreadTable(options: Options, results: Results): string {
   return renderTable(rows);
 }
 
+
+/**
+ * Workloads with a bare-V8 floor: each contender against the floor measured in its own
+ * process, as the median of per-run ratios and their spread. Empty when none was run.
+ */
+export function floorTable(options: Options, results: Results): string {
+  const rows: string[][] = [['workload', 'contender', 'median', 'V8 floor (same process)', 'contender ÷ floor', 'ratio min .. max']];
+  for (const w of options.workloads) {
+    if (w.floor === undefined) continue;
+    for (const c of options.contenders) {
+      const m = results.get(`${c} ${w.id}`);
+      if (typeof m !== 'object' || m.floorSamples === undefined || m.floorMedian === undefined || m.floorRatio === undefined) continue;
+      const ratios = m.samples.map((s, i) => s / m.floorSamples![i]);
+      rows.push([w.title, c, formatNumber(m.median), formatNumber(m.floorMedian), formatRatio(m.floorRatio), `${formatRatio(Math.min(...ratios))} .. ${formatRatio(Math.max(...ratios))}`]);
+    }
+  }
+  return rows.length === 1 ? '' : renderTable(rows);
+}

@@ -53,6 +53,23 @@ export const curio: Contender = {
     });
   },
 
+  spawnJoinClosures(n) {
+    return inKernel(function* () {
+      const start = performance.now();
+      const tasks: Task<number>[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        tasks[i] = yield* spawn(function* () {
+          return i;
+        });
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += yield* tasks[i].join();
+      const elapsed = performance.now() - start;
+      check('curio closure spawn+join sum', sum, triangle(n));
+      return elapsed;
+    });
+  },
+
   pingPong(n) {
     return inKernel(function* () {
       const ping = new Queue<number>();
@@ -87,6 +104,6 @@ export const curio: Contender = {
   },
 
   notes() {
-    return ['curio: spawn + Task.join; Queue (unbounded) put/get; idle tasks wait on one Event'];
+    return ['curio: spawn + Task.join (a named function*, or an inline function* closure); Queue (unbounded) put/get; idle tasks wait on one Event'];
   },
 };

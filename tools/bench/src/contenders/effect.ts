@@ -27,6 +27,27 @@ export const effect: Contender = {
     );
   },
 
+  spawnJoinClosures(n) {
+    return Effect.runPromise(
+      Effect.gen(function* () {
+        const start = performance.now();
+        const fibers: Fiber.Fiber<number>[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          fibers[i] = yield* Effect.forkChild(
+            Effect.gen(function* () {
+              return i;
+            }),
+          );
+        }
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += yield* Fiber.join(fibers[i]);
+        const elapsed = performance.now() - start;
+        check('Effect closure spawn+join sum', sum, triangle(n));
+        return elapsed;
+      }),
+    );
+  },
+
   pingPong(n) {
     return Effect.runPromise(
       Effect.gen(function* () {
@@ -75,6 +96,6 @@ export const effect: Contender = {
   },
 
   notes() {
-    return ['Effect: Effect.forkChild + Fiber.join; Queue.unbounded offer/take; idle fibers await one Deferred'];
+    return ['Effect: Effect.forkChild + Fiber.join (of Effect.succeed, or of an inline Effect.gen closure); Queue.unbounded offer/take; idle fibers await one Deferred'];
   },
 };

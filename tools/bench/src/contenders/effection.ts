@@ -10,6 +10,7 @@ import { packageVersion } from '../version.js';
 
 type Tokens = Queue<number, never>;
 
+
 function* pinger(ping: Tokens, pong: Tokens, n: number): Operation<number> {
   let last = -1;
   for (let i = 0; i < n; i++) {
@@ -49,6 +50,23 @@ export const effection: Contender = {
     });
   },
 
+  async spawnJoinClosures(n) {
+    return run(function* () {
+      const start = performance.now();
+      const tasks: Task<number>[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        tasks[i] = yield* spawn(function* () {
+          return i;
+        });
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += yield* tasks[i];
+      const elapsed = performance.now() - start;
+      check('Effection closure spawn+join sum', sum, triangle(n));
+      return elapsed;
+    });
+  },
+
   async pingPong(n) {
     return run(function* () {
       const ping: Tokens = createQueue<number, never>();
@@ -82,6 +100,6 @@ export const effection: Contender = {
   },
 
   notes() {
-    return ['Effection: spawn + yield* task; createQueue add/next; idle tasks yield* one withResolvers() operation'];
+    return ['Effection: spawn + yield* task (its spawn takes an operation factory, so both spawn+join rows spawn inline closures); createQueue add/next; idle tasks yield* one withResolvers() operation'];
   },
 };

@@ -40,6 +40,17 @@ export const promises: Contender = {
     return elapsed;
   },
 
+  async spawnJoinClosures(n) {
+    const start = performance.now();
+    const tasks: Promise<number>[] = new Array(n);
+    for (let i = 0; i < n; i++) tasks[i] = (async () => i)();
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += await tasks[i];
+    const elapsed = performance.now() - start;
+    check('async closure spawn+join sum', sum, triangle(n));
+    return elapsed;
+  },
+
   async pingPong(n) {
     const ping = new AsyncQueue<number>();
     const pong = new AsyncQueue<number>();

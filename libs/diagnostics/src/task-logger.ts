@@ -1,0 +1,72 @@
+/**
+ * Task-aware logging: a pino child logger per task, bound with the task's id and name,
+ * so a protocol package logs with task context without knowing the kernel.
+ * @packageDocumentation
+ */
+import { TaskLocal, currentTask, type Operation, type OperationOrBlock, type Task } from '@curio/kernel';
+import type { Logger } from 'pino';
+import { defaultLogger } from './options.js';
+
+/** The logger tasks derive theirs from; spawned tasks inherit it (task-local storage). */
+const rootLogger = new TaskLocal<Logger | null>(null);
+/** Each task's child logger, made on first use, with the root it was made from. */
+const perTask = new WeakMap<Task, { root: Logger; logger: Logger }>();
+
+/**
+ * The running task's pino logger: a child of the logger set by {@link withLogger} (or
+ * {@link setLogger}) in this task or an ancestor, {@link defaultLogger} otherwise, bound
+ * with `taskId` and `taskName`. Does not block. The same task gets the same logger back.
+ *
+ * @example
+ * ```ts
+ * function* handle(client: Socket) {
+ *   const log = yield* taskLogger();
+ *   log.info({ bytes: 10 }, 'request');   // {"taskId":7,"taskName":"handle","bytes":10,"msg":"request",...}
+ * }
+ * ```
+ */
+export function* taskLogger(): Operation<Logger> {
+  const task = yield* currentTask();
+  const root = rootLogger.get() ?? defaultLogger();
+  const cached = perTask.get(task);
+  if (cached !== undefined && cached.root === root) return cached.logger;
+  // A root that already names this task (a child of its own logger) is used as it is.
+  const logger = root.bindings().taskId === task.id ? root : root.child({ taskId: task.id, taskName: task.name });
+  perTask.set(task, { root, logger });
+  return logger;
+}
+
+/**
+ * Runs `op` with `logger` as the root of {@link taskLogger} for the running task and every
+ * task spawned inside it; the previous root is restored afterwards.
+ *
+ * @example
+ * ```ts
+ * yield* withLogger(pino().child({ service: 'redis' }), serve);
+ * ```
+ */
+export function withLogger<R>(logger: Logger, op: OperationOrBlock<R>): Operation<R> {
+  checkLogger(logger, 'withLogger()');
+  return rootLogger.withValue(logger, op);
+}
+
+/**
+ * Sets `logger` as the root of {@link taskLogger} for the running task and the tasks it
+ * spawns from now on. Does not block.
+ *
+ * @example
+ * ```ts
+ * yield* setLogger(pino({ level: 'debug' }));
+ * ```
+ */
+export function* setLogger(logger: Logger): Operation<void> {
+  checkLogger(logger, 'setLogger()');
+  yield* currentTask();
+  rootLogger.set(logger);
+}
+
+function checkLogger(logger: Logger, who: string): void {
+  if (typeof logger !== 'object' || logger === null || typeof logger.child !== 'function') {
+    throw new TypeError(`${who}: expected a pino logger; got ${logger === null ? 'null' : typeof logger}`);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The monitor worker's source text. Node runs a worker from a file or from source; the
+ * console functions are sent as source (`eval: true`) so the worker works the same from
+ * the built package and from the TypeScript sources under test, with no file to locate.
+ * @packageDocumentation
+ */
+import { ancestry, consoleHelp, consoleUsage, formatMs, formatTable, parseCommand, serveConsole } from './console.js';
+
+/** @internal The worker's program: the console functions, then a call of serveConsole with workerData. */
+export function workerSource(): string {
+  const parts = [consoleUsage, consoleHelp, formatMs, formatTable, ancestry, parseCommand, serveConsole].map((f) => f.toString());
+  return `'use strict';\n${parts.join('\n')}\nserveConsole(require('node:worker_threads').workerData);\n`;
+}

@@ -1,0 +1,437 @@
+/**
+ * {@link RedisConnection}: one connection to a Redis server, and {@link connect}.
+ *
+ * How cancellation keeps a connection in step: every reply the server owes is counted
+ * (`pendingReplies`). A command cancelled (or timed out) after its request was handed to
+ * the socket leaves its reply owed; the next command on the connection first reads and
+ * drops the owed replies, so every reply still goes to the command that asked for it.
+ * A command cancelled before its request was sent sends nothing. The reply bytes live
+ * in the connection, not in the cancelled call, so a half-read reply is never lost.
+ * A connection is closed (never reused) only when it fails: the server hangs up, a
+ * socket error, or bytes that are not RESP.
+ * @packageDocumentation
+ */
+import { CancelledError, Lock, timeoutAfter, type Operation } from '@curio/kernel';
+import { IPPROTO_TCP, TCP_NODELAY, openConnection, type Socket, type SocketStream } from '@curio/io';
+import { RedisCommands } from './commands.js';
+import { makeCommand, type Command } from './command.js';
+import { RedisConnectionError } from './errors.js';
+import { INCOMPLETE, describe, parseReply, type RedisArg, type RespReply } from './resp.js';
+import { asOk } from './reply.js';
+import { Pipeline, Transaction } from './pipeline.js';
+import { Subscription } from './pubsub.js';
+
+/** Options of {@link connect} (and of a pool, which connects with them). */
+export interface ConnectOptions {
+  /** The server's host (default `'127.0.0.1'`). */
+  host?: string;
+  /** The server's port (default 6379). */
+  port?: number;
+  /** `AUTH username password` (Redis 6 ACLs); needs `password`. */
+  username?: string;
+  /** `AUTH password` after connecting. */
+  password?: string;
+  /** `SELECT db` after connecting (default 0). */
+  db?: number;
+  /** `CLIENT SETNAME` after connecting. */
+  clientName?: string;
+  /** A time limit in ms for every command on this connection (default none). */
+  commandTimeout?: number | null;
+}
+
+/** What a connection is doing: serving commands, subscribed (pub/sub only), or finished. */
+type ConnectionState = 'commands' | 'subscriber' | 'closed' | 'failed';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Connects to a Redis server and returns the connection (after `AUTH`, `SELECT` and
+ * `CLIENT SETNAME` if the options ask for them). Cancelled, it leaves no socket open.
+ * @throws IOError `ECONNREFUSED` (and the like) if the server cannot be reached.
+ * @throws RedisReplyError if `AUTH` or `SELECT` is refused.
+ *
+ * ```ts
+ * using conn = yield* connect({ port: 6379 });
+ * yield* conn.set('k', 'v');
+ * ```
+ */
+export function* connect(options: ConnectOptions = {}): Operation<RedisConnection> {
+  const settings = checkOptions('connect', options);
+  const sock = yield* openConnection(settings.host, settings.port);
+  let conn: RedisConnection | null = null;
+  try {
+    sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
+    conn = new RedisConnection(sock, settings);
+    const setup: Command<void>[] = [];
+    if (settings.password !== undefined) {
+      const auth: RedisArg[] = settings.username === undefined ? ['AUTH', settings.password] : ['AUTH', settings.username, settings.password];
+      setup.push(makeCommand('connect', auth, asOk));
+    }
+    if (settings.db !== 0) setup.push(makeCommand('connect', ['SELECT', settings.db], asOk));
+    if (settings.clientName !== undefined) setup.push(makeCommand('connect', ['CLIENT', 'SETNAME', settings.clientName], asOk));
+    for (const command of setup) yield* conn._execute(command);
+    return conn;
+  } catch (error) {
+    if (conn !== null) conn.close();
+    else sock.close();
+    throw error;
+  }
+}
+
+/** {@link ConnectOptions} checked, with defaults filled in. */
+export interface ConnectionSettings {
+  host: string;
+  port: number;
+  username: string | undefined;
+  password: string | undefined;
+  db: number;
+  clientName: string | undefined;
+  commandTimeout: number | null;
+}
+
+/** @internal Checks {@link ConnectOptions}; errors name the option and the value given. */
+export function checkOptions(method: string, options: ConnectOptions): ConnectionSettings {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${method}(): options must be an object, got ${describe(options)}`);
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') throw new TypeError(`${method}(): host must be a non-empty string, got ${describe(host)}`);
+  const port = options.port ?? 6379;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`${method}(): port must be an integer from 1 to 65535, got ${describe(port)}`);
+  const db = options.db ?? 0;
+  if (!Number.isInteger(db) || db < 0) throw new RangeError(`${method}(): db must be an integer >= 0, got ${describe(db)}`);
+  for (const name of ['username', 'password', 'clientName'] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`${method}(): ${name} must be a string, got ${describe(value)}`);
+  }
+  if (options.username !== undefined && options.password === undefined) throw new TypeError(`${method}(): username needs a password`);
+  const commandTimeout = options.commandTimeout ?? null;
+  if (commandTimeout !== null && (typeof commandTimeout !== 'number' || !(commandTimeout >= 0) || !Number.isFinite(commandTimeout))) {
+    throw new RangeError(`${method}(): commandTimeout must be a finite number of ms >= 0 (or null), got ${describe(commandTimeout)}`);
+  }
+  return { host, port, username: options.username, password: options.password, db, clientName: options.clientName, commandTimeout };
+}
+
+/**
+ * One connection to a Redis server, made by {@link connect}. Its command methods (see
+ * {@link RedisCommands}) can be called from several tasks: they take turns, one
+ * request and reply at a time. For many requests in one round trip use
+ * {@link RedisConnection.pipeline}; for MULTI/EXEC, {@link RedisConnection.multi}; for
+ * pub/sub, {@link RedisConnection.subscribe}.
+ *
+ * Cancellation and timeouts never put the connection out of step: a command cancelled
+ * after sending leaves its reply owed, and the next command drains it first
+ * (`pendingReplies` counts them). Closing is idempotent; `using` closes it too.
+ *
+ * ```ts
+ * using conn = yield* connect({ port });
+ * yield* conn.set('n', 1);
+ * const n = yield* conn.incr('n');            // 2
+ * yield* timeoutAfter(100, conn.get('n'));    // cancelled or not, conn stays usable
+ * ```
+ */
+export class RedisConnection extends RedisCommands {
+  /** The socket underneath. */
+  readonly socket: Socket;
+  private readonly stream: SocketStream;
+  private readonly lock = new Lock();
+  private readonly settings: ConnectionSettings;
+  private state: ConnectionState = 'commands';
+  private failure: unknown = null;
+  /** Unparsed bytes received: `buffer[offset..]`. */
+  private buffer: Buffer = EMPTY;
+  private offset = 0;
+  private readonly need = { bytes: 0 };
+  private owed = 0;
+  private watching = false;
+  private stateful = false;
+  private subscription: Subscription | null = null;
+
+  /** @internal Made by {@link connect}. */
+  constructor(socket: Socket, settings: ConnectionSettings) {
+    super();
+    this.socket = socket;
+    this.stream = socket.asStream();
+    this.settings = settings;
+  }
+
+  /** Replies the server still owes to cancelled commands; the next command drains them first. */
+  get pendingReplies(): number {
+    return this.owed;
+  }
+
+  /** True once the connection was closed or failed; commands then throw {@link RedisConnectionError}. */
+  get closed(): boolean {
+    return this.state === 'closed' || this.state === 'failed';
+  }
+
+  /**
+   * True when the connection is open, in command mode, owes no replies, is not in use by
+   * a task, and carries no per-connection state (WATCH, SELECT, AUTH, ... through
+   * `command()`): safe to hand to someone else. A pool reuses only clean connections.
+   */
+  get clean(): boolean {
+    return this.state === 'commands' && this.owed === 0 && !this.lock.locked() && !this.watching && !this.stateful;
+  }
+
+  /** @internal */
+  override _noteStateful(_name: string): void {
+    this.stateful = true;
+  }
+
+  /** @internal */
+  _execute<T>(command: Command<T>): Operation<T> {
+    const timeout = this.settings.commandTimeout;
+    if (timeout !== null) return timeoutAfter(timeout, this.executeNow(command));
+    return this.executeNow(command);
+  }
+
+  private *executeNow<T>(command: Command<T>): Operation<T> {
+    const reply = (yield* this.roundTrip(command.method, command.payload, 1)) as RespReply;
+    return command.decode(reply, command.name);
+  }
+
+  /**
+   * `WATCH key...` for an optimistic transaction: a later {@link RedisConnection.multi}
+   * `exec()` gives null if a watched key changed. Until `exec()` or `unwatch()` the
+   * connection is not clean (a pool will not reuse it).
+   *
+   * ```ts
+   * yield* conn.watch('balance');
+   * const balance = Number(yield* conn.get('balance'));
+   * const results = yield* conn.multi().command('SET', 'balance', balance - 10).exec();
+   * if (results === null) { ... retry ... }
+   * ```
+   */
+  *watch(...keys: RedisArg[]): Operation<void> {
+    if (keys.length === 0) throw new TypeError('watch(): give at least one key');
+    const command = makeCommand('watch', ['WATCH', ...keys], asOk);
+    this.watching = true;
+    yield* this._execute(command);
+  }
+
+  /** `UNWATCH`: forgets every watched key. @example `yield* conn.unwatch()` */
+  *unwatch(): Operation<void> {
+    yield* this._execute(makeCommand('unwatch', ['UNWATCH'], asOk));
+    this.watching = false;
+  }
+
+  /**
+   * A pipeline on this connection: queue commands, then `exec()` sends them in one write
+   * and reads every reply.
+   *
+   * ```ts
+   * const [a, b] = yield* conn.pipeline().command('INCR', 'a').command('GET', 'b').exec();
+   * ```
+   */
+  pipeline(): Pipeline {
+    return new Pipeline(this);
+  }
+
+  /**
+   * A MULTI/EXEC transaction on this connection: queue commands, then `exec()` sends
+   * `MULTI`, the commands and `EXEC` in one write. Gives the results, or null if a
+   * watched key changed.
+   *
+   * ```ts
+   * const results = yield* conn.multi().command('INCR', 'a').command('INCR', 'b').exec();
+   * ```
+   */
+  multi(): Transaction {
+    return new Transaction(this);
+  }
+
+  /**
+   * Subscribes to `channels` and turns this connection into a subscriber (for good: it
+   * then only serves its {@link Subscription}; use another connection for commands).
+   * Returns once the server has confirmed every channel.
+   *
+   * ```ts
+   * const sub = yield* conn.subscribe('news');
+   * const message = yield* sub.next();   // { channel: 'news', pattern: null, message: '...' }
+   * ```
+   */
+  *subscribe(...channels: string[]): Operation<Subscription> {
+    const sub = yield* this.enterSubscriberMode('subscribe');
+    yield* sub.subscribe(...channels);
+    return sub;
+  }
+
+  /** Like {@link RedisConnection.subscribe}, for glob patterns (`PSUBSCRIBE`). @example `yield* conn.psubscribe('news.*')` */
+  *psubscribe(...patterns: string[]): Operation<Subscription> {
+    const sub = yield* this.enterSubscriberMode('psubscribe');
+    yield* sub.psubscribe(...patterns);
+    return sub;
+  }
+
+  /** Closes the connection (idempotent). A task waiting on it gets a {@link RedisConnectionError}. */
+  close(): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.state = 'closed';
+    this.buffer = EMPTY;
+    this.offset = 0;
+    this.socket.close();
+  }
+
+  /** `using conn = yield* connect()` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `RedisConnection(127.0.0.1:6379, commands, owed 0)`. */
+  override toString(): string {
+    return `RedisConnection(${this.settings.host}:${this.settings.port}, ${this.state}, owed ${this.owed})`;
+  }
+
+  // ---------------------------------------------------------------- for pipelines, transactions and subscriptions
+
+  /**
+   * @internal Sends `payload` (holding `count` commands) and reads `count` replies: one
+   * reply if `count` is 1, else an array. Owed replies of cancelled commands go first.
+   */
+  *roundTrip(method: string, payload: string | Buffer, count: number): Operation<RespReply | RespReply[]> {
+    this.checkUsable(method, 'commands');
+    const lock = this.lock;
+    yield* lock.acquire();
+    try {
+      this.checkUsable(method, 'commands');
+      while (this.owed > 0) {
+        yield* this.readReply(method);
+        this.owed--;
+      }
+      // Wait for room first: cancelled here, nothing was sent. From the write on, the
+      // server will answer (the whole payload is handed to the socket at once).
+      yield* this.stream.flush();
+      this.owed += count;
+      yield* this.stream.write(payload);
+      if (count === 1) {
+        const reply = yield* this.readReply(method);
+        this.owed--;
+        return reply;
+      }
+      const replies: RespReply[] = [];
+      for (let i = 0; i < count; i++) {
+        replies.push(yield* this.readReply(method));
+        this.owed--;
+      }
+      return replies;
+    } catch (error) {
+      this.failIfBroken(error);
+      throw error;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** @internal Transactions: EXEC and DISCARD forget watched keys. */
+  _watchEnded(): void {
+    this.watching = false;
+  }
+
+  /** @internal Subscriptions: write a (P)(UN)SUBSCRIBE while holding the lock. */
+  *_subscriberWrite(method: string, payload: string | Buffer): Operation<void> {
+    this.checkUsable(method, 'subscriber');
+    try {
+      yield* this.stream.write(payload);
+    } catch (error) {
+      this.failIfBroken(error);
+      throw error;
+    }
+  }
+
+  /** @internal Subscriptions: read the next push. */
+  *_subscriberRead(method: string): Operation<RespReply> {
+    this.checkUsable(method, 'subscriber');
+    try {
+      return yield* this.readReply(method);
+    } catch (error) {
+      this.failIfBroken(error);
+      throw error;
+    }
+  }
+
+  /** @internal Subscriptions take turns with this lock. */
+  get _lock(): Lock {
+    return this.lock;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private *enterSubscriberMode(method: string): Operation<Subscription> {
+    if (this.subscription !== null) return this.subscription;
+    this.checkUsable(method, 'commands');
+    yield* this.lock.acquire();
+    try {
+      this.checkUsable(method, 'commands');
+      while (this.owed > 0) {
+        yield* this.readReply(method);
+        this.owed--;
+      }
+      this.state = 'subscriber';
+      this.subscription = new Subscription(this);
+      return this.subscription;
+    } catch (error) {
+      this.failIfBroken(error);
+      throw error;
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** Reads one whole reply; the bytes stay in the connection while it waits. */
+  private *readReply(method: string): Operation<RespReply> {
+    for (;;) {
+      if (this.buffer.length >= this.need.bytes && this.offset < this.buffer.length) {
+        const parsed = parseReply(this.buffer, this.offset, this.need);
+        if (parsed !== INCOMPLETE) {
+          this.need.bytes = 0;
+          if (parsed.end === this.buffer.length) {
+            this.buffer = EMPTY;
+            this.offset = 0;
+          } else {
+            this.offset = parsed.end;
+          }
+          return parsed.value;
+        }
+      }
+      const data = yield* this.stream.read();
+      if (data.length === 0) {
+        throw new RedisConnectionError(`${method}(): the server closed the connection${this.owed > 0 ? ` with ${this.owed} replies still to come` : ''}`);
+      }
+      this.append(data);
+    }
+  }
+
+  private append(data: Buffer): void {
+    if (this.offset >= this.buffer.length) {
+      this.need.bytes = Math.max(0, this.need.bytes - this.buffer.length);
+      this.buffer = data;
+    } else {
+      this.need.bytes = Math.max(0, this.need.bytes - this.offset);
+      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), data]);
+    }
+    this.offset = 0;
+  }
+
+  private checkUsable(method: string, mode: 'commands' | 'subscriber'): void {
+    const state = this.state;
+    if (state === mode) return;
+    if (state === 'closed') throw new RedisConnectionError(`${method}(): the connection is closed`);
+    if (state === 'failed') throw new RedisConnectionError(`${method}(): the connection failed earlier (${errorMessage(this.failure)}) and was closed`, { cause: this.failure });
+    if (state === 'subscriber') throw new RedisConnectionError(`${method}(): this connection is a subscriber (after subscribe()); it only serves its Subscription: use another connection for commands`);
+    throw new RedisConnectionError(`${method}(): this connection is not subscribed; call connection.subscribe() first`);
+  }
+
+  /** Anything but a cancellation leaves the stream at an unknown point: close for good. */
+  private failIfBroken(error: unknown): void {
+    if (error instanceof CancelledError) return;
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.failure = error;
+    this.state = 'failed';
+    this.buffer = EMPTY;
+    this.offset = 0;
+    this.socket.close();
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

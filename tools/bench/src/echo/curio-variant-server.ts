@@ -1,0 +1,43 @@
+/**
+ * The seed's echo server on Curio, with the diagnostics the issue asks to measure, for the
+ * echo benchmark's side-by-side rows: `--logcrash-longblock` turns on `logcrash` and
+ * `longblock({ maxTime: 50 })` (pino JSON to stdout, which stays empty unless something
+ * crashes or blocks), `--monitor` serves Curio's monitor on an ephemeral port with no
+ * client connected. Without flags it is the plain server the others are compared with.
+ * Run as `node dist/echo/curio-variant-server.js <port> [--logcrash-longblock] [--monitor]`.
+ * @packageDocumentation
+ */
+import { run, spawn, socket, logcrash, longblock, monitor, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Activation, type Socket } from 'curio';
+import { pino } from 'pino';
+import { listeningLine, portArgument } from './server-args.js';
+
+function* echoServer(port: number) {
+  using sock = socket(AF_INET, SOCK_STREAM);
+  sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  yield* sock.bind(['', port]);
+  yield* sock.listen(128);
+  console.log(listeningLine(port));
+  while (true) {
+    const [client] = yield* sock.accept();
+    yield* spawn(echoClient, client);
+  }
+}
+
+function* echoClient(client: Socket) {
+  using conn = client;
+  while (true) {
+    const data = yield* conn.recv(1000);
+    if (data.length === 0) break;
+    yield* conn.sendall(data);
+  }
+}
+
+const argv = process.argv.slice(2);
+const activations: Activation[] = [];
+if (argv.includes('--logcrash-longblock')) {
+  const logger = pino({ level: 'info' }, pino.destination({ dest: 1, sync: false }));
+  activations.push(logcrash({ logger }), longblock({ logger, maxTime: 50 }));
+}
+if (argv.includes('--monitor')) activations.push(monitor({ port: 0 }));
+process.once('SIGTERM', () => process.exit(0));
+await run(echoServer, { args: [portArgument(argv)], activations, monitor: false });

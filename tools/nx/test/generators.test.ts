@@ -1,0 +1,65 @@
+/** The generators' output, in an in-memory Nx tree: files, names, options, defaults, errors. */
+import { readJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { protocolGenerator, serviceGenerator } from '../src/index.js';
+
+function tree(): Tree {
+  const t = createTreeWithEmptyWorkspace();
+  t.write('package.json', JSON.stringify({ name: 'ws', private: true, workspaces: ['libs/*'] }));
+  return t;
+}
+
+describe('@curio/nx:service', () => {
+  it('writes a service project under apps/NAME with its names and default port', async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'order-service', skipFormat: true });
+    const root = 'apps/order-service';
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.spec.json', 'jest.config.cjs', 'jest.setup.cjs', 'eslint.config.mjs', 'README.md', 'src/main.ts', 'src/config.ts', 'src/service.ts', 'test/service.test.ts', 'test/main.e2e.test.ts']) {
+      expect(t.exists(`${root}/${file}`)).toBe(true);
+    }
+    expect(t.exists(`${root}/src/main.ts__tmpl__`)).toBe(false);
+    const pkg = readJson(t, `${root}/package.json`);
+    expect(pkg.name).toBe('order-service');
+    expect(pkg.dependencies).toEqual({ curio: '*' });
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'lint', 'typecheck', 'test']));
+    const main = t.read(`${root}/src/main.ts`, 'utf-8') as string;
+    expect(main).toContain("import { main } from 'curio';");
+    expect(main).toContain('serveOrderService(config');
+    expect(t.read(`${root}/src/config.ts`, 'utf-8')).toContain("{ host: '127.0.0.1', port: 8000 }");
+    expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*', 'apps/*']);
+  });
+
+  it('takes --directory and --port', async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'api', directory: 'services/edge-api', port: 9100, skipFormat: true });
+    expect(t.read('services/edge-api/src/config.ts', 'utf-8')).toContain('port: 9100');
+    expect(readJson(t, 'package.json').workspaces).toContain('services/*');
+  });
+
+  it('refuses a bad name, a bad port, a folder outside the workspace or one in use, saying what was given', async () => {
+    const t = tree();
+    await expect(serviceGenerator(t, { name: 'Order_Service' })).rejects.toThrow(`@curio/nx:service: the name must be lower-case words joined by '-' (like 'order-service'), got "Order_Service"`);
+    await expect(serviceGenerator(t, { name: 'api', port: 0 })).rejects.toThrow('--port must be an integer from 1 to 65535, got 0');
+    await expect(serviceGenerator(t, { name: 'api', directory: '../outside' })).rejects.toThrow('--directory must be a folder inside the workspace');
+    await serviceGenerator(t, { name: 'api', skipFormat: true });
+    await expect(serviceGenerator(t, { name: 'api' })).rejects.toThrow('apps/api already exists and is not empty');
+  });
+});
+
+describe('@curio/nx:protocol', () => {
+  it('writes a protocol package under libs/NAME with codec, client, server and tests', async () => {
+    const t = tree();
+    await protocolGenerator(t, { name: 'kv-store', maxFrameSize: 4096, skipFormat: true });
+    const root = 'libs/kv-store';
+    for (const file of ['package.json', 'src/index.ts', 'src/codec.ts', 'src/client.ts', 'src/server.ts', 'test/codec.test.ts', 'test/client-server.test.ts']) {
+      expect(t.exists(`${root}/${file}`)).toBe(true);
+    }
+    expect(t.read(`${root}/src/codec.ts`, 'utf-8')).toContain('export const MAX_FRAME_SIZE = 4096;');
+    expect(t.read(`${root}/src/index.ts`, 'utf-8')).toContain('connectKvStore, KvStoreClient');
+    expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*']);
+  });
+
+  it('refuses a bad frame size', async () => {
+    await expect(protocolGenerator(tree(), { name: 'kv', maxFrameSize: -1 })).rejects.toThrow('--maxFrameSize must be a positive integer, got -1');
+  });
+});

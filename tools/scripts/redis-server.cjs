@@ -1,0 +1,148 @@
+// A throwaway redis-server for tests and benchmarks: installs Debian's `redis-server`
+// package when it is missing (as root, or through `sudo -n`), starts one on a free
+// 127.0.0.1 port with a config of its own in a temporary directory (no persistence, no
+// other interface) and stops it again. Used by libs/redis's jest globalSetup and by the
+// redis benchmark in tools/bench.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+/** The path of redis-server, installing the Debian package first if there is none. */
+function ensureRedisServer() {
+  const found = which('redis-server');
+  if (found !== null) return found;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const prefix = root ? [] : ['sudo', '-n'];
+  if (!root && which('sudo') === null) {
+    throw new Error('redis-server is not installed and this user cannot install it (not root, no sudo): run `apt-get install -y redis-server` as root');
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'redis-server']]) {
+    const cmd = [...prefix, ...args];
+    process.stderr.write(`redis-server missing: running ${cmd.join(' ')}\n`);
+    const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`installing redis-server failed: \`${cmd.join(' ')}\` exited with ${r.status ?? r.signal}`);
+  }
+  const installed = which('redis-server');
+  if (installed === null) throw new Error('apt-get installed redis-server but it is not on PATH');
+  return installed;
+}
+
+function which(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  for (const dir of ['/usr/bin', '/usr/sbin', '/usr/local/bin']) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** A free TCP port on 127.0.0.1 (the kernel's pick for port 0). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `PING` on 127.0.0.1:port answers `+PONG`; rejects if the child exits. */
+function waitReady(port, child) {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const onExit = (code, signal) => finish(new Error(`redis-server exited (${code ?? signal}) before it was ready`));
+    child.once('exit', onExit);
+    const finish = (error) => {
+      if (done) return;
+      done = true;
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const attempt = () => {
+      if (done) return;
+      const sock = net.connect(port, '127.0.0.1');
+      let reply = '';
+      sock.on('connect', () => sock.write('PING\r\n'));
+      sock.on('data', (d) => {
+        reply += d;
+        if (reply.includes('\r\n')) {
+          sock.destroy();
+          if (reply.startsWith('+PONG')) finish();
+          else setTimeout(attempt, 50);
+        }
+      });
+      sock.on('error', () => {
+        sock.destroy();
+        setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * Starts a redis-server on a free 127.0.0.1 port. Resolves to `{ port, pid, dir, stop }`;
+ * `stop()` ends the server (SIGTERM, then SIGKILL) and removes its directory.
+ */
+async function startRedisServer() {
+  const binary = ensureRedisServer();
+  let lastError = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-redis-'));
+    const config = path.join(dir, 'redis.conf');
+    fs.writeFileSync(config, [
+      'bind 127.0.0.1',
+      `port ${port}`,
+      'protected-mode yes',
+      'save ""',
+      'appendonly no',
+      `dir ${dir}`,
+      'daemonize no',
+      `logfile ${path.join(dir, 'redis.log')}`,
+      'databases 16',
+      '',
+    ].join('\n'));
+    const child = spawn(binary, [config], { stdio: 'ignore' });
+    try {
+      await waitReady(port, child);
+    } catch (error) {
+      lastError = error;
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    const stop = () => new Promise((resolve) => {
+      const cleanup = () => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return cleanup();
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        cleanup();
+      });
+      child.kill('SIGTERM');
+    });
+    return { port, pid: child.pid, dir, stop };
+  }
+  throw lastError;
+}
+
+module.exports = { startRedisServer, ensureRedisServer };
