@@ -15,7 +15,9 @@ import { flushLogger, resolveOptions, taskFields, type DiagnosticOptions } from 
  *
  * @example
  * ```ts
- * await run(main, { activations: [logcrash({ logger })] });
+ * import { pino } from 'pino';
+ * const logger = pino();
+ * await run(program, { activations: [logcrash({ logger })] });
  * // {"level":50,"taskId":4,"taskName":"worker","parentId":1,"err":{"type":"Error","message":"boom","stack":"Error: boom\n    at worker ..."},"msg":"task 4 (worker) crashed: boom"}
  * ```
  */

@@ -29,7 +29,7 @@ export interface LongBlockOptions extends DiagnosticOptions {
  *
  * @example
  * ```ts
- * await run(main, { activations: [longblock({ maxTime: 20 })] });
+ * await run(program, { activations: [longblock({ maxTime: 20 })] });
  * // {"level":40,"taskId":5,"taskName":"resize","parentId":1,"ms":212.4,"trap":"READ_WAIT","msg":"task 5 (resize) ran 212.4 ms without blocking"}
  * ```
  */

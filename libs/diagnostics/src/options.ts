@@ -23,8 +23,9 @@ export type TaskNameFilter = string | RegExp | ((name: string) => boolean);
  *
  * @example
  * ```ts
+ * import { pino } from 'pino';
  * const options: DiagnosticOptions = { logger: pino({ level: 'debug' }), level: 'debug', filter: 'worker' };
- * await run(main, { activations: [schedtrace(options)] });
+ * await run(program, { activations: [schedtrace(options)] });
  * ```
  */
 export interface DiagnosticOptions {

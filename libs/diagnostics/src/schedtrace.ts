@@ -13,7 +13,7 @@ import { flushLogger, resolveOptions, taskFields, type DiagnosticOptions } from 
  *
  * @example
  * ```ts
- * await run(main, { activations: [schedtrace({ filter: /^worker/ })] });
+ * await run(program, { activations: [schedtrace({ filter: /^worker/ })] });
  * // {"level":30,"event":"suspended","taskId":3,"taskName":"worker","parentId":1,"state":"TIME_SLEEP","cycles":1,"trap":"TIME_SLEEP","msg":"task 3 (worker) suspended in TIME_SLEEP"}
  * ```
  */

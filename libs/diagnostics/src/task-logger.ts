@@ -42,6 +42,7 @@ export function* taskLogger(): Operation<Logger> {
  *
  * @example
  * ```ts
+ * import { pino } from 'pino';
  * yield* withLogger(pino().child({ service: 'redis' }), serve);
  * ```
  */
@@ -56,6 +57,7 @@ export function withLogger<R>(logger: Logger, op: OperationOrBlock<R>): Operatio
  *
  * @example
  * ```ts
+ * import { pino } from 'pino';
  * yield* setLogger(pino({ level: 'debug' }));
  * ```
  */

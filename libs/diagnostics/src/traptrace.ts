@@ -14,7 +14,7 @@ import { flushLogger, resolveOptions, taskFields, type DiagnosticOptions } from 
  *
  * @example
  * ```ts
- * await run(main, { traceStacks: true, activations: [traptrace()] });
+ * await run(program, { traceStacks: true, activations: [traptrace()] });
  * // {"level":30,"taskId":2,"taskName":"echoClient","parentId":1,"trap":"READ_WAIT","where":"/srv/echo.js:31","msg":"task 2 (echoClient) waits in READ_WAIT"}
  * ```
  */

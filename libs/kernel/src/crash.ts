@@ -13,7 +13,7 @@ import type { Task } from './task.js';
  *
  * @example
  * ```ts
- * const kernel = new Kernel({ crashReporter: (task, error) => myLog.error({ task: task.id, error }) });
+ * const kernel = new Kernel({ crashReporter: (task, error) => console.error(`task ${task.id} crashed:`, error) });
  * ```
  */
 export type CrashReporter = (task: Task, error: unknown) => void;
@@ -25,7 +25,7 @@ export type CrashReporter = (task: Task, error: unknown) => void;
  * @example
  * ```ts
  * // Back to the default after an activation replaced it:
- * kernel.crashReporter = reportCrashToStderr;
+ * task.kernel.crashReporter = reportCrashToStderr;
  * ```
  */
 export function reportCrashToStderr(task: Task, error: unknown): void {

@@ -116,6 +116,7 @@ export class Kernel {
    *
    * @example
    * ```ts
+   * const crashes: number[] = [];
    * const counting: Activation = { activate: (k) => { k.crashReporter = (task) => crashes.push(task.id); } };
    * ```
    */

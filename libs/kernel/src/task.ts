@@ -196,7 +196,7 @@ export class Task<T = unknown> {
    *
    * @example
    * ```ts
-   * const left = task.timeout === null ? null : task.timeout - kernel.clock.now();
+   * const left = task.timeout === null ? null : task.timeout - task.kernel.clock.now();
    * ```
    */
   get timeout(): number | null {
@@ -209,7 +209,7 @@ export class Task<T = unknown> {
    *
    * @example
    * ```ts
-   * if (task.sleepUntil !== null) console.log(`wakes in ${task.sleepUntil - kernel.clock.now()} ms`);
+   * if (task.sleepUntil !== null) console.log(`wakes in ${task.sleepUntil - task.kernel.clock.now()} ms`);
    * ```
    */
   get sleepUntil(): number | null {

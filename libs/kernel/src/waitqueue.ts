@@ -61,7 +61,8 @@ export abstract class WaitQueue {
    *
    * @example
    * ```ts
-   * stream.on('data', (chunk) => { buffer.push(chunk); readers.wakeNow(); });
+   * const readers = new SchedFIFO();
+   * readable.on('data', (chunk: Buffer) => { chunks.push(chunk); readers.wakeNow(); });
    * ```
    */
   wakeNow(): boolean {

@@ -12,7 +12,7 @@ import { parseMonitorAddress, type MonitorOptions } from './options.js';
  * @example
  * ```ts
  * const setting: MonitorSetting = process.env.NODE_ENV === 'production' ? false : { port: 9000 };
- * await run(main, { monitor: setting });
+ * await run(program, { monitor: setting });
  * ```
  */
 export type MonitorSetting = boolean | MonitorOptions;
@@ -25,7 +25,7 @@ export type MonitorSetting = boolean | MonitorOptions;
  * @example
  * ```ts
  * const mon = monitorFromEnvironment(undefined, process.env);   // CURIO_MONITOR=127.0.0.1:9000
- * await run(main, { activations: mon === null ? [] : [mon] });
+ * await run(program, { activations: mon === null ? [] : [mon] });
  * ```
  * @throws RangeError when `CURIO_MONITOR` is not a monitor address (the message names it).
  */

@@ -29,7 +29,7 @@ const KERNEL_ANSWER_MS = 1000;
  * @example
  * ```ts
  * const mon: MonitorActivation = monitor({ port: 0 });
- * await run(main, { activations: [mon] });
+ * await run(program, { activations: [mon] });
  * ```
  */
 export interface MonitorActivation extends Activation {
@@ -54,7 +54,7 @@ export interface MonitorActivation extends Activation {
  * ```ts
  * const mon = monitor({ port: 0 });
  * mon.listening.then(({ host, port }) => console.log(`monitor on ${host}:${port}`));
- * await run(main, { activations: [mon], traceStacks: true });
+ * await run(program, { activations: [mon], traceStacks: true });
  * ```
  */
 export function monitor(options?: MonitorOptions): MonitorActivation {

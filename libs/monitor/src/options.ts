@@ -42,7 +42,9 @@ export interface MonitorOptions {
  *
  * @example
  * ```ts
- * const { host, port }: MonitorAddress = await mon.listening;
+ * const mon = monitor({ port: 0 });
+ * const address: MonitorAddress = await mon.listening;
+ * console.log(`monitor on ${address.host}:${address.port}`);
  * ```
  */
 export interface MonitorAddress {

@@ -12,7 +12,16 @@ import {
   asStringsOrNulls, asValue, type RedisValue,
 } from './reply.js';
 
-/** Options of {@link RedisCommands.set}. */
+/**
+ * Options of {@link RedisCommands.set}.
+ *
+ * @example
+ * ```ts
+ * import type { SetOptions } from '@curio/redis';
+ * const once: SetOptions = { nx: true, px: 30_000 };   // a lock that expires
+ * const taken = yield* db.set('lock:report', 'worker-1', once);
+ * ```
+ */
 export interface SetOptions {
   /** Expire after this many seconds (`EX`). */
   ex?: number;
@@ -49,9 +58,10 @@ const STATEFUL = new Set(['SELECT', 'AUTH', 'CLIENT', 'RESET', 'READONLY', 'READ
  * as a {@link RedisReplyError}. Anything without a method goes through
  * {@link RedisCommands.command}.
  *
+ * @example
  * ```ts
- * yield* conn.set('greeting', 'hello', { ex: 60 });
- * const text = yield* conn.get('greeting'); // 'hello'
+ * yield* db.set('greeting', 'hello', { ex: 60 });
+ * const text = yield* db.get('greeting'); // 'hello'
  * ```
  */
 export abstract class RedisCommands {
@@ -66,8 +76,9 @@ export abstract class RedisCommands {
    * with `TaskTimeout`, like `timeoutAfter(ms, op)`, which works just as well). A command
    * that times out never leaves its connection out of step (see the connection's docs).
    *
+   * @example
    * ```ts
-   * const value = yield* conn.withTimeout(50).get('k');
+   * const value = yield* db.withTimeout(50).get('k');
    * ```
    */
   withTimeout(ms: number): RedisCommands {
@@ -81,8 +92,9 @@ export abstract class RedisCommands {
    * are refused: they have their own methods.
    * @throws TypeError for an argument that is not a string, finite number or Buffer.
    *
+   * @example
    * ```ts
-   * const n = yield* conn.command('ZADD', 'board', 10, 'ann'); // 1
+   * const n = yield* db.command('ZADD', 'board', 10, 'ann'); // 1
    * ```
    */
   command(...args: RedisArg[]): Operation<RedisValue> {
@@ -92,8 +104,9 @@ export abstract class RedisCommands {
   /**
    * Like {@link RedisCommands.command}, with the raw reply: bulk strings as Buffers.
    *
+   * @example
    * ```ts
-   * const bytes = yield* conn.commandBuffer('GET', 'image'); // Buffer | null
+   * const bytes = yield* db.commandBuffer('GET', 'image'); // Buffer | null
    * ```
    */
   commandBuffer(...args: RedisArg[]): Operation<RespReply> {

@@ -21,7 +21,16 @@ import { asOk } from './reply.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { Subscription } from './pubsub.js';
 
-/** Options of {@link connect} (and of a pool, which connects with them). */
+/**
+ * Options of {@link connect} (and of a pool, which connects with them).
+ *
+ * @example
+ * ```ts
+ * import { connect, type ConnectOptions } from '@curio/redis';
+ * const options: ConnectOptions = { host: '127.0.0.1', port: 6379, password: 'secret', db: 2, commandTimeout: 5000 };
+ * using conn = yield* connect(options);
+ * ```
+ */
 export interface ConnectOptions {
   /** The server's host (default `'127.0.0.1'`). */
   host?: string;
@@ -50,7 +59,9 @@ const EMPTY = Buffer.alloc(0);
  * @throws IOError `ECONNREFUSED` (and the like) if the server cannot be reached.
  * @throws RedisReplyError if `AUTH` or `SELECT` is refused.
  *
+ * @example
  * ```ts
+ * import { connect } from '@curio/redis';
  * using conn = yield* connect({ port: 6379 });
  * yield* conn.set('k', 'v');
  * ```
@@ -121,7 +132,9 @@ export function checkOptions(method: string, options: ConnectOptions): Connectio
  * after sending leaves its reply owed, and the next command drains it first
  * (`pendingReplies` counts them). Closing is idempotent; `using` closes it too.
  *
+ * @example
  * ```ts
+ * import { connect } from '@curio/redis';
  * using conn = yield* connect({ port });
  * yield* conn.set('n', 1);
  * const n = yield* conn.incr('n');            // 2
@@ -194,11 +207,12 @@ export class RedisConnection extends RedisCommands {
    * `exec()` gives null if a watched key changed. Until `exec()` or `unwatch()` the
    * connection is not clean (a pool will not reuse it).
    *
+   * @example
    * ```ts
-   * yield* conn.watch('balance');
-   * const balance = Number(yield* conn.get('balance'));
-   * const results = yield* conn.multi().command('SET', 'balance', balance - 10).exec();
-   * if (results === null) { ... retry ... }
+   * yield* db.watch('balance');
+   * const balance = Number(yield* db.get('balance'));
+   * const results = yield* db.multi().command('SET', 'balance', balance - 10).exec();
+   * if (results === null) console.log('balance changed meanwhile: try again');
    * ```
    */
   *watch(...keys: RedisArg[]): Operation<void> {
@@ -218,8 +232,9 @@ export class RedisConnection extends RedisCommands {
    * A pipeline on this connection: queue commands, then `exec()` sends them in one write
    * and reads every reply.
    *
+   * @example
    * ```ts
-   * const [a, b] = yield* conn.pipeline().command('INCR', 'a').command('GET', 'b').exec();
+   * const [a, b] = yield* db.pipeline().command('INCR', 'a').command('GET', 'b').exec();
    * ```
    */
   pipeline(): Pipeline {
@@ -231,8 +246,9 @@ export class RedisConnection extends RedisCommands {
    * `MULTI`, the commands and `EXEC` in one write. Gives the results, or null if a
    * watched key changed.
    *
+   * @example
    * ```ts
-   * const results = yield* conn.multi().command('INCR', 'a').command('INCR', 'b').exec();
+   * const results = yield* db.multi().command('INCR', 'a').command('INCR', 'b').exec();
    * ```
    */
   multi(): Transaction {
@@ -244,8 +260,9 @@ export class RedisConnection extends RedisCommands {
    * then only serves its {@link Subscription}; use another connection for commands).
    * Returns once the server has confirmed every channel.
    *
+   * @example
    * ```ts
-   * const sub = yield* conn.subscribe('news');
+   * const sub = yield* db.subscribe('news');
    * const message = yield* sub.next();   // { channel: 'news', pattern: null, message: '...' }
    * ```
    */

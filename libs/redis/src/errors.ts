@@ -8,8 +8,10 @@
 /**
  * Base class of every error this package raises.
  *
+ * @example
  * ```ts
- * try { yield* conn.get('k'); } catch (e) { if (e instanceof RedisError) ... }
+ * import { RedisError } from '@curio/redis';
+ * try { yield* db.get('k'); } catch (e) { if (e instanceof RedisError) console.error('redis:', e.message); else throw e; }
  * ```
  */
 export class RedisError extends Error {
@@ -24,9 +26,11 @@ export class RedisError extends Error {
  * step and usable. `code` is the first word of the reply (`'ERR'`, `'WRONGTYPE'`,
  * `'NOSCRIPT'`, ...); `command` names the command that drew it, when known.
  *
+ * @example
  * ```ts
- * try { yield* conn.incr('a-string'); }
- * catch (e) { if (e instanceof RedisReplyError && e.code === 'ERR') ... }
+ * import { RedisReplyError } from '@curio/redis';
+ * try { yield* db.incr('a-string'); }
+ * catch (e) { if (e instanceof RedisReplyError && e.code === 'ERR') console.log(e.message); else throw e; }
  * ```
  */
 export class RedisReplyError extends RedisError {
@@ -55,8 +59,11 @@ export class RedisReplyError extends RedisError {
  * The server sent bytes that are not RESP (or not what the command can return). The
  * connection is closed: nothing after the bad bytes can be matched to a command.
  *
+ * @example
  * ```ts
- * catch (e) { if (e instanceof RedisProtocolError) console.error('bad reply:', e.message); }
+ * import { RedisProtocolError } from '@curio/redis';
+ * try { yield* db.get('k'); }
+ * catch (e) { if (e instanceof RedisProtocolError) console.error('bad reply:', e.message); else throw e; }
  * ```
  */
 export class RedisProtocolError extends RedisError {}
@@ -65,8 +72,12 @@ export class RedisProtocolError extends RedisError {}
  * The connection cannot be used: the server closed it, it failed earlier (its `cause`
  * says why), or it was closed by its owner.
  *
+ * @example
  * ```ts
- * catch (e) { if (e instanceof RedisConnectionError) conn = yield* connect(options); }
+ * import { connect, RedisConnectionError, type RedisConnection } from '@curio/redis';
+ * let redisConn: RedisConnection = yield* connect({ port: 6379 });
+ * try { yield* redisConn.get('k'); }
+ * catch (e) { if (e instanceof RedisConnectionError) redisConn = yield* connect({ port: 6379 }); else throw e; }
  * ```
  */
 export class RedisConnectionError extends RedisError {}

@@ -11,15 +11,25 @@ import { toValue, type RedisValue } from './reply.js';
 import type { RedisArg, RespReply } from './resp.js';
 import type { RedisConnection } from './connection.js';
 
-/** One result of a pipeline or transaction: the reply, or the error reply as a value. */
+/**
+ * One result of a pipeline or transaction: the reply, or the error reply as a value.
+ *
+ * @example
+ * ```ts
+ * import { RedisReplyError, type PipelineResult } from '@curio/redis';
+ * const results: PipelineResult[] = yield* db.pipeline().command('INCR', 'n').command('INCR', 'a-string').exec();
+ * for (const r of results) if (r instanceof RedisReplyError) console.log('failed:', r.message);
+ * ```
+ */
 export type PipelineResult = RedisValue;
 
 /**
  * What {@link Pipeline} and {@link Transaction} share: commands queued on a connection,
  * sent in one write.
  *
+ * @example
  * ```ts
- * const queued = conn.pipeline().command('PING').length; // 1
+ * const queued = db.pipeline().command('PING').length; // 1
  * ```
  */
 export abstract class CommandBatch {
@@ -64,8 +74,9 @@ export abstract class CommandBatch {
  * one wait, every reply in order. Error replies are results (a {@link RedisReplyError}
  * in its place), not exceptions, so one failed command does not hide the others.
  *
+ * @example
  * ```ts
- * const p = conn.pipeline();
+ * const p = db.pipeline();
  * for (let i = 0; i < 100; i++) p.command('SET', `k${i}`, i);
  * const results = yield* p.exec();   // ['OK', 'OK', ...]
  * ```
@@ -93,8 +104,9 @@ export class Pipeline extends CommandBatch {
  * the results (error replies as values), or null if a key watched with
  * {@link RedisConnection.watch} changed.
  *
+ * @example
  * ```ts
- * const results = yield* conn.multi().command('DECRBY', 'a', 5).command('INCRBY', 'b', 5).exec();
+ * const results = yield* db.multi().command('DECRBY', 'a', 5).command('INCRBY', 'b', 5).exec();
  * ```
  */
 export class Transaction extends CommandBatch {

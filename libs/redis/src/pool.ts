@@ -13,7 +13,16 @@ import { RedisConnectionError, RedisError } from './errors.js';
 import { checkOptions, connect, type ConnectOptions, type ConnectionSettings, type RedisConnection } from './connection.js';
 import { describe } from './resp.js';
 
-/** Options of {@link createPool}: how to connect, and how many connections at most. */
+/**
+ * Options of {@link createPool}: how to connect, and how many connections at most.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type PoolOptions } from '@curio/redis';
+ * const options: PoolOptions = { port: 6379, size: 4 };
+ * const pool = createPool(options);
+ * ```
+ */
 export interface PoolOptions extends ConnectOptions {
   /** The most connections open at once (default 10). */
   size?: number;
@@ -23,10 +32,12 @@ export interface PoolOptions extends ConnectOptions {
  * A pool of at most `size` connections, opened as needed (none at first).
  * @throws TypeError or RangeError for a bad option, naming it and the value given.
  *
+ * @example
  * ```ts
+ * import { createPool } from '@curio/redis';
  * const pool = createPool({ port, size: 4 });
  * yield* pool.set('k', 'v');                   // on a borrowed connection
- * yield* pool.withConnection(function* (conn) { ... });
+ * yield* pool.withConnection(function* (conn) { yield* conn.watch('k'); });
  * pool.close();
  * ```
  */
@@ -42,7 +53,10 @@ export function createPool(options: PoolOptions = {}): RedisPool {
  * connection for one command; {@link RedisPool.withConnection} lends one for a block
  * (for WATCH/MULTI, pipelines, several commands in a row).
  *
+ * @example
  * ```ts
+ * import { createPool } from '@curio/redis';
+ * const pool = createPool({ port: 6379, size: 4 });
  * const n = yield* pool.incr('hits');
  * ```
  */
@@ -78,7 +92,10 @@ export class RedisPool extends RedisCommands {
    * otherwise waits for one to be released. Cancelled, it holds nothing.
    * Give it back with {@link RedisPool.release}.
    *
+   * @example
    * ```ts
+   * import { createPool } from '@curio/redis';
+   * const pool = createPool({ port: 6379 });
    * const conn = yield* pool.acquire();
    * try { yield* conn.get('k'); } finally { pool.release(conn); }
    * ```
@@ -127,8 +144,11 @@ export class RedisPool extends RedisCommands {
    * Runs `body` with a borrowed connection and gives it back however the body ends.
    * Returns what the body returns.
    *
+   * @example
    * ```ts
-   * const results = yield* pool.withConnection(function* (conn) {
+   * import { createPool, type RedisConnection } from '@curio/redis';
+   * const pool = createPool({ port: 6379 });
+   * const results = yield* pool.withConnection(function* (conn: RedisConnection) {
    *   return yield* conn.pipeline().command('INCR', 'a').command('INCR', 'b').exec();
    * });
    * ```

@@ -13,7 +13,16 @@ import { toValue } from './reply.js';
 import type { RespReply } from './resp.js';
 import type { RedisConnection } from './connection.js';
 
-/** One published message, from {@link Subscription.next}. */
+/**
+ * One published message, from {@link Subscription.next}.
+ *
+ * @example
+ * ```ts
+ * import type { PubSubMessage } from '@curio/redis';
+ * const sub = yield* db.psubscribe('news.*');
+ * const { channel, pattern, message }: PubSubMessage = yield* sub.next();   // 'news.tech', 'news.*', '...'
+ * ```
+ */
 export interface PubSubMessage {
   /** The channel it was published on. */
   channel: string;
@@ -32,8 +41,9 @@ type Kind = 'subscribe' | 'psubscribe' | 'unsubscribe' | 'punsubscribe';
  * One task at a time uses it (a second waits its turn): to change subscriptions while a
  * task waits in `next()`, cancel that `next()` (nothing is lost) or do it from that task.
  *
+ * @example
  * ```ts
- * const sub = yield* conn.subscribe('news');
+ * const sub = yield* db.subscribe('news');
  * for (;;) {
  *   const { channel, message } = yield* sub.next();
  *   console.log(channel, message);

@@ -10,6 +10,12 @@ import type { RespReply } from './resp.js';
 /**
  * A reply with bulk strings decoded as UTF-8: what {@link RedisCommands.command} and
  * pipelines return. Error replies inside arrays (a transaction's results) stay values.
+ *
+ * @example
+ * ```ts
+ * import type { RedisValue } from '@curio/redis';
+ * const members: RedisValue = yield* db.command('SMEMBERS', 'tags');   // ['a', 'b']
+ * ```
  */
 export type RedisValue = string | number | null | RedisReplyError | RedisValue[];
 

@@ -12,10 +12,25 @@ import { RedisProtocolError, RedisReplyError } from './errors.js';
  * One reply as it comes off the wire: a simple string (`+OK`) as a string, an integer as a
  * number, a bulk string as a Buffer (null for a nil bulk), an array (null for a nil array),
  * and an error reply as a {@link RedisReplyError} value (not thrown: the caller decides).
+ *
+ * @example
+ * ```ts
+ * import type { RespReply } from '@curio/redis';
+ * const raw: RespReply = yield* db.commandBuffer('LRANGE', 'list', 0, -1);   // [Buffer, Buffer, ...]
+ * ```
  */
 export type RespReply = string | number | Buffer | null | RespReply[] | RedisReplyError;
 
-/** One argument of a command: strings are sent as UTF-8, numbers in decimal, Buffers as they are. */
+/**
+ * One argument of a command: strings are sent as UTF-8, numbers in decimal, Buffers as they are.
+ *
+ * @example
+ * ```ts
+ * import type { RedisArg } from '@curio/redis';
+ * const args: RedisArg[] = ['user:1', 42, Buffer.from([0xff])];
+ * yield* db.command('RPUSH', ...args);
+ * ```
+ */
 export type RedisArg = string | number | Buffer;
 
 const CR = 0x0d;
@@ -25,10 +40,31 @@ const COLON = 0x3a;
 const DOLLAR = 0x24;
 const STAR = 0x2a;
 
-/** What {@link parseReply} returns while the reply is not complete yet. */
+/**
+ * What {@link parseReply} returns while the reply is not complete yet.
+ *
+ * @example
+ * ```ts
+ * import { parseReply, INCOMPLETE } from '@curio/redis';
+ * const need = { bytes: 0 };
+ * const got = parseReply(Buffer.from('$5\r\nhel'), 0, need);
+ * if (got === INCOMPLETE) console.log(`try again with ${need.bytes} bytes`);
+ * ```
+ */
 export const INCOMPLETE: unique symbol = Symbol('incomplete');
 
-/** A parsed reply and the offset just after it. */
+/**
+ * A parsed reply and the offset just after it.
+ *
+ * @example
+ * ```ts
+ * import { parseReply, INCOMPLETE, type Parsed } from '@curio/redis';
+ * const got = parseReply(Buffer.from('+OK\r\n:1\r\n'), 0, { bytes: 0 });
+ * if (got !== INCOMPLETE) {
+ *   const { value, end }: Parsed = got;   // 'OK', 5: the next reply starts at 5
+ * }
+ * ```
+ */
 export interface Parsed {
   value: RespReply;
   end: number;
@@ -38,6 +74,14 @@ export interface Parsed {
  * Parses one reply starting at `start`. Returns the reply and where it ends, or
  * {@link INCOMPLETE} with `need.bytes` set to the buffer length worth trying again at.
  * @throws RedisProtocolError on bytes that are not RESP2.
+ *
+ * @example
+ * ```ts
+ * import { parseReply, INCOMPLETE } from '@curio/redis';
+ * const buf = Buffer.from('*2\r\n:1\r\n$1\r\nx\r\n');
+ * const need = { bytes: 0 };
+ * const got = parseReply(buf, 0, need);   // { value: [1, <Buffer 78>], end: 16 }, or INCOMPLETE
+ * ```
  */
 export function parseReply(buf: Buffer, start: number, need: { bytes: number }): Parsed | typeof INCOMPLETE {
   const cursor = { pos: start };
@@ -138,6 +182,12 @@ function protocolError(buf: Buffer, pos: number, why: string): RedisProtocolErro
  * become a string (Node encodes it once, on write); a Buffer argument makes it a Buffer.
  * @param name the name used in error messages (`'get'`).
  * @throws TypeError naming the argument if one is not a string, finite number or Buffer.
+ *
+ * @example
+ * ```ts
+ * import { encodeCommand } from '@curio/redis';
+ * encodeCommand('set', ['SET', 'k', 1]);   // '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\n'
+ * ```
  */
 export function encodeCommand(name: string, args: readonly RedisArg[]): string | Buffer {
   if (args.length === 0) throw new TypeError(`${name}(): a command needs at least its name`);

@@ -25,6 +25,7 @@ declare const data: Buffer, crunch: WorkerFn<[Buffer, import('curio').UniversalE
 declare const produce: WorkerFn<[import('curio').UniversalQueue<number>, number], void>;
 declare const blur: WorkerFn<[Uint8Array, number], Uint8Array>;
 declare const compose: WorkerFn<[{ pixels: Uint8Array; alpha: Uint8Array }], Uint8Array>;
+declare const db: import('@curio/redis').RedisConnection;
 declare function echoServer(address: import('curio').SocketAddress): Operation<void>;
 declare const err: import('curio').IOError;
 declare const handler: import('curio').ClientHandler;

@@ -18,4 +18,8 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/subprocess', entry: 'libs/subprocess/src/index.ts', sources: 'libs/subprocess/src' },
   { name: '@curio/ssl', entry: 'libs/ssl/src/index.ts', sources: 'libs/ssl/src' },
   { name: '@curio/workers', entry: 'libs/workers/src/index.ts', sources: 'libs/workers/src' },
+  { name: '@curio/diagnostics', entry: 'libs/diagnostics/src/index.ts', sources: 'libs/diagnostics/src' },
+  { name: '@curio/monitor', entry: 'libs/monitor/src/index.ts', sources: 'libs/monitor/src' },
+  { name: '@curio/redis', entry: 'libs/redis/src/index.ts', sources: 'libs/redis/src' },
+  { name: '@curio/nx', entry: 'tools/nx/src/index.ts', sources: 'tools/nx/src' },
 ];

@@ -9,7 +9,14 @@
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
 import { addToWorkspaces, checkFree, projectNames, templates } from '../shared.js';
 
-/** The options of the protocol generator (see schema.json). */
+/**
+ * The options of the protocol generator (see schema.json), given on the command line.
+ *
+ * @example
+ * ```sh
+ * nx g @curio/nx:protocol kv --maxFrameSize=65536
+ * ```
+ */
 export interface ProtocolGeneratorSchema {
   /** The package's name: lower-case words joined by '-'. */
   name: string;

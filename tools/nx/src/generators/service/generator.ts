@@ -9,7 +9,14 @@
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
 import { addToWorkspaces, checkFree, projectNames, templates } from '../shared.js';
 
-/** The options of the service generator (see schema.json). */
+/**
+ * The options of the service generator (see schema.json), given on the command line.
+ *
+ * @example
+ * ```sh
+ * nx g @curio/nx:service orders --directory=apps/orders --port=9000
+ * ```
+ */
 export interface ServiceGeneratorSchema {
   /** The project's name: lower-case words joined by '-'. */
   name: string;
