@@ -15,6 +15,13 @@ export {
   type PopenOptions, type TextPopenOptions, type CommunicateResult, type PipeName, type StdioOption, type StderrOption,
   type RunOptions as ProcessRunOptions, type TextRunOptions, type CheckOutputOptions, type Command,
 } from '@curio/subprocess';
+/**
+ * The whole of `@curio/subprocess` as a namespace, its `run` included.
+ * @example
+ * ```ts
+ * const done = yield* subprocess.run(['git', 'status', '--short'], { capture: true, encoding: 'utf-8' });
+ * ```
+ */
 export * as subprocess from '@curio/subprocess';
 export * from '@curio/ssl';
 export * from '@curio/workers';
@@ -22,5 +29,12 @@ export * from '@curio/diagnostics';
 export * from '@curio/monitor';
 // Declared here, this `run` takes the place of the kernel's in the star export above.
 export { run, type RunOptions } from './run.js';
-/** The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`. */
+/**
+ * The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`.
+ * @example
+ * ```ts
+ * using conn = yield* redis.connect({ port: 6379 });
+ * yield* conn.set('greeting', 'hello');
+ * ```
+ */
 export * as redis from '@curio/redis';

@@ -39,6 +39,8 @@ export function missingExamples(root: string, packages: readonly PackageEntry[])
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const declarations = symbol.declarations ?? [];
       if (declarations.some(hasExample)) continue;
+      // A namespace re-export (`export * as redis from ...`) is documented where it is made.
+      if (exported !== symbol && (exported.declarations ?? []).some(documentedReExport)) continue;
       const first = declarations[0];
       const file = first?.getSourceFile();
       const where = first && file ? `${relative(root, file.fileName)}:${file.getLineAndCharacterOfPosition(first.getStart()).line + 1}` : '(no declaration)';
@@ -48,6 +50,10 @@ export function missingExamples(root: string, packages: readonly PackageEntry[])
   return missing;
 }
 
-function hasExample(declaration: ts.Declaration): boolean {
+function hasExample(declaration: ts.Node): boolean {
   return ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'example');
+}
+
+function documentedReExport(declaration: ts.Declaration): boolean {
+  return ts.isNamespaceExport(declaration) && hasExample(declaration.parent);
 }

@@ -21,5 +21,6 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/diagnostics', entry: 'libs/diagnostics/src/index.ts', sources: 'libs/diagnostics/src' },
   { name: '@curio/monitor', entry: 'libs/monitor/src/index.ts', sources: 'libs/monitor/src' },
   { name: '@curio/redis', entry: 'libs/redis/src/index.ts', sources: 'libs/redis/src' },
+  { name: 'curio', entry: 'libs/curio/src/index.ts', sources: 'libs/curio/src' },
   { name: '@curio/nx', entry: 'tools/nx/src/index.ts', sources: 'tools/nx/src' },
 ];
