@@ -15,7 +15,7 @@
  * - `CURIO_MONITOR=1` (or `HOST:PORT`) serves Curio's monitor console (`curio-monitor`).
  * @packageDocumentation
  */
-import { main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type Operation, type Task } from 'curio';
+import { main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type Operation } from 'curio';
 import { diagnosticActivations } from './diagnostics.js';
 
 /** An address as Python prints it: `('127.0.0.1', 51234)`, or a Unix path. */

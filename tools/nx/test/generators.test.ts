@@ -14,17 +14,24 @@ describe('@curio/nx:service', () => {
     const t = tree();
     await serviceGenerator(t, { name: 'order-service', skipFormat: true });
     const root = 'apps/order-service';
-    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.spec.json', 'jest.config.cjs', 'jest.setup.cjs', 'eslint.config.mjs', 'README.md', 'src/main.ts', 'src/config.ts', 'src/service.ts', 'test/service.test.ts', 'test/main.e2e.test.ts']) {
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.spec.json', 'jest.config.cjs', 'jest.setup.cjs', 'eslint.config.mjs', 'README.md', 'src/main.ts', 'src/config.ts', 'src/service.ts', 'src/diagnostics.ts', 'test/service.test.ts', 'test/main.e2e.test.ts']) {
       expect(t.exists(`${root}/${file}`)).toBe(true);
     }
     expect(t.exists(`${root}/src/main.ts__tmpl__`)).toBe(false);
     const pkg = readJson(t, `${root}/package.json`);
     expect(pkg.name).toBe('order-service');
-    expect(pkg.dependencies).toEqual({ curio: '*' });
+    expect(pkg.dependencies).toEqual({ curio: '*', pino: '^10.4.0' });
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'lint', 'typecheck', 'test']));
     const main = t.read(`${root}/src/main.ts`, 'utf-8') as string;
-    expect(main).toContain("import { main } from 'curio';");
+    expect(main).toContain("import { main, monitorFromEnvironment, type MonitorActivation } from 'curio';");
     expect(main).toContain('serveOrderService(config');
+    // Crash reports and long blocks through pino always; the monitor when CURIO_MONITOR asks.
+    expect(main).toContain('monitor = monitorFromEnvironment();');
+    expect(main).toContain('activations: [...diagnostics(serviceLogger()), ...(monitor === null ? [] : [monitor])]');
+    expect(main).toContain('await main(function* orderService() {');
+    const diagnostics = t.read(`${root}/src/diagnostics.ts`, 'utf-8') as string;
+    expect(diagnostics).toContain("return [logcrash({ logger }), longblock({ logger, maxTime: LONG_BLOCK_MS })];");
+    expect(diagnostics).toContain("pino({ name: 'order-service', level: 'info' }, destination)");
     expect(t.read(`${root}/src/config.ts`, 'utf-8')).toContain("{ host: '127.0.0.1', port: 8000 }");
     expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*', 'apps/*']);
   });

@@ -1,9 +1,12 @@
 /**
  * `nx g @curio/nx:service NAME`: a Curio service project. A TCP server (a line protocol:
- * each line comes back as `echo: LINE`, the place to put real work) running under
- * `main()` from `curio`, so SIGTERM and SIGINT cancel it, its cleanup runs and it exits
- * with the conventional status; host and port from the command line; a unit test and an
- * end-to-end test that runs it as a real process on 127.0.0.1 and stops it with SIGTERM.
+ * each line comes back as `echo: LINE`, the place to put real work; a task per client)
+ * running under `main()` from `curio`, so SIGTERM and SIGINT cancel it, its cleanup runs
+ * and it exits with the conventional status; crash reports (`logcrash`) and long blocks
+ * (`longblock`) through pino always on; the monitor on when `CURIO_MONITOR` asks
+ * (`monitorFromEnvironment()`); host and port from the command line; a unit test (with a
+ * crashed client task read back as a pino record) and an end-to-end test that runs it as
+ * a real process on 127.0.0.1, asks its monitor for `ps` and stops it with SIGTERM.
  * @packageDocumentation
  */
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
