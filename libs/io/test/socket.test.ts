@@ -6,16 +6,7 @@ import {
   SO_BROADCAST, SO_RCVBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR, type AddressFamily, type SocketKind, type ShutdownHow,
 } from '../src/index.js';
 import { listener, tcpPair, tmpSocketPath, parkedIn, until, ipv6Available, freePort } from './net-helpers.js';
-
-/** The rejection reason of `promise` (fails the test if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
-}
+import { rejectionOf } from '../../../tools/jest/rejection-of.js';
 
 describe('socket()', () => {
   it('creates sockets of each family and type', () => {
@@ -280,7 +271,7 @@ describe('TCP over IPv4', () => {
 
   it('reports ECONNREFUSED with the operation and address in the message', async () => {
     const port = await freePort();
-    const err = await failure(
+    const err = await rejectionOf(
       run(function* () {
         const s = socket();
         try {

@@ -34,12 +34,4 @@ export function* bystander(log: string[]): Operation<Task> {
   });
 }
 
-/** Settles with the rejection reason of `promise` (fails if it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`expected a rejection, got ${String(value)}`);
-    },
-    (error: unknown) => error,
-  );
-}
+export { rejectionOf } from '../../../tools/jest/rejection-of.js';
