@@ -6,7 +6,7 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
-import { park, type Operation } from '@curio/kernel';
+import { park, type Operation, type Waker } from '@curio/kernel';
 import { SSLError, toSSLError, verifyFailure } from './errors.js';
 import type { HandshakeServers } from './handshake-servers.js';
 
@@ -38,34 +38,49 @@ export function clientHandshake(raw: net.Socket, hs: ClientHandshake, where: str
       allowHalfOpen: true,
     };
     const sock = tls.connect(options);
-    // An error after the handshake must not crash the process before the Socket adopts this.
-    sock.on('error', ignore);
-    const done = (): void => {
-      sock.off('secureConnect', onSecure);
-      sock.off('error', onError);
-      sock.off('close', onClose);
-    };
-    const onSecure = (): void => {
-      done();
-      waker.wake(sock);
-    };
-    const onError = (error: Error): void => {
-      done();
-      sock.destroy();
-      waker.fail(toSSLError(error, where));
-    };
-    const onClose = (): void => {
-      done();
-      waker.fail(eofError(where));
-    };
-    sock.once('secureConnect', onSecure);
-    sock.once('error', onError);
-    sock.once('close', onClose);
-    return () => {
-      done();
-      sock.destroy();
-    };
+    return settleOnHandshake(sock, 'secureConnect', waker, (error) => toSSLError(error, where), where);
   });
+}
+
+/**
+ * Wakes `waker` with `sock` when it emits `readyEvent` (the handshake is done), or fails
+ * it on the socket's 'error' (as `asError` makes it) or 'close'. Returns the park's
+ * cancel: it stops listening and destroys the socket.
+ */
+function settleOnHandshake(
+  sock: tls.TLSSocket,
+  readyEvent: 'secureConnect' | 'secure',
+  waker: Waker<tls.TLSSocket>,
+  asError: (error: Error) => unknown,
+  where: string,
+): () => void {
+  // An error after the handshake must not crash the process before the Socket adopts this.
+  sock.on('error', ignore);
+  const done = (): void => {
+    sock.off(readyEvent, onSecure);
+    sock.off('error', onError);
+    sock.off('close', onClose);
+  };
+  const onSecure = (): void => {
+    done();
+    waker.wake(sock);
+  };
+  const onError = (error: Error): void => {
+    done();
+    sock.destroy();
+    waker.fail(asError(error));
+  };
+  const onClose = (): void => {
+    done();
+    waker.fail(eofError(where));
+  };
+  sock.once(readyEvent, onSecure);
+  sock.once('error', onError);
+  sock.once('close', onClose);
+  return () => {
+    done();
+    sock.destroy();
+  };
 }
 
 /** What a server-side handshake without client certificates needs. */
@@ -88,32 +103,7 @@ export function directServerHandshake(raw: net.Socket, hs: DirectServerHandshake
       ALPNProtocols: hs.alpnProtocols ?? undefined,
       SNICallback: hs.sniCallback,
     });
-    sock.on('error', ignore);
-    const done = (): void => {
-      sock.off('secure', onSecure);
-      sock.off('error', onError);
-      sock.off('close', onClose);
-    };
-    const onSecure = (): void => {
-      done();
-      waker.wake(sock);
-    };
-    const onError = (error: Error): void => {
-      done();
-      sock.destroy();
-      waker.fail(isTlsLike(error) ? toSSLError(error, where) : eofError(where, error));
-    };
-    const onClose = (): void => {
-      done();
-      waker.fail(eofError(where));
-    };
-    sock.once('secure', onSecure);
-    sock.once('error', onError);
-    sock.once('close', onClose);
-    return () => {
-      done();
-      sock.destroy();
-    };
+    return settleOnHandshake(sock, 'secure', waker, (error) => (isTlsLike(error) ? toSSLError(error, where) : eofError(where, error)), where);
   });
 }
 
