@@ -26,11 +26,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { freePort, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from './load-result.js';
 
 /** The servers under test, by name: the script each runs. */
@@ -125,44 +124,11 @@ function buildNativeLoadgen(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
-}
-
 /** Starts a server process and resolves once it prints its listening line. */
 async function startServer(name: ServerName, port: number): Promise<ChildProcess> {
   if (!existsSync(SERVERS[name])) throw new Error(`${SERVERS[name]} is missing (build it first: npm run bench:echo builds it)`);
   const [cmd, args] = pinned(0, [SERVERS[name], String(port), ...(SERVER_FLAGS[name] ?? [])]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`${name} server exited (${code}) before listening: ${stderr.trim().split('\n')[0] ?? ''}`));
-    child.once('exit', onExit);
-    lines.on('line', (line) => {
-      if (line.startsWith('Server listening at')) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  // Keep draining its output ('Connection from ...') so the server never blocks on stdout.
-  return child;
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  return startListeningServer(name, cmd, args);
 }
 
 async function runLoad(port: number, serverPid: number, connections: number, o: Options): Promise<LoadResult> {

@@ -14,13 +14,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { run, createCertificateAuthority } from 'curio';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { freePort, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 
@@ -71,15 +70,6 @@ function pinned(cpu: number, args: string[]): [string, string[]] {
   return pinning ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
-}
-
 interface Files {
   dir: string;
   ca: string;
@@ -89,28 +79,7 @@ interface Files {
 
 async function startServer(name: ServerName, port: number, files: Files): Promise<ChildProcess> {
   const [cmd, args] = pinned(0, [SERVERS[name], String(port), `--cert=${files.cert}`, `--key=${files.key}`]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`${name} server exited (${code}) before listening: ${stderr.trim().split('\n')[0] ?? ''}`));
-    child.once('exit', onExit);
-    lines.on('line', (line) => {
-      if (line.startsWith('Server listening at')) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
+  return startListeningServer(name, cmd, args);
 }
 
 async function measure(name: ServerName, mode: Mode, o: Options, files: Files): Promise<LoadResult> {

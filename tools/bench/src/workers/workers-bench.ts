@@ -18,7 +18,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -26,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { run, spawn as spawnTask, sleep, type Task } from '@curio/kernel';
 import { ThreadPool } from '@curio/workers';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { freePort } from '../server-process.js';
 import { median } from '../stats.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
@@ -179,15 +179,6 @@ async function delayPart(o: Options): Promise<string> {
 
 const CLUSTER = fileURLToPath(new URL('../../../../examples/dist/echo-cluster.js', import.meta.url));
 const LOADGEN = fileURLToPath(new URL('../echo/loadgen.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
-}
 
 async function startCluster(workers: number, port: number): Promise<ChildProcess> {
   if (!existsSync(CLUSTER)) throw new Error(`${CLUSTER} is missing (npm run bench:workers builds it)`);

@@ -1,0 +1,52 @@
+/**
+ * Server processes for the network benchmarks (echo, TLS, workers): pick a free port,
+ * start a server script and wait for its `Server listening at` line, stop it again.
+ * @packageDocumentation
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+/**
+ * Runs `cmd args` and resolves once it prints a line starting with `Server listening at`;
+ * rejects, naming `label` and the first line of its stderr, if it exits before that.
+ */
+export async function startListeningServer(label: string, cmd: string, args: readonly string[]): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // The line reader keeps draining stdout ('Connection from ...') so the server never blocks on it.
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${label} server exited (${code}) before listening: ${stderr.trim().split('\n')[0] ?? ''}`));
+    child.once('exit', onExit);
+    lines.on('line', (line) => {
+      if (line.startsWith('Server listening at')) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+/** Stops a server with SIGTERM (SIGKILL if it is still there after `killAfterMs`). */
+export async function stopServer(child: ChildProcess, killAfterMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(timer);
+}
