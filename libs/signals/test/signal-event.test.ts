@@ -5,23 +5,9 @@
 import { run, spawn, schedule, type Task } from '@curio/kernel';
 import { ClosedSignalWatcherError, SignalEvent, SignalQueue } from '@curio/signals';
 import { keepAliveState } from '../src/keep-alive.js';
+import { checkNothingLeftBehind, send } from './helpers.js';
 
-const SIGNALS = ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const;
-
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const signal of SIGNALS) counts[signal] = process.listenerCount(signal);
-  const keepAlive = keepAliveState();
-  counts.waits = keepAlive.waits;
-  counts.timer = keepAlive.timer ? 1 : 0;
-  return counts;
-}
-
-let before: Record<string, number>;
-beforeEach(() => (before = resources()));
-afterEach(() => expect(resources()).toEqual(before));
-
-const send = (signal: NodeJS.Signals) => process.kill(process.pid, signal);
+checkNothingLeftBehind();
 
 function* parked(task: Task) {
   while (task.state !== 'SIGNAL_WAIT') yield* schedule();

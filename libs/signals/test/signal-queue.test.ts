@@ -6,24 +6,9 @@
 import { run, spawn, schedule, Event, TaskCancelled, timeoutAfter, TaskTimeout } from '@curio/kernel';
 import { ClosedSignalWatcherError, SignalEvent, SignalQueue } from '@curio/signals';
 import { keepAliveState } from '../src/keep-alive.js';
+import { checkNothingLeftBehind, send } from './helpers.js';
 
-const SIGNALS = ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const;
-
-/** Listeners per signal, and Node's active timers (the keep-alive is one). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const signal of SIGNALS) counts[signal] = process.listenerCount(signal);
-  const keepAlive = keepAliveState();
-  counts.waits = keepAlive.waits;
-  counts.timer = keepAlive.timer ? 1 : 0;
-  return counts;
-}
-
-let before: Record<string, number>;
-beforeEach(() => (before = resources()));
-afterEach(() => expect(resources()).toEqual(before));
-
-const send = (signal: NodeJS.Signals) => process.kill(process.pid, signal);
+checkNothingLeftBehind();
 
 test('get() returns the signals in the order they arrived', async () => {
   const got = await run(function* () {
@@ -83,6 +68,7 @@ test('every queue watching a signal gets it, and each signal goes to one waiting
 
 test('each open queue holds one process listener per signal; close() and using remove them', async () => {
   const base = process.listenerCount('SIGUSR2');
+  const baseHup = process.listenerCount('SIGHUP');
   const q1 = new SignalQueue('SIGUSR2', 'SIGHUP', 'SIGUSR2');
   expect(q1.signals).toEqual(['SIGUSR2', 'SIGHUP']);
   {
@@ -96,7 +82,7 @@ test('each open queue holds one process listener per signal; close() and using r
   expect(q1.closed).toBe(true);
   // No listener left: Node's default behaviour for the signal is back.
   expect(process.listenerCount('SIGUSR2')).toBe(base);
-  expect(process.listenerCount('SIGHUP')).toBe(before.SIGHUP);
+  expect(process.listenerCount('SIGHUP')).toBe(baseHup);
 });
 
 test('a cancelled get() loses nothing: the signal it did not return stays queued', async () => {
