@@ -245,12 +245,7 @@ export class Kernel {
    * a task at most once per wait (Trio asserts the same), or it would run twice.
    */
   _reschedule(task: Task, value: unknown): void {
-    if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
-    task._blockedOn = null;
-    task._next = value;
-    task._throwNext = false;
-    task._state = 'READY';
-    this.ready.push(task);
+    this.enqueue(task, value);
     if (!this.draining && !this.drainScheduled) this.scheduleDrain();
   }
 
@@ -264,12 +259,18 @@ export class Kernel {
       this._reschedule(task, value);
       return;
     }
+    this.enqueue(task, value);
+    this.runReady();
+  }
+
+  /** Puts a task on the ready queue to resume with `value`; every wait resumes a task once. */
+  private enqueue(task: Task, value: unknown): void {
+    if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
     task._blockedOn = null;
     task._next = value;
     task._throwNext = false;
     task._state = 'READY';
     this.ready.push(task);
-    this.runReady();
   }
 
   /** @internal Puts a task on the ready queue, to resume by throwing `error` into it. */
