@@ -3,6 +3,7 @@
  * prefixed so that nothing else it prints can be mistaken for it.
  * @packageDocumentation
  */
+import { machineCpuMs, processCpuMs } from './cpu.js';
 
 /** Prefix of the generator's result line. */
 export const LOAD_RESULT_PREFIX = 'ECHO-RESULT ';
@@ -34,4 +35,51 @@ export interface LoadResult {
   softirqCpu: number | null;
   /** Connections that failed (reset, closed early) before the run ended. */
   failures: number;
+}
+
+/** What a load generator counts while it runs: the round trips done so far, and its failures. */
+export interface LoadCounter {
+  completed(): number;
+  failures(): number;
+}
+
+/**
+ * Measures one window of `durationMs` while the generator runs: round trips done, and the
+ * CPU the generator, the server (`serverPid`, when given) and the whole machine used.
+ * `stop` is awaited after the window closes and before the failures are counted.
+ */
+export async function measureLoad(
+  counter: LoadCounter,
+  shape: { connections: number; size: number; durationMs: number; serverPid: number | null },
+  stop: () => Promise<void>,
+): Promise<LoadResult> {
+  const startCount = counter.completed();
+  const startFailures = counter.failures();
+  const startCpu = process.cpuUsage();
+  const startServer = shape.serverPid === null ? null : processCpuMs(shape.serverPid);
+  const startMachine = machineCpuMs();
+  const startTime = performance.now();
+  await new Promise<void>((resolve) => setTimeout(resolve, shape.durationMs));
+  const requests = counter.completed() - startCount;
+  const windowMs = performance.now() - startTime;
+  const cpu = process.cpuUsage(startCpu);
+  const endServer = shape.serverPid === null ? null : processCpuMs(shape.serverPid);
+  const endMachine = machineCpuMs();
+  await stop();
+  const loadgenMs = (cpu.user + cpu.system) / 1000;
+  const serverMs = startServer === null || endServer === null ? null : endServer - startServer;
+  const machineMs = startMachine === null || endMachine === null ? null : endMachine.busy - startMachine.busy;
+  const softirqMs = startMachine === null || endMachine === null ? null : endMachine.softirq - startMachine.softirq;
+  return {
+    connections: shape.connections,
+    size: shape.size,
+    requests,
+    windowMs,
+    rate: (requests * 1000) / windowMs,
+    loadgenCpu: loadgenMs / windowMs,
+    serverCpu: serverMs === null ? null : serverMs / windowMs,
+    otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
+    softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
+    failures: counter.failures() - startFailures,
+  };
 }

@@ -20,8 +20,7 @@
  * @packageDocumentation
  */
 import { connect, type Socket } from 'node:net';
-import { machineCpuMs, processCpuMs } from './cpu.js';
-import { LOAD_RESULT_PREFIX, type LoadResult } from './load-result.js';
+import { LOAD_RESULT_PREFIX, measureLoad } from './load-result.js';
 
 interface Options {
   host: string;
@@ -222,36 +221,16 @@ async function main(): Promise<void> {
   gen.start();
   await sleep(options.warmup);
 
-  const startCount = gen.completed;
-  const startCpu = process.cpuUsage();
-  const startServerCpu = options.serverPid === null ? null : processCpuMs(options.serverPid);
-  const startMachine = machineCpuMs();
-  const startTime = performance.now();
-  await sleep(options.duration);
-  const requests = gen.completed - startCount;
-  const windowMs = performance.now() - startTime;
-  const cpu = process.cpuUsage(startCpu);
-  const endServerCpu = options.serverPid === null ? null : processCpuMs(options.serverPid);
-  const endMachine = machineCpuMs();
-
-  await gen.stop();
-  await gen.closeAll();
-  const loadgenMs = (cpu.user + cpu.system) / 1000;
-  const serverMs = startServerCpu === null || endServerCpu === null ? null : endServerCpu - startServerCpu;
-  const machineMs = startMachine === null || endMachine === null ? null : endMachine.busy - startMachine.busy;
-  const softirqMs = startMachine === null || endMachine === null ? null : endMachine.softirq - startMachine.softirq;
-  const result: LoadResult = {
-    connections: options.connections,
-    size: options.size,
-    requests,
-    windowMs,
-    rate: (requests * 1000) / windowMs,
-    loadgenCpu: loadgenMs / windowMs,
-    serverCpu: serverMs === null ? null : serverMs / windowMs,
-    otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
-    softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
-    failures: gen.clients.filter((c) => c.failed).length,
-  };
+  // Failures count over the whole run (a connection lost in the warm-up is one too).
+  const result = await measureLoad(
+    { completed: () => gen.completed, failures: () => 0 },
+    { connections: options.connections, size: options.size, durationMs: options.duration, serverPid: options.serverPid },
+    async () => {
+      await gen.stop();
+      await gen.closeAll();
+    },
+  );
+  result.failures = gen.clients.filter((c) => c.failed).length;
   process.stdout.write(LOAD_RESULT_PREFIX + JSON.stringify(result) + '\n');
 }
 

@@ -15,8 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
-import { machineCpuMs, processCpuMs } from '../echo/cpu.js';
-import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
+import { LOAD_RESULT_PREFIX, measureLoad } from '../echo/load-result.js';
 
 interface Options {
   mode: 'echo' | 'handshake';
@@ -135,36 +134,14 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const finish = o.mode === 'echo' ? await echoLoad(o) : await handshakeLoad(o);
   await sleep(o.warmup);
-  const startCount = completed;
-  const startFailures = failures;
-  const startCpu = process.cpuUsage();
-  const startServer = o.serverPid === null ? null : processCpuMs(o.serverPid);
-  const startMachine = machineCpuMs();
-  const startTime = performance.now();
-  await sleep(o.duration);
-  const requests = completed - startCount;
-  const windowMs = performance.now() - startTime;
-  const cpu = process.cpuUsage(startCpu);
-  const endServer = o.serverPid === null ? null : processCpuMs(o.serverPid);
-  const endMachine = machineCpuMs();
-  running = false;
-  await finish();
-  const loadgenMs = (cpu.user + cpu.system) / 1000;
-  const serverMs = startServer === null || endServer === null ? null : endServer - startServer;
-  const machineMs = startMachine === null || endMachine === null ? null : endMachine.busy - startMachine.busy;
-  const softirqMs = startMachine === null || endMachine === null ? null : endMachine.softirq - startMachine.softirq;
-  const result: LoadResult = {
-    connections: o.connections,
-    size: o.size,
-    requests,
-    windowMs,
-    rate: (requests * 1000) / windowMs,
-    loadgenCpu: loadgenMs / windowMs,
-    serverCpu: serverMs === null ? null : serverMs / windowMs,
-    otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
-    softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
-    failures: failures - startFailures,
-  };
+  const result = await measureLoad(
+    { completed: () => completed, failures: () => failures },
+    { connections: o.connections, size: o.size, durationMs: o.duration, serverPid: o.serverPid },
+    async () => {
+      running = false;
+      await finish();
+    },
+  );
   process.stdout.write(LOAD_RESULT_PREFIX + JSON.stringify(result) + '\n');
 }
 
