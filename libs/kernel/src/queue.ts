@@ -55,7 +55,7 @@ export class Queue<T = unknown> {
   readonly maxsize: number;
   /** @internal */ protected _items: ItemStore<T> = new Deque<T>();
   private unfinished = 0;
-  /** The items of the putters parked in `putWaiting`, by putter (stale entries of putters that left are never read). */
+  /** The items of the putters parked in `putWaiting`, by putter; a putter that leaves (admitted, cancelled, timed out) takes its entry out. */
   private readonly offers = new Map<Task, T>();
   private readonly getWaiting = new SchedFIFO();
   private readonly putWaiting = new SchedFIFO();
