@@ -69,8 +69,10 @@ export class NodeReader {
   /** The Node stream read from. */
   readonly readable: Readable;
 
+  /** Buffered chunks live in `chunks[head..tail)`; slots are reused, never truncated (no reallocation per read). */
   private chunks: Buffer[] = [];
   private head = 0;
+  private tail = 0;
   private size = 0;
   /** How many buffered bytes the waiting task needs before it is worth waking. */
   private need = 1;
@@ -314,7 +316,7 @@ export class NodeReader {
   private readonly onData = (chunk: Buffer | string): void => {
     if (this.state !== 'open') return;
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.chunks.push(data);
+    this.chunks[this.tail++] = data;
     this.size += data.length;
     if (this.waiters.length > 0) {
       // The reading task runs inside this callback (no setImmediate hop) when the kernel is idle.
@@ -410,7 +412,7 @@ export class NodeReader {
       out = first.subarray(0, n);
       this.chunks[this.head] = first.subarray(n);
       this.size -= n;
-    } else if (first.length === n || this.head === this.chunks.length - 1) {
+    } else if (first.length === n || this.head === this.tail - 1) {
       out = first;
       this.shift();
       this.size -= first.length;
@@ -447,25 +449,25 @@ export class NodeReader {
 
   private shift(): void {
     this.chunks[this.head++] = EMPTY;
-    if (this.head === this.chunks.length) {
-      this.chunks.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
-      this.chunks = this.chunks.slice(this.head);
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      this.chunks = this.chunks.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
   }
 
   private discard(): void {
     this.chunks = [];
-    this.head = 0;
+    this.head = this.tail = 0;
     this.size = 0;
   }
 
   /** Offset of the first `byte` at or after `from` in the buffered bytes, or -1. */
   private indexOf(byte: number, from: number): number {
     let offset = 0;
-    for (let i = this.head; i < this.chunks.length; i++) {
+    for (let i = this.head; i < this.tail; i++) {
       const chunk = this.chunks[i];
       const end = offset + chunk.length;
       if (end > from) {

@@ -16,6 +16,7 @@ import {
 import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from './address.js';
 import { ioError, ioFailure } from './io-error.js';
 import { NodeReader } from './reader.js';
+import { peerNameOf } from './peer.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { Acceptor } from './acceptor.js';
 import { DatagramPort, type DatagramOptions } from './datagram.js';
@@ -127,7 +128,8 @@ export class Socket {
    */
   static fromNode<S extends Socket>(this: new (family: AddressFamily, type: SocketKind) => S, raw: net.Socket, family?: AddressFamily): S {
     if (!(raw instanceof net.Socket)) throw new TypeError(`Socket.fromNode(): expected a net.Socket, got ${show(raw)}`);
-    const fam = family ?? (raw.remoteFamily === 'IPv6' ? AF_INET6 : raw.remoteFamily === 'IPv4' ? AF_INET : AF_UNIX);
+    const remoteFamily = family === undefined ? peerNameOf(raw).family : undefined;
+    const fam = family ?? (remoteFamily === 'IPv6' ? AF_INET6 : remoteFamily === 'IPv4' ? AF_INET : AF_UNIX);
     const sock = new this(fam, SOCK_STREAM);
     sock.adopt(raw, null, '');
     return sock;
@@ -535,7 +537,11 @@ export class Socket {
   /** Takes over a connected Node socket. */
   private adopt(raw: net.Socket, peer: SocketAddress | null, localPath: string): void {
     const inet = this.family !== AF_UNIX;
-    this.peer = peer ?? (inet ? inetAddress(raw.remoteAddress, raw.remotePort) : '');
+    if (peer === null && inet) {
+      const name = peerNameOf(raw);
+      peer = inetAddress(name.address, name.port);
+    }
+    this.peer = peer ?? '';
     this.localPath = localPath;
     this.where = inet ? `peer ${formatAddress(this.peer)}` : `unix ${localPath || formatAddress(this.peer)}`;
     const describe = (): string => this.where;
