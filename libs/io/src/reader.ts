@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { DONE, START, WAIT, WAITING, returnFrom, throwInto, type HandWritten } from './step-operation.js';
 import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
@@ -133,24 +134,37 @@ export class NodeReader {
   }
 
   /** @internal {@link NodeReader.read} named `operation` in messages (`recv`, `recvfrom`). */
-  *readAs(operation: string, n: number): Operation<Buffer> {
+  readAs(operation: string, n: number): Operation<Buffer> {
+    // A hand-written operation, not a function*: this is every server's hot path (see step-operation.ts).
+    return new ReadOperation(this, operation, n);
+  }
+
+  /** @internal The first step of a read: the bytes at once, or WAIT (the reader is then busy until `_readRelease`). */
+  _readStart(operation: string, n: number): Buffer | typeof WAIT {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
+    return this._readResume(operation, n);
+  }
+
+  /** @internal A read's step after a wake-up: the bytes, an empty Buffer at the end, or WAIT. */
+  _readResume(operation: string, n: number): Buffer | typeof WAIT {
     if (this.size > 0) return this.take(n);
-    // The waiting path is inlined (no nested generators): this is the echo hot path.
+    if (this.ended(operation)) return EMPTY;
     this.busy = true;
-    try {
-      for (;;) {
-        if (this.ended(operation)) return EMPTY;
-        this.need = 1;
-        if (this.paused || !this.started) this.flow();
-        yield traceTrap(this.waiters.trap('READ_WAIT'));
-        if (this.size > 0) return this.take(n);
-      }
-    } finally {
-      this.busy = false;
-    }
+    this.need = 1;
+    if (this.paused || !this.started) this.flow();
+    return WAIT;
+  }
+
+  /** @internal The trap a waiting read parks on. */
+  _readTrap(): Trap {
+    return this.waiters.trap('READ_WAIT');
+  }
+
+  /** @internal A read that waited is over. */
+  _readRelease(): void {
+    this.busy = false;
   }
 
   /**
@@ -477,6 +491,62 @@ export class NodeReader {
       offset = end;
     }
     return -1;
+  }
+}
+
+/** `read(n)` / `recv(n)` as a hand-written operation (see step-operation.ts). */
+class ReadOperation implements Operation<Buffer>, HandWritten {
+  phase = START;
+
+  constructor(
+    private readonly reader: NodeReader,
+    private readonly operation: string,
+    private readonly n: number,
+  ) {}
+
+  next(): IteratorResult<Trap, Buffer> {
+    const reader = this.reader;
+    const phase = this.phase;
+    if (phase === DONE) return { value: undefined as never, done: true };
+    // A failure ends the operation, as an exception thrown out of a generator does.
+    this.phase = DONE;
+    let result: Buffer | typeof WAIT;
+    if (phase === START) {
+      result = reader._readStart(this.operation, this.n);
+    } else {
+      try {
+        result = reader._readResume(this.operation, this.n);
+      } catch (error) {
+        reader._readRelease();
+        throw error;
+      }
+      if (result !== WAIT) reader._readRelease();
+    }
+    if (result === WAIT) {
+      this.phase = WAITING;
+      return { value: traceTrap(reader._readTrap()), done: false };
+    }
+    return { value: result, done: true };
+  }
+
+  throw(error: unknown): IteratorResult<Trap, Buffer> {
+    return throwInto(this, error);
+  }
+
+  return(value: Buffer): IteratorResult<Trap, Buffer> {
+    return returnFrom(this, value);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    returnFrom(this, EMPTY);
+  }
+
+  release(): void {
+    this.reader._readRelease();
   }
 }
 

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, requireTask, traceTrap } from '@curio/kernel';
+import { SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { DONE, START, WAIT, WAITING, returnFrom, throwInto, type HandWritten } from './step-operation.js';
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
@@ -89,36 +90,63 @@ export class NodeWriter {
   }
 
   /** @internal {@link NodeWriter.write} named `operation` in messages (`sendall`, `writelines`). */
-  *writeAs(operation: string, data: BytesLike): Operation<void> {
+  writeAs(operation: string, data: BytesLike): Operation<void> {
+    // A string of up to WRITE_PIECE / 3 characters is at most WRITE_PIECE bytes of UTF-8.
+    if ((typeof data === 'string' || data instanceof Uint8Array) && data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
+      return this.writeLarge(operation, data);
+    }
+    // A hand-written operation, not a function*: this is every server's hot path (see step-operation.ts).
+    return new WriteOperation(this, operation, data);
+  }
+
+  /**
+   * @internal The first step of a write of at most one piece: done (undefined) if Node
+   * took it under its high-water mark, or WAIT (the writer is then busy until
+   * `_writeRelease`).
+   */
+  _writeStart(op: WriteOperation): undefined | typeof WAIT {
+    const operation = op.operation;
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
+    const data = op.data;
     checkBytes(operation, data);
-    // A string of up to WRITE_PIECE / 3 characters is at most WRITE_PIECE bytes of UTF-8.
-    if (data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
-      return yield* this.writeInPieces(typeof data === 'string' ? Buffer.from(data) : data, operation);
-    }
     const w = this.writable;
-    let written = false;
     if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
-      if (w.write(data)) return;
-      written = true;
+      if (w.write(data)) return undefined;
+      op.written = true;
     }
-    // The waiting path is inlined (no nested generators): this is the echo hot path.
+    return this._writeResume(op);
+  }
+
+  /** @internal A write's step after a wake-up: done (undefined), or WAIT for `'drain'`. */
+  _writeResume(op: WriteOperation): undefined | typeof WAIT {
+    const w = this.writable;
+    for (;;) {
+      this.check(op.operation);
+      if (w.writableNeedDrain) break;
+      if (op.written) return undefined;
+      op.written = true;
+      if (w.write(op.data)) return undefined;
+    }
     this.busy = true;
-    try {
-      for (;;) {
-        this.check(operation);
-        if (!w.writableNeedDrain) {
-          if (written) return;
-          written = true;
-          if (w.write(data)) return;
-          continue;
-        }
-        yield traceTrap(this.waiters.trap('WRITE_WAIT'));
-      }
-    } finally {
-      this.busy = false;
-    }
+    return WAIT;
+  }
+
+  /** @internal The trap a waiting write parks on. */
+  _writeTrap(): Trap {
+    return this.waiters.trap('WRITE_WAIT');
+  }
+
+  /** @internal A write that waited is over. */
+  _writeRelease(): void {
+    this.busy = false;
+  }
+
+  /** A write of more than one piece: requireTask and the checks, then {@link NodeWriter.writeInPieces}. */
+  private *writeLarge(operation: string, data: BytesLike): Operation<void> {
+    requireTask(operation);
+    if (this.busy) throw this.busyError(operation);
+    return yield* this.writeInPieces(typeof data === 'string' ? Buffer.from(data) : data, operation);
   }
 
   /**
@@ -236,6 +264,64 @@ export class NodeWriter {
   private busyError(operation: string): WriteResourceBusy {
     const where = this.describe();
     return new WriteResourceBusy(`${operation}(): another task is already writing to this ${this.kind}${where === '' ? '' : ` (${where})`}`);
+  }
+}
+
+/** @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written operation (see step-operation.ts). */
+export class WriteOperation implements Operation<void>, HandWritten {
+  phase = START;
+  /** Node has been handed the data; what is left is waiting for its buffer to drain. */
+  written = false;
+
+  constructor(
+    private readonly writer: NodeWriter,
+    readonly operation: string,
+    readonly data: BytesLike,
+  ) {}
+
+  next(): IteratorResult<Trap, void> {
+    const writer = this.writer;
+    const phase = this.phase;
+    if (phase === DONE) return { value: undefined, done: true };
+    // A failure ends the operation, as an exception thrown out of a generator does.
+    this.phase = DONE;
+    let result: undefined | typeof WAIT;
+    if (phase === START) {
+      result = writer._writeStart(this);
+    } else {
+      try {
+        result = writer._writeResume(this);
+      } catch (error) {
+        writer._writeRelease();
+        throw error;
+      }
+      if (result !== WAIT) writer._writeRelease();
+    }
+    if (result === WAIT) {
+      this.phase = WAITING;
+      return { value: traceTrap(writer._writeTrap()), done: false };
+    }
+    return { value: undefined, done: true };
+  }
+
+  throw(error: unknown): IteratorResult<Trap, void> {
+    return throwInto(this, error);
+  }
+
+  return(value: void): IteratorResult<Trap, void> {
+    return returnFrom(this, value);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    returnFrom(this, undefined);
+  }
+
+  release(): void {
+    this.writer._writeRelease();
   }
 }
 
