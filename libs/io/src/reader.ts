@@ -9,8 +9,7 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
-import { DONE, START, WAIT, WAITING, returnFrom, throwInto, type HandWritten } from './step-operation.js';
+import { HandWrittenOperation, ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
@@ -46,6 +45,8 @@ export interface NodeReaderOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** What a read or write step returns when the operation must wait (see ReadOperation, WriteOperation). */
+export const WAIT: unique symbol = Symbol('WAIT');
 const NEWLINE = 0x0a;
 const DEFAULT_HIGH_WATER = 64 * 1024;
 const DEFAULT_MAX_LINE = 64 * 1024;
@@ -135,7 +136,7 @@ export class NodeReader {
 
   /** @internal {@link NodeReader.read} named `operation` in messages (`recv`, `recvfrom`). */
   readAs(operation: string, n: number): Operation<Buffer> {
-    // A hand-written operation, not a function*: this is every server's hot path (see step-operation.ts).
+    // Hand-written, not a function*: this is every server's hot path (see the kernel's hand-written.ts).
     return new ReadOperation(this, operation, n);
   }
 
@@ -494,24 +495,24 @@ export class NodeReader {
   }
 }
 
-/** `read(n)` / `recv(n)` as a hand-written operation (see step-operation.ts). */
-class ReadOperation implements Operation<Buffer>, HandWritten {
-  phase = START;
-
+/** `read(n)` / `recv(n)` as a hand-written operation (see the kernel's HandWrittenOperation). */
+class ReadOperation extends HandWrittenOperation<Buffer> {
   constructor(
     private readonly reader: NodeReader,
     private readonly operation: string,
     private readonly n: number,
-  ) {}
+  ) {
+    super();
+  }
 
   next(): IteratorResult<Trap, Buffer> {
-    const reader = this.reader;
     const phase = this.phase;
-    if (phase === DONE) return { value: undefined as never, done: true };
+    if (phase === 'done') return { value: undefined as never, done: true };
+    const reader = this.reader;
     // A failure ends the operation, as an exception thrown out of a generator does.
-    this.phase = DONE;
+    this.phase = 'done';
     let result: Buffer | typeof WAIT;
-    if (phase === START) {
+    if (phase === 'start') {
       result = reader._readStart(this.operation, this.n);
     } else {
       try {
@@ -523,29 +524,13 @@ class ReadOperation implements Operation<Buffer>, HandWritten {
       if (result !== WAIT) reader._readRelease();
     }
     if (result === WAIT) {
-      this.phase = WAITING;
+      this.phase = 'waiting';
       return { value: traceTrap(reader._readTrap()), done: false };
     }
     return { value: result, done: true };
   }
 
-  throw(error: unknown): IteratorResult<Trap, Buffer> {
-    return throwInto(this, error);
-  }
-
-  return(value: Buffer): IteratorResult<Trap, Buffer> {
-    return returnFrom(this, value);
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    returnFrom(this, EMPTY);
-  }
-
-  release(): void {
+  protected release(): void {
     this.reader._readRelease();
   }
 }

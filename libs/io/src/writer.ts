@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
-import { DONE, START, WAIT, WAITING, returnFrom, throwInto, type HandWritten } from './step-operation.js';
+import { HandWrittenOperation, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { WAIT } from './reader.js';
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
 
@@ -95,7 +95,7 @@ export class NodeWriter {
     if ((typeof data === 'string' || data instanceof Uint8Array) && data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
       return this.writeLarge(operation, data);
     }
-    // A hand-written operation, not a function*: this is every server's hot path (see step-operation.ts).
+    // Hand-written, not a function*: this is every server's hot path (see the kernel's hand-written.ts).
     return new WriteOperation(this, operation, data);
   }
 
@@ -267,9 +267,8 @@ export class NodeWriter {
   }
 }
 
-/** @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written operation (see step-operation.ts). */
-export class WriteOperation implements Operation<void>, HandWritten {
-  phase = START;
+/** @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written operation (see the kernel's HandWrittenOperation). */
+export class WriteOperation extends HandWrittenOperation<void> {
   /** Node has been handed the data; what is left is waiting for its buffer to drain. */
   written = false;
 
@@ -277,16 +276,18 @@ export class WriteOperation implements Operation<void>, HandWritten {
     private readonly writer: NodeWriter,
     readonly operation: string,
     readonly data: BytesLike,
-  ) {}
+  ) {
+    super();
+  }
 
   next(): IteratorResult<Trap, void> {
-    const writer = this.writer;
     const phase = this.phase;
-    if (phase === DONE) return { value: undefined, done: true };
+    if (phase === 'done') return { value: undefined, done: true };
+    const writer = this.writer;
     // A failure ends the operation, as an exception thrown out of a generator does.
-    this.phase = DONE;
+    this.phase = 'done';
     let result: undefined | typeof WAIT;
-    if (phase === START) {
+    if (phase === 'start') {
       result = writer._writeStart(this);
     } else {
       try {
@@ -298,29 +299,13 @@ export class WriteOperation implements Operation<void>, HandWritten {
       if (result !== WAIT) writer._writeRelease();
     }
     if (result === WAIT) {
-      this.phase = WAITING;
+      this.phase = 'waiting';
       return { value: traceTrap(writer._writeTrap()), done: false };
     }
     return { value: undefined, done: true };
   }
 
-  throw(error: unknown): IteratorResult<Trap, void> {
-    return throwInto(this, error);
-  }
-
-  return(value: void): IteratorResult<Trap, void> {
-    return returnFrom(this, value);
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    returnFrom(this, undefined);
-  }
-
-  release(): void {
+  protected release(): void {
     this.writer._writeRelease();
   }
 }

@@ -1,6 +1,6 @@
 /**
- * recv/sendall (read/write) are hand-written operations, not function*s (see
- * src/step-operation.ts). These tests hold them to a generator's semantics.
+ * recv/sendall (read/write) are hand-written operations, not function*s (the kernel's
+ * HandWrittenOperation). These tests hold them to a generator's semantics.
  */
 import { run, spawn, sleep, timeoutAfter, TaskTimeout, ReadResourceBusy, type Operation } from '@curio/kernel';
 import { tcpPair } from './net-helpers.js';

@@ -19,6 +19,7 @@ export { disableCancellation, checkCancellation, setCancellation } from './cance
 export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
 export { park } from './park.js';
 export { traceTrap, requireTask } from './current.js';
+export { HandWrittenOperation, type OperationPhase } from './hand-written.js';
 export { awaitPromise, call } from './promise.js';
 export { TaskLocal } from './local.js';
 export { Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Result, type Lockable } from './sync/index.js';

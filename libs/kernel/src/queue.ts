@@ -15,7 +15,8 @@
  * @packageDocumentation
  */
 import { CurioError } from './errors.js';
-import type { Operation } from './traps.js';
+import type { Operation, Trap } from './traps.js';
+import { HandWrittenOperation } from './hand-written.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
 import { _requireTask, traceTrap } from './current.js';
 import { Deque } from './deque.js';
@@ -28,6 +29,9 @@ export interface ItemStore<T> {
   push(item: T): void;
   shift(): T | undefined;
 }
+
+/** What `_tryGet` returns from an empty queue (items may be anything, undefined included). */
+const NO_ITEM: unique symbol = Symbol('NO_ITEM');
 
 function checkMaxsize(kind: string, maxsize: number): void {
   if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0) {
@@ -60,8 +64,8 @@ export class Queue<T = unknown> {
   private readonly getWaiting = new SchedFIFO();
   private readonly putWaiting = new SchedFIFO();
   private readonly joinWaiting = new SchedBarrier();
-  private readonly getTrap = this.getWaiting.trap('QUEUE_GET');
-  private readonly putTrap = this.putWaiting.trap('QUEUE_PUT');
+  /** @internal What `get` waits on. */ readonly _getTrap = this.getWaiting.trap('QUEUE_GET');
+  /** @internal What `put` waits on. */ readonly _putTrap = this.putWaiting.trap('QUEUE_PUT');
   private readonly joinTrap = this.joinWaiting.trap('QUEUE_JOIN');
 
   /**
@@ -77,17 +81,9 @@ export class Queue<T = unknown> {
    * Removes and returns the next item, waiting (state `QUEUE_GET`) while the queue is
    * empty. Getters are served in arrival order. Cancelled while waiting, it takes no item.
    */
-  *get(): Operation<T> {
-    _requireTask('Queue.get');
-    const items = this._items;
-    // Getters only ever wait on an empty queue, so an item here is nobody else's.
-    if (items.length > 0) {
-      const item = items.shift() as T;
-      if (this.putWaiting.length > 0) this.admitPutter();
-      return item;
-    }
-    // put() hands its item to us as we are woken.
-    return (yield traceTrap(this.getTrap)) as T;
+  get(): Operation<T> {
+    // Hand-written, not a function*: queues sit in the innermost loops (see hand-written.ts).
+    return new QueueGet(this);
   }
 
   /**
@@ -95,27 +91,40 @@ export class Queue<T = unknown> {
    * waiting in `get`, the item goes straight to the oldest one. Cancelled while waiting,
    * the item is not added.
    */
-  *put(item: T): Operation<void> {
-    const me = _requireTask('Queue.put');
+  put(item: T): Operation<void> {
+    return new QueuePut(this, item);
+  }
+
+  /** @internal The first step of `get`: the next item, or NO_ITEM if the caller must wait in `_getTrap`. */
+  _tryGet(): T | typeof NO_ITEM {
+    const items = this._items;
+    // Getters only ever wait on an empty queue, so an item here is nobody else's.
+    if (items.length === 0) return NO_ITEM;
+    const item = items.shift() as T;
+    if (this.putWaiting.length > 0) this.admitPutter();
+    return item;
+  }
+
+  /** @internal The first step of `put` by `putter`: true if the item went in, false if `putter` must wait in putTrap (its offer is recorded). */
+  _tryPut(putter: Task, item: T): boolean {
     if (this.getWaiting.length > 0) {
       this.unfinished++;
+      // The getter resumes with the item.
       this.getWaiting.wakeOne(item);
-      return;
+      return true;
     }
     if (this.maxsize === 0 || this._items.length < this.maxsize) {
       this.unfinished++;
       this._items.push(item);
-      return;
+      return true;
     }
-    this.offers.set(me, item);
-    try {
-      // get() moves our item into the queue as it wakes us.
-      yield traceTrap(this.putTrap);
-    } catch (error) {
-      // Cancelled or timed out: we left putWaiting then, so get() never took the offer.
-      this.offers.delete(me);
-      throw error;
-    }
+    this.offers.set(putter, item);
+    return false;
+  }
+
+  /** @internal A putter left putWaiting without being admitted (cancelled, timed out): get() can no longer take its offer. */
+  _withdraw(putter: Task): void {
+    this.offers.delete(putter);
   }
 
   /**
@@ -171,6 +180,59 @@ export class Queue<T = unknown> {
     this.offers.delete(putter);
     this.unfinished++;
     this._items.push(item);
+  }
+}
+
+/** `Queue.get()` as a hand-written operation. */
+class QueueGet<T> extends HandWrittenOperation<T> {
+  constructor(private readonly queue: Queue<T>) {
+    super();
+  }
+
+  next(sent?: unknown): IteratorResult<Trap, T> {
+    const phase = this.phase;
+    this.phase = 'done';
+    // put() hands its item to us as it wakes us.
+    if (phase === 'waiting') return { value: sent as T, done: true };
+    if (phase === 'done') return { value: undefined as T, done: true };
+    _requireTask('Queue.get');
+    const queue = this.queue;
+    const item = queue._tryGet();
+    if (item !== NO_ITEM) return { value: item, done: true };
+    this.phase = 'waiting';
+    return { value: traceTrap(queue._getTrap), done: false };
+  }
+
+  // A cancelled getter has left getWaiting (the kernel detached it) and took nothing.
+  protected release(): void {}
+}
+
+/** `Queue.put(item)` as a hand-written operation. */
+class QueuePut<T> extends HandWrittenOperation<void> {
+  private putter: Task | null = null;
+
+  constructor(
+    private readonly queue: Queue<T>,
+    private readonly item: T,
+  ) {
+    super();
+  }
+
+  next(): IteratorResult<Trap, void> {
+    const phase = this.phase;
+    this.phase = 'done';
+    // Woken by get(), which moved our item into the queue.
+    if (phase !== 'start') return { value: undefined, done: true };
+    const me = _requireTask('Queue.put');
+    if (this.queue._tryPut(me, this.item)) return { value: undefined, done: true };
+    this.putter = me;
+    this.phase = 'waiting';
+    return { value: traceTrap(this.queue._putTrap), done: false };
+  }
+
+  // Cancelled or timed out: we left putWaiting then, so get() never took the offer.
+  protected release(): void {
+    this.queue._withdraw(this.putter as Task);
   }
 }
 

@@ -3,11 +3,12 @@
  * @packageDocumentation
  */
 import { CurioError, TaskCancelled, TaskError } from './errors.js';
-import type { Operation } from './traps.js';
+import type { Operation, Trap } from './traps.js';
+import { HandWrittenOperation } from './hand-written.js';
 import { SchedBarrier, type WaitQueue } from './waitqueue.js';
 import type { TimeEntry } from './timequeue.js';
 import type { Kernel } from './kernel.js';
-import { _requireTask } from './current.js';
+import { _requireTask, traceTrap } from './current.js';
 import { parseFrames, type StackFrame } from './stack.js';
 
 /**
@@ -257,8 +258,13 @@ export class Task<T = unknown> {
    * @throws TaskError (with the failure as `cause`) if the task failed or was cancelled.
    * @throws CurioError if the task is the calling task (it would wait for itself forever).
    */
-  *join(): Operation<T> {
-    if (!this._terminated) yield* this.waitFor('join');
+  join(): Operation<T> {
+    // Hand-written, not a function*: every fan-out joins in a loop (see hand-written.ts).
+    return new TaskWait<T>(this, 'join');
+  }
+
+  /** @internal What a finished `join` returns or throws; marks the task joined. */
+  _joinOutcome(): T {
     const group = this._group;
     if (group !== null) group._taskDiscard(this);
     this._joined = true;
@@ -270,12 +276,21 @@ export class Task<T = unknown> {
     return this._outcome as T;
   }
 
+  /** @internal The trap a task waiting for this one to end parks on; throws if `method` is misused. */
+  _endTrap(method: 'join' | 'wait'): Trap {
+    const me = _requireTask(`Task.${method}`);
+    if (me === this) {
+      throw new CurioError(`Task.${method}(): ${this.who()} cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`);
+    }
+    return (this._joining ??= new SchedBarrier()).trap('TASK_JOIN');
+  }
+
   /**
    * Waits for the task to terminate, without looking at how it ended.
    * @throws CurioError if the task is the calling task (it would wait for itself forever).
    */
   wait(): Operation<void> {
-    return this.waitFor('wait');
+    return new TaskWait<void>(this, 'wait');
   }
 
   /**
@@ -326,14 +341,6 @@ export class Task<T = unknown> {
     return `Task(id=${this.id}, name='${this.name}', state='${this._state}')`;
   }
 
-  private *waitFor(method: 'join' | 'wait'): Operation<void> {
-    const me = _requireTask(`Task.${method}`);
-    if (me === this) {
-      throw new CurioError(`Task.${method}(): ${this.who()} cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`);
-    }
-    yield* this.waitUntilDone();
-  }
-
   private *waitUntilDone(): Operation<void> {
     if (this._terminated) return;
     yield* (this._joining ??= new SchedBarrier()).suspend('TASK_JOIN');
@@ -350,4 +357,31 @@ export class Task<T = unknown> {
   private requireTerminated(what: string): void {
     if (!this._terminated) throw new CurioError(`Task.${what}: task ${this.id} (${this.name}) has not terminated yet`);
   }
+}
+
+/** `Task.join()` / `Task.wait()` as a hand-written operation. */
+class TaskWait<T> extends HandWrittenOperation<T> {
+  constructor(
+    private readonly task: Task,
+    private readonly method: 'join' | 'wait',
+  ) {
+    super();
+  }
+
+  next(): IteratorResult<Trap, T> {
+    const phase = this.phase;
+    this.phase = 'done';
+    if (phase === 'done') return { value: undefined as T, done: true };
+    const task = this.task;
+    if (phase === 'start' && !task._terminated) {
+      const trap = task._endTrap(this.method);
+      this.phase = 'waiting';
+      return { value: traceTrap(trap), done: false };
+    }
+    // Woken by the task's end (or it had already ended).
+    return { value: (this.method === 'join' ? task._joinOutcome() : undefined) as T, done: true };
+  }
+
+  // The kernel has already taken a cancelled waiter off the task's join queue.
+  protected release(): void {}
 }
