@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { HandWrittenOperation, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { SchedFIFO, WriteResourceBusy, type Operation, type OperationPhase, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { WAIT } from './reader.js';
 import { ioError, ioFailure } from './io-error.js';
 import { show } from './address.js';
@@ -95,7 +95,7 @@ export class NodeWriter {
     if ((typeof data === 'string' || data instanceof Uint8Array) && data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
       return this.writeLarge(operation, data);
     }
-    // Hand-written, not a function*: this is every server's hot path (see the kernel's hand-written.ts).
+    // Hand-written, not a function*: this is every server's hot path (see ReadOperation).
     return new WriteOperation(this, operation, data);
   }
 
@@ -267,18 +267,21 @@ export class NodeWriter {
   }
 }
 
-/** @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written operation (see the kernel's HandWrittenOperation). */
-export class WriteOperation extends HandWrittenOperation<void> {
+/**
+ * @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written
+ * operation; like `ReadOperation` (see there why), a class of its own with the semantics
+ * of the kernel's HandWrittenOperation.
+ */
+export class WriteOperation implements Operation<void> {
   /** Node has been handed the data; what is left is waiting for its buffer to drain. */
   written = false;
+  private phase: OperationPhase = 'start';
 
   constructor(
     private readonly writer: NodeWriter,
     readonly operation: string,
     readonly data: BytesLike,
-  ) {
-    super();
-  }
+  ) {}
 
   next(): IteratorResult<Trap, void> {
     const phase = this.phase;
@@ -305,8 +308,28 @@ export class WriteOperation extends HandWrittenOperation<void> {
     return { value: undefined, done: true };
   }
 
-  protected release(): void {
-    this.writer._writeRelease();
+  throw(error: unknown): IteratorResult<Trap, void> {
+    this.end();
+    throw error;
+  }
+
+  return(value: void): IteratorResult<Trap, void> {
+    this.end();
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  /** A waiting write that ends lets go of the writer. */
+  private end(): void {
+    if (this.phase === 'waiting') this.writer._writeRelease();
+    this.phase = 'done';
   }
 }
 
