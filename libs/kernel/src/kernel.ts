@@ -260,7 +260,24 @@ export class Kernel {
       return;
     }
     this.enqueue(task, value);
+    if (this.ready.length === 1 && this.timeq.size === 0) {
+      // The common I/O case, one task woken in an idle kernel: step it without a drain's
+      // set-up (clock reads, budget, wake-up bookkeeping); ~100 instructions per message.
+      this.ready.shift();
+      this.draining = true;
+      try {
+        this.step(task);
+      } finally {
+        this.draining = false;
+      }
+      if (this.nothingDue()) return;
+    }
     this.runReady();
+  }
+
+  /** No task is ready and no deadline is pending: a drain would have nothing to do. */
+  private nothingDue(): boolean {
+    return this.ready.length === 0 && this.timeq.size === 0;
   }
 
   /** Puts a task on the ready queue to resume with `value`; every wait resumes a task once. */
