@@ -10,7 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ReadResourceBusy, SchedFIFO, type Operation, type OperationPhase, type Trap, requireTask, traceTrap } from '@curio/kernel';
-import { IncompleteReadError, LimitOverrunError, ioError, ioFailure } from './io-error.js';
+import { IncompleteReadError, LimitOverrunError, ioError, ioFailure, type IOError } from './io-error.js';
 import { show } from './address.js';
 
 /**
@@ -34,6 +34,12 @@ export interface NodeReaderOptions {
   maxLineLength?: number;
   /** Says what is being read, for error messages (e.g. `'peer 127.0.0.1:80'`). */
   describe?: () => string;
+  /**
+   * Turns the {@link IOError} made from the stream's own failure into the error the
+   * operation raises, e.g. an `SSLError` for a TLS stream (default: the IOError as is).
+   * `operation` is the failing call's name (`'recv'`, `'readline'`, ...).
+   */
+  mapError?: (error: IOError, operation: string) => Error;
   /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
   kind?: string;
   /**
@@ -88,6 +94,7 @@ export class NodeReader {
   private readonly highWater: number;
   private lineLimit: number;
   private readonly describe: () => string;
+  private readonly mapError: ((error: IOError, operation: string) => Error) | null;
   private readonly kind: string;
 
   constructor(readable: Readable, options: NodeReaderOptions = {}) {
@@ -95,6 +102,7 @@ export class NodeReader {
     this.highWater = options.highWaterMark ?? DEFAULT_HIGH_WATER;
     this.lineLimit = checkLimit('NodeReader(): maxLineLength', options.maxLineLength ?? DEFAULT_MAX_LINE);
     this.describe = options.describe ?? (() => '');
+    this.mapError = options.mapError ?? null;
     this.kind = options.kind ?? 'stream';
     readable.on('end', this.onEnd);
     readable.on('error', this.onError);
@@ -379,7 +387,7 @@ export class NodeReader {
    */
   private ended(operation: string): boolean {
     if (this.state !== 'open') throw ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
-    if (this.failure !== null) throw ioError(`${operation}()`, this.describe(), this.failure);
+    if (this.failure !== null) throw this.streamFailure(operation);
     return this.eof;
   }
 
@@ -410,6 +418,12 @@ export class NodeReader {
       consumed,
       limit,
     );
+  }
+
+  /** The stream's failure as the error `operation` raises (see `mapError`). */
+  private streamFailure(operation: string): Error {
+    const error = ioError(`${operation}()`, this.describe(), this.failure);
+    return this.mapError === null ? error : this.mapError(error, operation);
   }
 
   private busyError(operation: string): ReadResourceBusy {

@@ -14,7 +14,7 @@ import {
   type AddressFamily, type SocketKind, type ShutdownHow,
 } from './constants.js';
 import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from './address.js';
-import { ioError, ioFailure } from './io-error.js';
+import { ioError, ioFailure, type IOError } from './io-error.js';
 import { NodeReader } from './reader.js';
 import { peerNameOf } from './peer.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
@@ -524,6 +524,27 @@ export class Socket {
     return raw;
   }
 
+  /**
+   * For subclasses over another protocol: turns the {@link IOError} a read or write
+   * raises for a failure of the underlying Node socket into the error the caller sees,
+   * in every read and write, those of {@link Socket.asStream} included. The default
+   * returns it unchanged; `@curio/ssl`'s `SSLSocket` makes TLS failures `SSLError`s.
+   *
+   * @example
+   * ```ts
+   * class TracedSocket extends Socket {
+   *   protected override mapStreamError(error: IOError, operation: string): Error {
+   *     console.error(`${operation} failed:`, error.code);
+   *     return error;
+   *   }
+   * }
+   * ```
+   */
+  protected mapStreamError(error: IOError, operation: string): Error {
+    void operation;
+    return error;
+  }
+
   /** `Socket(AF_INET, SOCK_STREAM, 127.0.0.1:5000 -> 127.0.0.1:80)`, for logs. */
   toString(): string {
     const fam = this.family === AF_INET ? 'AF_INET' : this.family === AF_INET6 ? 'AF_INET6' : 'AF_UNIX';
@@ -549,8 +570,9 @@ export class Socket {
     // One persistent listener keeps an error that arrives while nobody reads from
     // crashing the process; the reader and writer report it to the next operation.
     raw.on('error', ignore);
-    this.reader = new NodeReader(raw, { describe, kind: 'socket' });
-    this.writer = new NodeWriter(raw, { describe, kind: 'socket' });
+    const mapError = (error: IOError, operation: string): Error => this.mapStreamError(error, operation);
+    this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError });
+    this.writer = new NodeWriter(raw, { describe, kind: 'socket', mapError });
     if (this.options.noDelay) raw.setNoDelay(true);
     if (this.options.keepAlive) raw.setKeepAlive(true);
     this.phase = 'connected';

@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { SchedFIFO, WriteResourceBusy, type Operation, type OperationPhase, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { WAIT } from './reader.js';
-import { ioError, ioFailure } from './io-error.js';
+import { ioError, ioFailure, type IOError } from './io-error.js';
 import { show } from './address.js';
 
 /**
@@ -31,6 +31,12 @@ export type BytesLike = Uint8Array | string;
 export interface NodeWriterOptions {
   /** Says what is being written to, for error messages (e.g. `'peer 127.0.0.1:80'`). */
   describe?: () => string;
+  /**
+   * Turns the {@link IOError} made from the stream's own failure into the error the
+   * operation raises, e.g. an `SSLError` for a TLS stream (default: the IOError as is).
+   * `operation` is the failing call's name (`'recv'`, `'readline'`, ...).
+   */
+  mapError?: (error: IOError, operation: string) => Error;
   /** The resource's kind in messages: `'the socket is closed'` (default `'stream'`). */
   kind?: string;
 }
@@ -66,11 +72,13 @@ export class NodeWriter {
   private state: WriterState = 'open';
   private readonly waiters = new SchedFIFO();
   private readonly describe: () => string;
+  private readonly mapError: ((error: IOError, operation: string) => Error) | null;
   private readonly kind: string;
 
   constructor(writable: Writable, options: NodeWriterOptions = {}) {
     this.writable = writable;
     this.describe = options.describe ?? (() => '');
+    this.mapError = options.mapError ?? null;
     this.kind = options.kind ?? 'stream';
     writable.on('drain', this.onDrain);
     writable.on('error', this.onError);
@@ -255,10 +263,16 @@ export class NodeWriter {
 
   private check(operation: string): void {
     if (this.state !== 'open') throw ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
-    if (this.failure !== null) throw ioError(`${operation}()`, this.describe(), this.failure);
+    if (this.failure !== null) throw this.streamFailure(operation);
     const w = this.writable;
     if (w.writableEnded) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was shut down for writing`);
     if (w.destroyed || !w.writable) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was closed by the other side`);
+  }
+
+  /** The stream's failure as the error `operation` raises (see `mapError`). */
+  private streamFailure(operation: string): Error {
+    const error = ioError(`${operation}()`, this.describe(), this.failure);
+    return this.mapError === null ? error : this.mapError(error, operation);
   }
 
   private busyError(operation: string): WriteResourceBusy {

@@ -3,8 +3,7 @@
  * @packageDocumentation
  */
 import type tls from 'node:tls';
-import { IOError, Socket, type AddressFamily, type BytesLike, type SocketAddress } from '@curio/io';
-import type { Operation } from '@curio/kernel';
+import { Socket, type IOError, type AddressFamily, type SocketAddress } from '@curio/io';
 import { isTlsError, toSSLError } from './errors.js';
 import type { SSLContext } from './context.js';
 
@@ -156,61 +155,14 @@ export class SSLSocket extends Socket {
     return this.#cipher === null ? null : { ...this.#cipher };
   }
 
-  // TLS failures in reads and writes become SSLErrors (one generator more per call).
-
-  /** {@link Socket.recv} over TLS. */
-  override *recv(n: number): Operation<Buffer> {
-    try {
-      return yield* super.recv(n);
-    } catch (error) {
-      throw this.translate(error, 'recv');
-    }
-  }
-
-  /** {@link Socket.recvInto} over TLS. */
-  override *recvInto(buffer: Uint8Array, nbytes = 0): Operation<number> {
-    try {
-      return yield* super.recvInto(buffer, nbytes);
-    } catch (error) {
-      throw this.translate(error, 'recvInto');
-    }
-  }
-
-  /** {@link Socket.recvfrom} over TLS. */
-  override *recvfrom(n: number): Operation<[Buffer, SocketAddress]> {
-    try {
-      return yield* super.recvfrom(n);
-    } catch (error) {
-      throw this.translate(error, 'recvfrom');
-    }
-  }
-
-  /** {@link Socket.send} over TLS. */
-  override *send(data: BytesLike): Operation<number> {
-    try {
-      return yield* super.send(data);
-    } catch (error) {
-      throw this.translate(error, 'send');
-    }
-  }
-
-  /** {@link Socket.sendall} over TLS. */
-  override *sendall(data: BytesLike): Operation<void> {
-    try {
-      return yield* super.sendall(data);
-    } catch (error) {
-      throw this.translate(error, 'sendall');
-    }
+  /** TLS failures in reads and writes (asStream's included) become SSLErrors. */
+  protected override mapStreamError(error: IOError, operation: string): Error {
+    return isTlsError(error.cause) ? (toSSLError(error.cause, `${operation}() ${this.#where}`) as Error) : error;
   }
 
   /** `SSLSocket(AF_INET, SOCK_STREAM, peer 127.0.0.1:443)`, for logs. */
   override toString(): string {
     return `SSL${super.toString()}`;
-  }
-
-  private translate(error: unknown, operation: string): unknown {
-    if (error instanceof IOError && isTlsError(error.cause)) return toSSLError(error.cause, `${operation}() ${this.#where}`);
-    return error;
   }
 
   private tls(): tls.TLSSocket {

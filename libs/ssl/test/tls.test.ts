@@ -394,6 +394,29 @@ describe('handshake failures', () => {
     expect(out.afterwards).toBe('still serving');
   });
 
+  it('mutual TLS: reads through asStream() report the refusal as an SSLError too', async () => {
+    const sctx = serverContext(pki.server);
+    sctx.verifyMode = CERT_REQUIRED;
+    sctx.loadVerifyLocations(pki.ca.cert);
+    const good = clientContext(pki.ca);
+    good.loadCertChain(pki.client.cert, pki.client.key);
+    const out = await attempt(sctx, function* (port) {
+      const sock = yield* openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' });
+      try {
+        const stream = sock.asStream();
+        yield* stream.write('hello\n');
+        yield* stream.readline();
+      } finally {
+        sock.close();
+      }
+    }, good);
+    const e = out.clientError as SSLError;
+    expect(e).toBeInstanceOf(SSLError);
+    expect(e.reason).toBe('TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    expect(e.message).toMatch(/^readline\(\) peer 127.0.0.1:\d+: TLSV13_ALERT_CERTIFICATE_REQUIRED/);
+    expect(out.afterwards).toBe('still serving');
+  });
+
   it('mutual TLS: a client certificate from another CA is refused, and the server says why', async () => {
     const sctx = serverContext(pki.server);
     sctx.verifyMode = CERT_REQUIRED;
