@@ -50,3 +50,14 @@ export async function stopServer(child: ChildProcess, killAfterMs = 10_000): Pro
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * `items` rotated left by `by` places: the order in which round `by` runs its servers.
+ * Each server takes each place in turn, so none always runs right after the others (a
+ * server that follows 1,000 connections being torn down shares the machine with the
+ * kernel's clean-up of them).
+ */
+export function rotated<T>(items: readonly T[], by: number): T[] {
+  const k = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}

@@ -29,7 +29,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
-import { freePort, startListeningServer, stopServer } from '../server-process.js';
+import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from './load-result.js';
 
 /** The servers under test, by name: the script each runs. */
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   for (let round = 1; round <= o.rounds; round++) {
     for (const n of o.connections) {
-      for (const s of o.servers) {
+      for (const s of rotated(o.servers, round - 1)) {
         process.stderr.write(`  round ${round}: ${s}, ${n} connection${n === 1 ? '' : 's'} ... `);
         try {
           const r = await measure(s, n, o);
@@ -317,7 +317,7 @@ async function main(): Promise<void> {
   out.push(
     `method: ${o.size}-byte messages ping-ponged (send, wait for the whole echo, send again) on each connection; ` +
       `each cell is a fresh server process and a fresh load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured` +
-      (o.rounds > 1 ? `; median of ${o.rounds} rounds` : '') +
+      (o.rounds > 1 ? `; median of ${o.rounds} rounds, the servers' order rotating from round to round` : '') +
       `; ${pinning ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'no CPU pinning (taskset missing or one core)'}.`,
   );
   out.push(`load generator: ${loadgenNote}; its CPU is in the table (below ~100% of its core: it was not the bottleneck).`);

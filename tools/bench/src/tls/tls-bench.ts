@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, createCertificateAuthority } from 'curio';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
-import { freePort, startListeningServer, stopServer } from '../server-process.js';
+import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= o.rounds; round++) {
       for (const mode of ['echo', 'handshake'] as const) {
-        for (const s of SERVER_NAMES) {
+        for (const s of rotated(SERVER_NAMES, round - 1)) {
           process.stderr.write(`  round ${round}: ${s} ${mode} ... `);
           try {
             const r = await measure(s, mode, o, files);
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   out.push(`command: node ${process.argv.slice(1).join(' ')} (npm run bench:tls -w @curio/bench; node tools/scripts/bench.mjs tls)`);
   out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
   out.push(
-    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s), ` +
+    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s) (the servers' order rotating from round to round), ` +
       `${pinning ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}.`,
   );
   out.push('');
