@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, type OperationPhase, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { StreamOperation, WAIT } from './stream-operation.js';
 import { IncompleteReadError, LimitOverrunError, ioError, ioFailure, type IOError } from './io-error.js';
 import { show } from './address.js';
 
@@ -51,8 +52,6 @@ export interface NodeReaderOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** What a read or write step returns when the operation must wait (see ReadOperation, WriteOperation). */
-export const WAIT: unique symbol = Symbol('WAIT');
 const NEWLINE = 0x0a;
 const DEFAULT_HIGH_WATER = 64 * 1024;
 const DEFAULT_MAX_LINE = 64 * 1024;
@@ -144,22 +143,24 @@ export class NodeReader {
 
   /** @internal {@link NodeReader.read} named `operation` in messages (`recv`, `recvfrom`). */
   readAs(operation: string, n: number): Operation<Buffer> {
-    // Hand-written, not a function*: this is every server's hot path (see ReadOperation).
-    return new ReadOperation(this, operation, n);
+    // Hand-written, not a function*: this is every server's hot path (see stream-operation.ts).
+    return new StreamOperation<Buffer>(this, operation, n);
   }
 
-  /** @internal The first step of a read: the bytes at once, or WAIT (the reader is then busy until `_readRelease`). */
-  _readStart(operation: string, n: number): Buffer | typeof WAIT {
+  /** @internal The first step of a read: the bytes at once, or WAIT (the reader is then busy until `_release`). */
+  _start(op: StreamOperation<Buffer>): Buffer | typeof WAIT {
+    const operation = op.operation;
+    const n = op.arg as number;
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
     if (!Number.isInteger(n) || n < 1) return checkedEmpty(operation, n);
-    return this._readResume(operation, n);
+    return this._resume(op);
   }
 
   /** @internal A read's step after a wake-up: the bytes, an empty Buffer at the end, or WAIT. */
-  _readResume(operation: string, n: number): Buffer | typeof WAIT {
-    if (this.size > 0) return this.take(n);
-    if (this.ended(operation)) return EMPTY;
+  _resume(op: StreamOperation<Buffer>): Buffer | typeof WAIT {
+    if (this.size > 0) return this.take(op.arg as number);
+    if (this.ended(op.operation)) return EMPTY;
     this.busy = true;
     this.need = 1;
     if (this.paused || !this.started) this.flow();
@@ -167,12 +168,12 @@ export class NodeReader {
   }
 
   /** @internal The trap a waiting read parks on. */
-  _readTrap(): Trap {
+  _trap(): Trap {
     return this.waiters.trap('READ_WAIT');
   }
 
   /** @internal A read that waited is over. */
-  _readRelease(): void {
+  _release(): void {
     this.busy = false;
   }
 
@@ -506,72 +507,6 @@ export class NodeReader {
       offset = end;
     }
     return -1;
-  }
-}
-
-/**
- * `read(n)` / `recv(n)` as a hand-written operation, with the semantics of the kernel's
- * HandWrittenOperation. It does not extend that class: a server's handler is often a
- * large generator, into which V8 did not inline the construction of a subclass (a
- * generic construct stub and the base constructor: some 370 more instructions per
- * round trip of the echo server); a class of its own is built inline.
- */
-export class ReadOperation implements Operation<Buffer> {
-  private phase: OperationPhase = 'start';
-
-  constructor(
-    private readonly reader: NodeReader,
-    private readonly operation: string,
-    private readonly n: number,
-  ) {}
-
-  next(): IteratorResult<Trap, Buffer> {
-    const phase = this.phase;
-    if (phase === 'done') return { value: undefined as never, done: true };
-    const reader = this.reader;
-    // A failure ends the operation, as an exception thrown out of a generator does.
-    this.phase = 'done';
-    let result: Buffer | typeof WAIT;
-    if (phase === 'start') {
-      result = reader._readStart(this.operation, this.n);
-    } else {
-      try {
-        result = reader._readResume(this.operation, this.n);
-      } catch (error) {
-        reader._readRelease();
-        throw error;
-      }
-      if (result !== WAIT) reader._readRelease();
-    }
-    if (result === WAIT) {
-      this.phase = 'waiting';
-      return { value: traceTrap(reader._readTrap()), done: false };
-    }
-    return { value: result, done: true };
-  }
-
-  throw(error: unknown): IteratorResult<Trap, Buffer> {
-    this.end();
-    throw error;
-  }
-
-  return(value: Buffer): IteratorResult<Trap, Buffer> {
-    this.end();
-    return { value, done: true };
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.end();
-  }
-
-  /** A waiting read that ends lets go of the reader. */
-  private end(): void {
-    if (this.phase === 'waiting') this.reader._readRelease();
-    this.phase = 'done';
   }
 }
 

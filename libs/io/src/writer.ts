@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, type OperationPhase, type Trap, requireTask, traceTrap } from '@curio/kernel';
-import { WAIT } from './reader.js';
+import { SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { StreamOperation, WAIT } from './stream-operation.js';
 import { ioError, ioFailure, type IOError } from './io-error.js';
 import { show } from './address.js';
 
@@ -103,50 +103,50 @@ export class NodeWriter {
     if ((typeof data === 'string' || data instanceof Uint8Array) && data.length > (typeof data === 'string' ? WRITE_PIECE / 3 : WRITE_PIECE)) {
       return this.writeLarge(operation, data);
     }
-    // Hand-written, not a function*: this is every server's hot path (see ReadOperation).
-    return new WriteOperation(this, operation, data);
+    // Hand-written, not a function*: this is every server's hot path (see stream-operation.ts).
+    return new StreamOperation<void>(this, operation, data);
   }
 
   /**
    * @internal The first step of a write of at most one piece: done (undefined) if Node
    * took it under its high-water mark, or WAIT (the writer is then busy until
-   * `_writeRelease`).
+   * `_release`).
    */
-  _writeStart(op: WriteOperation): undefined | typeof WAIT {
+  _start(op: StreamOperation<void>): undefined | typeof WAIT {
     const operation = op.operation;
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
-    const data = op.data;
+    const data = op.arg;
     checkBytes(operation, data);
     const w = this.writable;
     if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
       if (w.write(data)) return undefined;
       op.written = true;
     }
-    return this._writeResume(op);
+    return this._resume(op);
   }
 
   /** @internal A write's step after a wake-up: done (undefined), or WAIT for `'drain'`. */
-  _writeResume(op: WriteOperation): undefined | typeof WAIT {
+  _resume(op: StreamOperation<void>): undefined | typeof WAIT {
     const w = this.writable;
     for (;;) {
       this.check(op.operation);
       if (w.writableNeedDrain) break;
       if (op.written) return undefined;
       op.written = true;
-      if (w.write(op.data)) return undefined;
+      if (w.write(op.arg as BytesLike)) return undefined;
     }
     this.busy = true;
     return WAIT;
   }
 
   /** @internal The trap a waiting write parks on. */
-  _writeTrap(): Trap {
+  _trap(): Trap {
     return this.waiters.trap('WRITE_WAIT');
   }
 
   /** @internal A write that waited is over. */
-  _writeRelease(): void {
+  _release(): void {
     this.busy = false;
   }
 
@@ -278,72 +278,6 @@ export class NodeWriter {
   private busyError(operation: string): WriteResourceBusy {
     const where = this.describe();
     return new WriteResourceBusy(`${operation}(): another task is already writing to this ${this.kind}${where === '' ? '' : ` (${where})`}`);
-  }
-}
-
-/**
- * @internal `write(data)` / `sendall(data)` of at most one piece, as a hand-written
- * operation; like `ReadOperation` (see there why), a class of its own with the semantics
- * of the kernel's HandWrittenOperation.
- */
-export class WriteOperation implements Operation<void> {
-  /** Node has been handed the data; what is left is waiting for its buffer to drain. */
-  written = false;
-  private phase: OperationPhase = 'start';
-
-  constructor(
-    private readonly writer: NodeWriter,
-    readonly operation: string,
-    readonly data: BytesLike,
-  ) {}
-
-  next(): IteratorResult<Trap, void> {
-    const phase = this.phase;
-    if (phase === 'done') return { value: undefined, done: true };
-    const writer = this.writer;
-    // A failure ends the operation, as an exception thrown out of a generator does.
-    this.phase = 'done';
-    let result: undefined | typeof WAIT;
-    if (phase === 'start') {
-      result = writer._writeStart(this);
-    } else {
-      try {
-        result = writer._writeResume(this);
-      } catch (error) {
-        writer._writeRelease();
-        throw error;
-      }
-      if (result !== WAIT) writer._writeRelease();
-    }
-    if (result === WAIT) {
-      this.phase = 'waiting';
-      return { value: traceTrap(writer._writeTrap()), done: false };
-    }
-    return { value: undefined, done: true };
-  }
-
-  throw(error: unknown): IteratorResult<Trap, void> {
-    this.end();
-    throw error;
-  }
-
-  return(value: void): IteratorResult<Trap, void> {
-    this.end();
-    return { value, done: true };
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.end();
-  }
-
-  /** A waiting write that ends lets go of the writer. */
-  private end(): void {
-    if (this.phase === 'waiting') this.writer._writeRelease();
-    this.phase = 'done';
   }
 }
 
