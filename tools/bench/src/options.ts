@@ -5,6 +5,7 @@
 import { CONTENDER_NAMES } from './contenders/index.js';
 import type { RunCounts } from './protocol.js';
 import { WORKLOADS, type Workload } from './workloads.js';
+import { splitOption, wholeNumber } from './args.js';
 
 /** What to run, and how often. */
 export interface Options extends RunCounts {
@@ -17,11 +18,9 @@ export interface Options extends RunCounts {
 export function parseArgs(argv: string[]): Options {
   const options: Options = { warmups: 3, runs: 7, contenders: [...CONTENDER_NAMES], workloads: [...WORKLOADS], json: false };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
+    const [key, value] = splitOption(arg);
     if (key === '--runs' || key === '--warmups') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < (key === '--runs' ? 1 : 0)) throw new Error(`${key} needs a whole number, got '${value}'`);
-      options[key === '--runs' ? 'runs' : 'warmups'] = n;
+      options[key === '--runs' ? 'runs' : 'warmups'] = wholeNumber(key, value, key === '--runs' ? 1 : 0);
     } else if (key === '--only') {
       options.contenders = value.split(',');
       for (const c of options.contenders) {

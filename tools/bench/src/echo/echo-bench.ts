@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from './load-result.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 /** The servers under test, by name: the script each runs. */
 const SERVERS = {
@@ -75,23 +76,18 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { connections: [1, 100, 1000], servers: [...SERVER_NAMES], size: 1000, warmup: 1000, duration: 5000, rounds: 1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const whole = (v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs whole numbers >= ${min}, got '${v}'`);
-      return n;
-    };
-    if (key === '--connections') o.connections = value.split(',').map((v) => whole(v, 1));
+    const [key, value] = splitOption(arg);
+    if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
     else if (key === '--servers') {
       o.servers = value.split(',').map((s) => {
         if (!(s in SERVERS)) throw new Error(`--servers: unknown server '${s}' (known: ${SERVER_NAMES.join(', ')})`);
         return s as ServerName;
       });
-    } else if (key === '--size') o.size = whole(value, 1);
-    else if (key === '--warmup') o.warmup = whole(value, 0);
-    else if (key === '--duration') o.duration = whole(value, 100);
-    else if (key === '--rounds') o.rounds = whole(value, 1);
-    else if (key === '--retries') o.retries = whole(value, 0);
+    } else if (key === '--size') o.size = wholeNumber(key, value, 1);
+    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
+    else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
+    else if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--retries') o.retries = wholeNumber(key, value, 0);
     else if (key === '--max-other') {
       o.maxOther = Number(value);
       if (!(o.maxOther >= 0)) throw new RangeError(`--max-other needs a share of one core (e.g. 0.15), got '${value}'`);

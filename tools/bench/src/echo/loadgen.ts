@@ -21,6 +21,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { LOAD_RESULT_PREFIX, measureLoad } from './load-result.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 interface Options {
   host: string;
@@ -38,18 +39,13 @@ const CONNECTS_IN_FLIGHT = 4;
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { host: '127.0.0.1', port: 0, connections: 1, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const n = Number(value);
-    const whole = (min: number) => {
-      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
-      return n;
-    };
-    if (key === '--port') o.port = whole(1);
-    else if (key === '--connections') o.connections = whole(1);
-    else if (key === '--size') o.size = whole(1);
-    else if (key === '--warmup') o.warmup = whole(0);
-    else if (key === '--duration') o.duration = whole(1);
-    else if (key === '--server-pid') o.serverPid = whole(1);
+    const [key, value] = splitOption(arg);
+    if (key === '--port') o.port = wholeNumber(key, value, 1);
+    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
+    else if (key === '--size') o.size = wholeNumber(key, value, 1);
+    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
+    else if (key === '--duration') o.duration = wholeNumber(key, value, 1);
+    else if (key === '--server-pid') o.serverPid = wholeNumber(key, value, 1);
     else throw new Error(`unknown option '${arg}'`);
   }
   if (o.port === 0) throw new Error('--port is required');

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 const CELL = fileURLToPath(new URL('./cell.js', import.meta.url));
 const WORKLOADS = ['spawn', 'pipe'] as const;
@@ -43,16 +44,11 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { rounds: 5, workloads: [...WORKLOADS], processes: 500, concurrency: 50, mib: 1024, json: false };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const whole = (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`${key} needs a whole number >= 1, got '${v}'`);
-      return n;
-    };
-    if (key === '--rounds') o.rounds = whole(value);
-    else if (key === '--processes') o.processes = whole(value);
-    else if (key === '--concurrency') o.concurrency = whole(value);
-    else if (key === '--mib') o.mib = whole(value);
+    const [key, value] = splitOption(arg);
+    if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--processes') o.processes = wholeNumber(key, value, 1);
+    else if (key === '--concurrency') o.concurrency = wholeNumber(key, value, 1);
+    else if (key === '--mib') o.mib = wholeNumber(key, value, 1);
     else if (key === '--json') o.json = true;
     else if (key === '--workloads') {
       o.workloads = value.split(',').map((w) => {

@@ -22,6 +22,7 @@ import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 const SERVERS = {
   'node:tls': fileURLToPath(new URL('./node-tls-server.js', import.meta.url)),
@@ -46,19 +47,14 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { rounds: 3, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const whole = (min: number) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
-      return n;
-    };
-    if (key === '--rounds') o.rounds = whole(1);
-    else if (key === '--duration') o.duration = whole(100);
-    else if (key === '--warmup') o.warmup = whole(0);
-    else if (key === '--connections') o.connections = whole(1);
-    else if (key === '--handshake-workers') o.handshakeWorkers = whole(1);
-    else if (key === '--size') o.size = whole(1);
-    else if (key === '--cert-runs') o.certRuns = whole(0);
+    const [key, value] = splitOption(arg);
+    if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
+    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
+    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
+    else if (key === '--handshake-workers') o.handshakeWorkers = wholeNumber(key, value, 1);
+    else if (key === '--size') o.size = wholeNumber(key, value, 1);
+    else if (key === '--cert-runs') o.certRuns = wholeNumber(key, value, 0);
     else if (key === '--json') o.json = true;
     else throw new Error(`unknown option '${arg}' (options: --rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
   }

@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { LOAD_RESULT_PREFIX, measureLoad } from '../echo/load-result.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 interface Options {
   mode: 'echo' | 'handshake';
@@ -31,22 +32,17 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { mode: 'echo', port: 0, ca: '', connections: 100, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const whole = (min: number) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
-      return n;
-    };
+    const [key, value] = splitOption(arg);
     if (key === '--mode') {
       if (value !== 'echo' && value !== 'handshake') throw new Error(`--mode must be echo or handshake, got '${value}'`);
       o.mode = value;
-    } else if (key === '--port') o.port = whole(1);
+    } else if (key === '--port') o.port = wholeNumber(key, value, 1);
     else if (key === '--ca') o.ca = readFileSync(value, 'utf8');
-    else if (key === '--connections') o.connections = whole(1);
-    else if (key === '--size') o.size = whole(1);
-    else if (key === '--warmup') o.warmup = whole(0);
-    else if (key === '--duration') o.duration = whole(1);
-    else if (key === '--server-pid') o.serverPid = whole(1);
+    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
+    else if (key === '--size') o.size = wholeNumber(key, value, 1);
+    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
+    else if (key === '--duration') o.duration = wholeNumber(key, value, 1);
+    else if (key === '--server-pid') o.serverPid = wholeNumber(key, value, 1);
     else throw new Error(`unknown option '${arg}'`);
   }
   if (o.port === 0 || o.ca === '') throw new Error('--port and --ca are required');

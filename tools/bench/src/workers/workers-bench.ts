@@ -30,6 +30,7 @@ import { median } from '../stats.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
 import { add, fib } from './jobs.js';
+import { splitOption, wholeNumber } from '../args.js';
 
 const PARTS = ['jobs', 'delay', 'echo'] as const;
 type Part = (typeof PARTS)[number];
@@ -45,16 +46,11 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { runs: 5, jobs: 10_000, parts: [...PARTS], connections: 100, duration: 3000 };
   for (const arg of argv) {
-    const [key, value = ''] = arg.split('=', 2);
-    const whole = (min: number) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
-      return n;
-    };
-    if (key === '--runs') o.runs = whole(1);
-    else if (key === '--jobs') o.jobs = whole(1);
-    else if (key === '--connections') o.connections = whole(1);
-    else if (key === '--duration') o.duration = whole(100);
+    const [key, value] = splitOption(arg);
+    if (key === '--runs') o.runs = wholeNumber(key, value, 1);
+    else if (key === '--jobs') o.jobs = wholeNumber(key, value, 1);
+    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
+    else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--parts') {
       o.parts = value.split(',').map((p) => {
         if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--parts: unknown part '${p}' (known: ${PARTS.join(', ')})`);
