@@ -28,3 +28,8 @@ export function renderTable(rows: readonly (readonly string[])[]): string {
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
 }
+
+/** A share of one core (or any fraction) as a whole percentage, `'-'` when unknown. */
+export function formatPercent(x: number | null): string {
+  return x === null ? '-' : `${Math.round(x * 100)}%`;
+}

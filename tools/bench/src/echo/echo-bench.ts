@@ -23,14 +23,14 @@
  * [--loadgen=c|node] [--json]`
  * @packageDocumentation
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
+import { median } from '../stats.js';
 import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
-import { LOAD_RESULT_PREFIX, type LoadResult } from './load-result.js';
+import { runLoadGenerator, type LoadResult } from './load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
 
 /** The servers under test, by name: the script each runs. */
@@ -101,7 +101,6 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-const percent = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
 
 /** `taskset -c <cpu>` when the machine has a spare core and the tool, else nothing. */
 const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
@@ -130,15 +129,7 @@ async function startServer(name: ServerName, port: number): Promise<ChildProcess
 async function runLoad(port: number, serverPid: number, connections: number, o: Options): Promise<LoadResult> {
   const loadArgs = [`--port=${port}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${o.duration}`, `--server-pid=${serverPid}`];
   const [cmd, args] = o.loadgen === 'c' ? pinned(1, loadArgs, C_LOADGEN) : pinned(1, [NODE_LOADGEN, ...loadArgs]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const line = stdout.split('\n').find((l) => l.startsWith(LOAD_RESULT_PREFIX));
-  if (code !== 0 || line === undefined) throw new Error(`load generator failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
-  return JSON.parse(line.slice(LOAD_RESULT_PREFIX.length)) as LoadResult;
+  return runLoadGenerator(cmd, args);
 }
 
 /** One run: a fresh server process, one load run against it. */
@@ -167,12 +158,6 @@ async function measure(name: ServerName, connections: number, o: Options): Promi
     if ((r.otherCpu ?? 0) < (best.otherCpu ?? 0)) best = r;
   }
   return best;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Curio's target against the callback server at 100 connections and more, in every round. */

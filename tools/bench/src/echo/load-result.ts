@@ -3,6 +3,8 @@
  * prefixed so that nothing else it prints can be mistaken for it.
  * @packageDocumentation
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { machineCpuMs, processCpuMs } from './cpu.js';
 
 /** Prefix of the generator's result line. */
@@ -82,4 +84,21 @@ export async function measureLoad(
     softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
     failures: counter.failures() - startFailures,
   };
+}
+
+/**
+ * Runs a load generator (`cmd args`, already pinned) to the end and returns the result
+ * line it printed.
+ * @throws Error with the first line of its stderr if it failed or printed no result.
+ */
+export async function runLoadGenerator(cmd: string, args: readonly string[]): Promise<LoadResult> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.split('\n').find((l) => l.startsWith(LOAD_RESULT_PREFIX));
+  if (code !== 0 || line === undefined) throw new Error(`load generator failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+  return JSON.parse(line.slice(LOAD_RESULT_PREFIX.length)) as LoadResult;
 }

@@ -11,16 +11,16 @@
  * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json]`
  * @packageDocumentation
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, createCertificateAuthority } from 'curio';
-import { formatNumber, formatRatio, renderTable } from '../format.js';
+import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
+import { median } from '../stats.js';
 import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
-import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
+import { runLoadGenerator, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 import { splitOption, wholeNumber } from '../args.js';
 
@@ -84,27 +84,12 @@ async function measure(name: ServerName, mode: Mode, o: Options, files: Files): 
   try {
     const connections = mode === 'echo' ? o.connections : o.handshakeWorkers;
     const [cmd, args] = pinned(1, [LOADGEN, `--mode=${mode}`, `--port=${port}`, `--ca=${files.ca}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${o.duration}`, `--server-pid=${server.pid}`]);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    const line = stdout.split('\n').find((l) => l.startsWith(LOAD_RESULT_PREFIX));
-    if (code !== 0 || line === undefined) throw new Error(`load generator failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
-    return JSON.parse(line.slice(LOAD_RESULT_PREFIX.length)) as LoadResult;
+    return await runLoadGenerator(cmd, args);
   } finally {
     await stopServer(server);
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-const percent = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)}%`);
 const range = (xs: number[]) => `${formatNumber(Math.min(...xs))}-${formatNumber(Math.max(...xs))}`;
 
 async function makeFiles(): Promise<Files> {
