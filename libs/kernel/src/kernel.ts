@@ -259,20 +259,21 @@ export class Kernel {
       this._reschedule(task, value);
       return;
     }
-    this.enqueue(task, value);
-    if (this.ready.length === 1 && this.timeq.size === 0) {
-      // The common I/O case, one task woken in an idle kernel: step it without a drain's
-      // set-up (clock reads, budget, wake-up bookkeeping); ~100 instructions per message.
-      this.ready.shift();
-      this.draining = true;
-      try {
-        this.step(task);
-      } finally {
-        this.draining = false;
-      }
-      if (this.nothingDue()) return;
+    if (!this.nothingDue()) {
+      this.enqueue(task, value);
+      this.runReady();
+      return;
     }
-    this.runReady();
+    // The common I/O case, one task woken in an idle kernel: step it without a drain's
+    // set-up (ready queue, clock reads, budget, wake-up bookkeeping); ~100 instructions per message.
+    this.makeReady(task, value);
+    this.draining = true;
+    try {
+      this.step(task);
+    } finally {
+      this.draining = false;
+    }
+    if (!this.nothingDue()) this.runReady();
   }
 
   /** No task is ready and no deadline is pending: a drain would have nothing to do. */
@@ -282,12 +283,17 @@ export class Kernel {
 
   /** Puts a task on the ready queue to resume with `value`; every wait resumes a task once. */
   private enqueue(task: Task, value: unknown): void {
+    this.makeReady(task, value);
+    this.ready.push(task);
+  }
+
+  /** Marks a woken task ready to resume with `value` (a task is woken once per wait). */
+  private makeReady(task: Task, value: unknown): void {
     if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
     task._blockedOn = null;
     task._next = value;
     task._throwNext = false;
     task._state = 'READY';
-    this.ready.push(task);
   }
 
   /** @internal Puts a task on the ready queue, to resume by throwing `error` into it. */
