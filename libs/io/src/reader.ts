@@ -76,11 +76,17 @@ export class NodeReader {
   /** The Node stream read from. */
   readonly readable: Readable;
 
-  /** Buffered chunks live in `chunks[head..tail)`; slots are reused, never truncated (no reallocation per read). */
-  private chunks: Buffer[] = [];
+  /**
+   * The buffered bytes: `first` (EMPTY when nothing is buffered), then `more[head..tail)`.
+   * A server reads each chunk before the next arrives, so the common case touches one
+   * field and no array (a cache line less per read with thousands of connections).
+   * Slots of `more` are reused, never truncated (no reallocation per read).
+   */
+  private first: Buffer = EMPTY;
+  private size = 0;
+  private more: Buffer[] = [];
   private head = 0;
   private tail = 0;
-  private size = 0;
   /** How many buffered bytes the waiting task needs before it is worth waking. */
   private need = 1;
   private started = false;
@@ -340,7 +346,9 @@ export class NodeReader {
   private readonly onData = (chunk: Buffer | string): void => {
     if (this.state !== 'open') return;
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.chunks[this.tail++] = data;
+    if (data.length === 0) return;
+    if (this.size === 0) this.first = data;
+    else this.more[this.tail++] = data;
     this.size += data.length;
     if (this.waiters.length > 0) {
       // The reading task runs inside this callback (no setImmediate hop) when the kernel is idle.
@@ -436,13 +444,13 @@ export class NodeReader {
 
   /** Takes up to `n` buffered bytes (size > 0). */
   private take(n: number): Buffer {
-    const first = this.chunks[this.head];
+    const first = this.first;
     let out: Buffer;
     if (first.length > n) {
       out = first.subarray(0, n);
-      this.chunks[this.head] = first.subarray(n);
+      this.first = first.subarray(n);
       this.size -= n;
-    } else if (first.length === n || this.head === this.tail - 1) {
+    } else if (first.length === n || this.head === this.tail) {
       out = first;
       this.shift();
       this.size -= first.length;
@@ -460,12 +468,12 @@ export class NodeReader {
     const total = Math.min(target.length, this.size);
     let done = 0;
     while (done < total) {
-      const chunk = this.chunks[this.head];
+      const chunk = this.first;
       const k = Math.min(chunk.length, total - done);
       target.set(k === chunk.length ? chunk : chunk.subarray(0, k), done);
       done += k;
       if (k === chunk.length) this.shift();
-      else this.chunks[this.head] = chunk.subarray(k);
+      else this.first = chunk.subarray(k);
     }
     this.size -= total;
     if (this.paused && this.size < this.highWater) this.resume();
@@ -477,19 +485,26 @@ export class NodeReader {
     return this.take(this.size);
   }
 
+  /** Drops the first chunk: the next one in `more` becomes first. */
   private shift(): void {
-    this.chunks[this.head++] = EMPTY;
+    if (this.head === this.tail) {
+      this.first = EMPTY;
+      return;
+    }
+    this.first = this.more[this.head];
+    this.more[this.head++] = EMPTY;
     if (this.head === this.tail) {
       this.head = this.tail = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
-      this.chunks = this.chunks.slice(this.head, this.tail);
+      this.more = this.more.slice(this.head, this.tail);
       this.tail -= this.head;
       this.head = 0;
     }
   }
 
   private discard(): void {
-    this.chunks = [];
+    this.first = EMPTY;
+    this.more = [];
     this.head = this.tail = 0;
     this.size = 0;
   }
@@ -497,8 +512,8 @@ export class NodeReader {
   /** Offset of the first `byte` at or after `from` in the buffered bytes, or -1. */
   private indexOf(byte: number, from: number): number {
     let offset = 0;
-    for (let i = this.head; i < this.tail; i++) {
-      const chunk = this.chunks[i];
+    for (let i = this.head - 1; i < this.tail; i++) {
+      const chunk = i < this.head ? this.first : this.more[i];
       const end = offset + chunk.length;
       if (end > from) {
         const j = chunk.indexOf(byte, from > offset ? from - offset : 0);

@@ -289,7 +289,8 @@ export class Kernel {
 
   /** Marks a woken task ready to resume with `value` (a task is woken once per wait). */
   private makeReady(task: Task, value: unknown): void {
-    if (task._state === 'READY') throw new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
+    // The message is built out of line: its template kept makeReady from being inlined.
+    if (task._state === 'READY') throw scheduledTwice(task);
     task._blockedOn = null;
     task._next = value;
     task._throwNext = false;
@@ -651,6 +652,11 @@ function misuse(task: Task, value: unknown): TypeError {
   strayYields.set(task, value);
   const what = value === undefined ? 'undefined (a bare `yield`)' : describe(value);
   return new TypeError(`${who} yielded ${what}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
+}
+
+/** A waker resumed a task that was already woken: a bug in that waker (Trio asserts the same). */
+function scheduledTwice(task: Task): CurioError {
+  return new CurioError(`kernel bug: ${task} was scheduled twice (a wait queue or waker resumed it again after it was already woken)`);
 }
 
 /** The error thrown into a task that yielded a Trap the kernel does not know. */
