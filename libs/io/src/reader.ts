@@ -512,6 +512,7 @@ export class NodeReader {
   /** Offset of the first `byte` at or after `from` in the buffered bytes, or -1. */
   private indexOf(byte: number, from: number): number {
     let offset = 0;
+    // i = head - 1 stands for `first`, then more[head..tail).
     for (let i = this.head - 1; i < this.tail; i++) {
       const chunk = i < this.head ? this.first : this.more[i];
       const end = offset + chunk.length;
