@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { pino } from 'pino';
 import { Kernel, Queue, spawn, logcrash, longblock, monitor, type Operation } from 'curio';
 import { renderTable } from './format.js';
+import { runMain } from './script.js';
 
 function option(name: string, fallback: number): number {
   const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
@@ -79,7 +80,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+runMain(main);

@@ -15,6 +15,7 @@ import { parseArgs } from './options.js';
 import type { Measurement } from './protocol.js';
 import { floorTable, spreadTable, table, type Results } from './report.js';
 import { measure } from './run-child.js';
+import { runMain } from './script.js';
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
@@ -67,9 +68,4 @@ function main(): void {
   if (measured.length < results.size) process.exitCode = 1;
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-}
+runMain(main);

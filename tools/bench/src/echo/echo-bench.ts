@@ -32,6 +32,7 @@ import { median } from '../stats.js';
 import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { runLoadGenerator, type LoadResult } from './load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 /** The servers under test, by name: the script each runs. */
 const SERVERS = {
@@ -317,7 +318,4 @@ async function main(): Promise<void> {
   if (errors.length > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+runMain(main);

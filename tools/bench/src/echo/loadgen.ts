@@ -22,6 +22,7 @@
 import { connect, type Socket } from 'node:net';
 import { LOAD_RESULT_PREFIX, measureLoad } from './load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 interface Options {
   host: string;
@@ -230,7 +231,4 @@ async function main(): Promise<void> {
   process.stdout.write(LOAD_RESULT_PREFIX + JSON.stringify(result) + '\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`loadgen: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runMain(main, { prefix: 'loadgen: ', exitCode: 1 });

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 const CELL = fileURLToPath(new URL('./cell.js', import.meta.url));
 const WORKLOADS = ['spawn', 'pipe'] as const;
@@ -129,4 +130,4 @@ function main(): void {
   if (o.json) console.log(JSON.stringify({ rates: Object.fromEntries(samples), cpu: Object.fromEntries(cpuSamples) }));
 }
 
-main();
+runMain(main);

@@ -23,6 +23,7 @@ import { freePort, rotated, startListeningServer, stopServer } from '../server-p
 import { runLoadGenerator, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 const SERVERS = {
   'node:tls': fileURLToPath(new URL('./node-tls-server.js', import.meta.url)),
@@ -184,7 +185,4 @@ async function main(): Promise<void> {
   if (errors.length > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+runMain(main);

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { LOAD_RESULT_PREFIX, measureLoad } from '../echo/load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 interface Options {
   mode: 'echo' | 'handshake';
@@ -141,7 +142,4 @@ async function main(): Promise<void> {
   process.stdout.write(LOAD_RESULT_PREFIX + JSON.stringify(result) + '\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`tls-loadgen: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runMain(main, { prefix: 'tls-loadgen: ', exitCode: 1 });

@@ -31,6 +31,7 @@ import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
 import { add, fib } from './jobs.js';
 import { splitOption, wholeNumber } from '../args.js';
+import { runMain } from '../script.js';
 
 const PARTS = ['jobs', 'delay', 'echo'] as const;
 type Part = (typeof PARTS)[number];
@@ -246,7 +247,4 @@ async function main(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 2;
-});
+runMain(main);
