@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { machineCpuMs, processCpuMs } from './cpu.js';
+import { wholeNumber } from '../args.js';
 
 /** Prefix of the generator's result line. */
 export const LOAD_RESULT_PREFIX = 'ECHO-RESULT ';
@@ -37,6 +38,32 @@ export interface LoadResult {
   softirqCpu: number | null;
   /** Connections that failed (reset, closed early) before the run ended. */
   failures: number;
+}
+
+/** The options every load generator takes: where the server is and the load's shape. */
+export interface LoadOptions {
+  port: number;
+  connections: number;
+  size: number;
+  warmup: number;
+  duration: number;
+  serverPid: number | null;
+}
+
+/**
+ * Sets the {@link LoadOptions} field of option `key` (`--port`, `--connections`, `--size`,
+ * `--warmup`, `--duration`, `--server-pid`) from `value`; returns false for any other key.
+ * @throws RangeError (from wholeNumber) for a value that is not a whole number in range.
+ */
+export function setLoadOption(o: LoadOptions, key: string, value: string): boolean {
+  if (key === '--port') o.port = wholeNumber(key, value, 1);
+  else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
+  else if (key === '--size') o.size = wholeNumber(key, value, 1);
+  else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
+  else if (key === '--duration') o.duration = wholeNumber(key, value, 1);
+  else if (key === '--server-pid') o.serverPid = wholeNumber(key, value, 1);
+  else return false;
+  return true;
 }
 
 /** What a load generator counts while it runs: the round trips done so far, and its failures. */

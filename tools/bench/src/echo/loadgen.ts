@@ -20,18 +20,12 @@
  * @packageDocumentation
  */
 import { connect, type Socket } from 'node:net';
-import { LOAD_RESULT_PREFIX, measureLoad } from './load-result.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { LOAD_RESULT_PREFIX, measureLoad, setLoadOption, type LoadOptions } from './load-result.js';
+import { splitOption } from '../args.js';
 import { runMain } from '../script.js';
 
-interface Options {
+interface Options extends LoadOptions {
   host: string;
-  port: number;
-  connections: number;
-  size: number;
-  warmup: number;
-  duration: number;
-  serverPid: number | null;
 }
 
 /** At most this many connects pending at once (the seed's server listens with backlog 5). */
@@ -41,13 +35,7 @@ function parseArgs(argv: readonly string[]): Options {
   const o: Options = { host: '127.0.0.1', port: 0, connections: 1, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
   for (const arg of argv) {
     const [key, value] = splitOption(arg);
-    if (key === '--port') o.port = wholeNumber(key, value, 1);
-    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
-    else if (key === '--size') o.size = wholeNumber(key, value, 1);
-    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
-    else if (key === '--duration') o.duration = wholeNumber(key, value, 1);
-    else if (key === '--server-pid') o.serverPid = wholeNumber(key, value, 1);
-    else throw new Error(`unknown option '${arg}'`);
+    if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${arg}'`);
   }
   if (o.port === 0) throw new Error('--port is required');
   return o;

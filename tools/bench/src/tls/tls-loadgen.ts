@@ -15,19 +15,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
-import { LOAD_RESULT_PREFIX, measureLoad } from '../echo/load-result.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { LOAD_RESULT_PREFIX, measureLoad, setLoadOption, type LoadOptions } from '../echo/load-result.js';
+import { splitOption } from '../args.js';
 import { runMain } from '../script.js';
 
-interface Options {
+interface Options extends LoadOptions {
   mode: 'echo' | 'handshake';
-  port: number;
   ca: string;
-  connections: number;
-  size: number;
-  warmup: number;
-  duration: number;
-  serverPid: number | null;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -37,14 +31,8 @@ function parseArgs(argv: readonly string[]): Options {
     if (key === '--mode') {
       if (value !== 'echo' && value !== 'handshake') throw new Error(`--mode must be echo or handshake, got '${value}'`);
       o.mode = value;
-    } else if (key === '--port') o.port = wholeNumber(key, value, 1);
-    else if (key === '--ca') o.ca = readFileSync(value, 'utf8');
-    else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
-    else if (key === '--size') o.size = wholeNumber(key, value, 1);
-    else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
-    else if (key === '--duration') o.duration = wholeNumber(key, value, 1);
-    else if (key === '--server-pid') o.serverPid = wholeNumber(key, value, 1);
-    else throw new Error(`unknown option '${arg}'`);
+    } else if (key === '--ca') o.ca = readFileSync(value, 'utf8');
+    else if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${arg}'`);
   }
   if (o.port === 0 || o.ca === '') throw new Error('--port and --ca are required');
   return o;
