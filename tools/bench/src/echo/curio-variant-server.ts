@@ -4,14 +4,17 @@
  * `longblock({ maxTime: 50 })` (pino JSON to stdout, which stays empty unless something
  * crashes or blocks), `--monitor` serves Curio's monitor on an ephemeral port with no
  * client connected. Without flags it is the plain server the others are compared with.
- * Run as `node dist/echo/curio-variant-server.js <port> [--logcrash-longblock] [--monitor]`.
+ * `--closures` writes each client's task as an inline closure at the spawn call, the way
+ * most programs write it (`spawn(function* () { ... })`), instead of the seed's named
+ * `echoClient`: every connection then has a generator function of its own.
+ * Run as `node dist/echo/curio-variant-server.js <port> [--logcrash-longblock] [--monitor] [--closures]`.
  * @packageDocumentation
  */
 import { run, spawn, socket, logcrash, longblock, monitor, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Activation, type Socket } from 'curio';
 import { pino } from 'pino';
 import { listeningLine, portArgument } from './server-args.js';
 
-function* echoServer(port: number) {
+function* echoServer(port: number, closures: boolean) {
   using sock = socket(AF_INET, SOCK_STREAM);
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(['', port]);
@@ -19,7 +22,18 @@ function* echoServer(port: number) {
   console.log(listeningLine(port));
   while (true) {
     const [client] = yield* sock.accept();
-    yield* spawn(echoClient, client);
+    if (!closures) {
+      yield* spawn(echoClient, client);
+      continue;
+    }
+    yield* spawn(function* () {
+      using conn = client;
+      while (true) {
+        const data = yield* conn.recv(1000);
+        if (data.length === 0) break;
+        yield* conn.sendall(data);
+      }
+    });
   }
 }
 
@@ -40,4 +54,4 @@ if (argv.includes('--logcrash-longblock')) {
 }
 if (argv.includes('--monitor')) activations.push(monitor({ port: 0 }));
 process.once('SIGTERM', () => process.exit(0));
-await run(echoServer, { args: [portArgument(argv)], activations, monitor: false });
+await run(echoServer, { args: [portArgument(argv), argv.includes('--closures')], activations, monitor: false });

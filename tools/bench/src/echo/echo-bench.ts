@@ -39,6 +39,8 @@ const SERVERS = {
   callback: fileURLToPath(new URL('./callback-server.js', import.meta.url)),
   'async-iterator': fileURLToPath(new URL('./async-iterator-server.js', import.meta.url)),
   curio: fileURLToPath(new URL('../../../../examples/dist/echo-server.js', import.meta.url)),
+  // The same, with each client's task an inline closure (as most programs write it).
+  'curio-closures': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
   // The same Curio echo server, plain and with diagnostics (bench:diagnostics).
   'curio-plain': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
   'curio+diagnostics': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
@@ -46,6 +48,7 @@ const SERVERS = {
 } as const;
 /** Extra arguments of a server, after its port. */
 const SERVER_FLAGS: Partial<Record<keyof typeof SERVERS, string[]>> = {
+  'curio-closures': ['--closures'],
   'curio+diagnostics': ['--logcrash-longblock'],
   'curio+monitor': ['--monitor'],
 };
@@ -163,20 +166,20 @@ async function measure(name: ServerName, connections: number, o: Options): Promi
 
 /** Curio's target against the callback server at 100 connections and more, in every round. */
 const CALLBACK_TARGET = 0.9;
+/** The Curio servers held to the targets: the seed's named handler, and inline closures. */
+const CURIO_FORMS = ['curio', 'curio-closures'] as const;
 
 function table(o: Options, results: Map<string, LoadResult[]>): { text: string; met: boolean | null } {
   const has = (s: ServerName) => o.servers.includes(s);
-  const withRatios = has('curio') && (has('callback') || has('async-iterator'));
+  const bases = (['callback', 'async-iterator'] as const).filter(has);
+  const forms = bases.length === 0 ? [] : CURIO_FORMS.filter(has);
   const header = ['connections', ...o.servers.map((s) => `${s} req/s`)];
-  if (withRatios) {
-    if (has('callback')) header.push('curio/callback');
-    if (has('async-iterator')) header.push('curio/async-iterator');
-  }
+  for (const form of forms) for (const base of bases) header.push(`${form}/${base}`);
   const variants = has('curio-plain') ? o.servers.filter((s) => VARIANT_TARGETS[s] !== undefined) : [];
   for (const v of variants) header.push(`${v}/curio-plain`, `${v} µs/request vs plain`);
   header.push(`server CPU (${o.servers.join('/')})`, `server CPU µs/request`, `loadgen CPU (${o.servers.join('/')})`, `softirq CPU`, `other CPU`);
   const rows: string[][] = [header];
-  let met: boolean | null = withRatios && has('callback') && has('async-iterator') ? true : null;
+  let met: boolean | null = forms.length > 0 && bases.length === 2 ? true : null;
   for (const n of o.connections) {
     const cell = (s: ServerName) => results.get(`${s} ${n}`) ?? [];
     const rate = (s: ServerName) => {
@@ -188,14 +191,13 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
       // '*': even the least disturbed run of this cell shared the machine with other work.
       return r === null ? 'error' : formatNumber(r) + (cell(s).some((x) => disturbed(x, o)) ? '*' : '');
     })];
-    if (withRatios) {
-      const curio = rate('curio');
-      for (const base of ['callback', 'async-iterator'] as const) {
-        if (!has(base)) continue;
+    for (const form of forms) {
+      const curio = rate(form);
+      for (const base of bases) {
         const other = rate(base);
         const ratio = curio === null || other === null ? null : curio / other;
         // Each round runs the servers back to back: its ratio compares like with like.
-        const mine = cell('curio');
+        const mine = cell(form);
         const theirs = cell(base);
         const perRound = mine.length === theirs.length && mine.length > 1 ? mine.map((r, i) => r.rate / theirs[i].rate) : [];
         const worst = perRound.length === 0 ? null : Math.min(...perRound);
@@ -224,14 +226,7 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
       return xs.length === 0 ? '-' : percent(median(xs));
     };
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.serverCpu)).join(' / '));
-    row.push(
-      o.servers
-        .map((s) => {
-          const xs = cell(s).filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
-          return xs.length === 0 ? '-' : median(xs).toFixed(1);
-        })
-        .join(' / '),
-    );
+    row.push(o.servers.map((s) => usPerRequest(s)?.toFixed(1) ?? '-').join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.loadgenCpu)).join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.softirqCpu)).join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.otherCpu)).join(' / '));
@@ -310,7 +305,10 @@ async function main(): Promise<void> {
   out.push('server CPU µs/request: server CPU time per round trip (lower is better; less sensitive to a busy machine than requests/s).');
   out.push("softirq: the kernel's network receive work charged to neither process (both cores); other: every other process on the machine.");
   out.push(`'*': a cell whose least disturbed run still had other processes using more than ${percent(o.maxOther)} of a core (not trustworthy).`);
-  if (met !== null) out.push(`target (>= ${formatRatio(CALLBACK_TARGET)} callback at 100 connections and more in every round, > 1x async-iterator at every row): ${met ? 'met' : 'NOT met'}`);
+  if (met !== null) {
+    const who = CURIO_FORMS.filter((s) => o.servers.includes(s)).join(' and ');
+    out.push(`target for ${who} (>= ${formatRatio(CALLBACK_TARGET)} callback at 100 connections and more in every round, > 1x async-iterator at every row): ${met ? 'met' : 'NOT met'}`);
+  }
   for (const line of variantVerdicts(o, results)) out.push(line);
   for (const e of errors) out.push(`error: ${e}`);
   process.stdout.write(out.join('\n') + '\n');
