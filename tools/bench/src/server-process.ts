@@ -61,3 +61,24 @@ export function rotated<T>(items: readonly T[], by: number): T[] {
   const k = items.length === 0 ? 0 : by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
+
+/** One round of a side-by-side benchmark. */
+export interface BenchRound {
+  /** For progress lines: `round 3`, or `warm-up round`. */
+  label: string;
+  /** False for a warm-up round: run and shown, its results not kept. */
+  counted: boolean;
+  /** How far the servers' order is rotated in this round (see {@link rotated}). */
+  rotation: number;
+}
+
+/**
+ * The rounds of a benchmark: `warmupRounds` warm-up rounds, then rounds 1..`rounds`.
+ * Warm-up rounds exist because the first half-minute of a run on these machines is slower
+ * for every server; counted, it would go against whichever server the rotation put first.
+ */
+export function benchRounds(rounds: number, warmupRounds: number): BenchRound[] {
+  const warmups = Array.from({ length: warmupRounds }, (_, i) => ({ label: 'warm-up round', counted: false, rotation: i }));
+  const counted = Array.from({ length: rounds }, (_, i) => ({ label: `round ${i + 1}`, counted: true, rotation: i }));
+  return [...warmups, ...counted];
+}

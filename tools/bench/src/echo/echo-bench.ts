@@ -19,7 +19,7 @@
  * `--loadgen=node` uses the Node one; without gcc the benchmark falls back to it and says so.
  *
  * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio]
- * [--size=1000] [--warmup=1000] [--duration=5000] [--rounds=1] [--max-other=0.15] [--retries=4]
+ * [--size=1000] [--warmup=1000] [--duration=5000] [--rounds=1] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
  * [--loadgen=c|node] [--json]`
  * @packageDocumentation
  */
@@ -29,8 +29,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
-import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
-import { runLoadGenerator, type LoadResult } from './load-result.js';
+import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
+import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 
@@ -69,6 +69,12 @@ interface Options {
   warmup: number;
   duration: number;
   rounds: number;
+  /**
+   * Whole rounds run first and not counted (default 1 when there are several rounds): the
+   * first half-minute of a run on this machine is slower for every server, and would
+   * count against whichever server the rotation puts first.
+   */
+  warmupRounds: number;
   /** A cell whose window saw more than this share of a core used by other processes is re-run. */
   maxOther: number;
   /** How many times a disturbed cell is re-run before its least disturbed result is kept. */
@@ -78,7 +84,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { connections: [1, 100, 1000], servers: [...SERVER_NAMES], size: 1000, warmup: 1000, duration: 5000, rounds: 1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
+  const o: Options = { connections: [1, 100, 1000], servers: [...SERVER_NAMES], size: 1000, warmup: 1000, duration: 5000, rounds: 1, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
   for (const arg of argv) {
     const [key, value] = splitOption(arg);
     if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
@@ -91,6 +97,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--warmup-rounds') o.warmupRounds = wholeNumber(key, value, 0);
     else if (key === '--retries') o.retries = wholeNumber(key, value, 0);
     else if (key === '--max-other') {
       o.maxOther = Number(value);
@@ -100,8 +107,9 @@ function parseArgs(argv: readonly string[]): Options {
       if (value !== 'c' && value !== 'node') throw new Error(`--loadgen: 'c' (native, the default) or 'node', got '${value}'`);
       o.loadgen = value;
     } else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
+    else throw new Error(`unknown option '${arg}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
   }
+  if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;
 }
 
@@ -210,7 +218,7 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
       }
     }
     const usPerRequest = (s: ServerName) => {
-      const xs = cell(s).filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
+      const xs = cell(s).map(serverMicrosPerRequest).filter((x) => x !== null);
       return xs.length === 0 ? null : median(xs);
     };
     for (const v of variants) {
@@ -269,12 +277,16 @@ async function main(): Promise<void> {
   }
   const results = new Map<string, LoadResult[]>();
   const errors: string[] = [];
-  for (let round = 1; round <= o.rounds; round++) {
+  for (const round of benchRounds(o.rounds, o.warmupRounds)) {
     for (const n of o.connections) {
-      for (const s of rotated(o.servers, round - 1)) {
-        process.stderr.write(`  round ${round}: ${s}, ${n} connection${n === 1 ? '' : 's'} ... `);
+      for (const s of rotated(o.servers, round.rotation)) {
+        process.stderr.write(`  ${round.label}: ${s}, ${n} connection${n === 1 ? '' : 's'} ... `);
         try {
           const r = await measure(s, n, o);
+          if (!round.counted) {
+            process.stderr.write(`${formatNumber(r.rate)} req/s (not counted)\n`);
+            continue;
+          }
           results.set(`${s} ${n}`, [...(results.get(`${s} ${n}`) ?? []), r]);
           if (r.failures > 0) errors.push(`${s} ${n}: ${r.failures} connection(s) failed`);
           process.stderr.write(`${formatNumber(r.rate)} req/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
@@ -295,6 +307,7 @@ async function main(): Promise<void> {
     `method: ${o.size}-byte messages ping-ponged (send, wait for the whole echo, send again) on each connection; ` +
       `each cell is a fresh server process and a fresh load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured` +
       (o.rounds > 1 ? `; median of ${o.rounds} rounds, the servers' order rotating from round to round` : '') +
+      (o.warmupRounds > 0 ? ` (after ${o.warmupRounds} warm-up round${o.warmupRounds === 1 ? '' : 's'}, not counted)` : '') +
       `; ${pinning ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'no CPU pinning (taskset missing or one core)'}.`,
   );
   out.push(`load generator: ${loadgenNote}; its CPU is in the table (below ~100% of its core: it was not the bottleneck).`);

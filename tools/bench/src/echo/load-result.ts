@@ -40,6 +40,14 @@ export interface LoadResult {
   failures: number;
 }
 
+/**
+ * The server's CPU time per request (a round trip, or a handshake) in µs, or null when its
+ * CPU was not measured: steadier than requests/s when other work shares the machine.
+ */
+export function serverMicrosPerRequest(r: LoadResult): number | null {
+  return r.serverCpu === null || r.requests === 0 ? null : (r.serverCpu * r.windowMs * 1000) / r.requests;
+}
+
 /** The options every load generator takes: where the server is and the load's shape. */
 export interface LoadOptions {
   port: number;

@@ -7,7 +7,7 @@
  * plus how long making a development certificate takes and stalls the kernel.
  *
  * The server is pinned to CPU 0 and the generator to CPU 1 when the machine allows.
- * Usage: `node dist/tls/tls-bench.js [--rounds=3] [--duration=4000] [--warmup=1000]
+ * Usage: `node dist/tls/tls-bench.js [--rounds=3] [--warmup-rounds=1] [--duration=4000] [--warmup=1000]
  * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json]`
  * @packageDocumentation
  */
@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { run, createCertificateAuthority } from 'curio';
 import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
-import { freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
-import { runLoadGenerator, type LoadResult } from '../echo/load-result.js';
+import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
+import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 import { splitOption, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
@@ -36,6 +36,8 @@ type Mode = 'echo' | 'handshake';
 
 interface Options {
   rounds: number;
+  /** Whole rounds run first and not counted (default 1 when there are several rounds; see benchRounds). */
+  warmupRounds: number;
   duration: number;
   warmup: number;
   connections: number;
@@ -46,10 +48,11 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { rounds: 3, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
+  const o: Options = { rounds: 3, warmupRounds: -1, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
   for (const arg of argv) {
     const [key, value] = splitOption(arg);
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--warmup-rounds') o.warmupRounds = wholeNumber(key, value, 0);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
@@ -57,8 +60,9 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--size') o.size = wholeNumber(key, value, 1);
     else if (key === '--cert-runs') o.certRuns = wholeNumber(key, value, 0);
     else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (options: --rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
+    else throw new Error(`unknown option '${arg}' (options: --rounds=N --warmup-rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
   }
+  if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;
 }
 
@@ -110,12 +114,16 @@ async function main(): Promise<void> {
   const results = new Map<string, LoadResult[]>();
   const errors: string[] = [];
   try {
-    for (let round = 1; round <= o.rounds; round++) {
+    for (const round of benchRounds(o.rounds, o.warmupRounds)) {
       for (const mode of ['echo', 'handshake'] as const) {
-        for (const s of rotated(SERVER_NAMES, round - 1)) {
-          process.stderr.write(`  round ${round}: ${s} ${mode} ... `);
+        for (const s of rotated(SERVER_NAMES, round.rotation)) {
+          process.stderr.write(`  ${round.label}: ${s} ${mode} ... `);
           try {
             const r = await measure(s, mode, o, files);
+            if (!round.counted) {
+              process.stderr.write(`${formatNumber(r.rate)}/s (not counted)\n`);
+              continue;
+            }
             results.set(`${s} ${mode}`, [...(results.get(`${s} ${mode}`) ?? []), r]);
             if (r.failures > 0) errors.push(`${s} ${mode}: ${r.failures} failure(s)`);
             process.stderr.write(`${formatNumber(r.rate)}/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
   ];
   // CPU time per round trip or handshake: steadier than rates when other work shares the machine.
   const cpuPerOp = (rs: LoadResult[]) => {
-    const xs = rs.filter((r) => r.serverCpu !== null && r.requests > 0).map((r) => (r.serverCpu! * r.windowMs * 1000) / r.requests);
+    const xs = rs.map(serverMicrosPerRequest).filter((x) => x !== null);
     return xs.length === 0 ? '-' : median(xs).toFixed(0);
   };
   let met: boolean | null = null;
@@ -162,7 +170,7 @@ async function main(): Promise<void> {
   out.push(`command: node ${process.argv.slice(1).join(' ')} (npm run bench:tls -w @curio/bench; node tools/scripts/bench.mjs tls)`);
   out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
   out.push(
-    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s) (the servers' order rotating from round to round), ` +
+    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s) (the servers' order rotating from round to round${o.warmupRounds > 0 ? `, after ${o.warmupRounds} warm-up round(s) not counted` : ''}), ` +
       `${pinning ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}.`,
   );
   out.push('');
