@@ -49,6 +49,12 @@ export interface NodeReaderOptions {
    * drains a child process's unread output pipes when the child exits.
    */
   readNow?: boolean;
+  /**
+   * @internal The stream's owner hands each chunk to {@link NodeReader._received}
+   * itself (a socket reading through Node's `onread`, see onread.ts); the reader does
+   * not listen for `'data'`. Starting and pausing still go through the stream.
+   */
+  delivered?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -101,9 +107,11 @@ export class NodeReader {
   private readonly describe: () => string;
   private readonly mapError: ((error: IOError, operation: string) => Error) | null;
   private readonly kind: string;
+  private readonly listens: boolean;
 
   constructor(readable: Readable, options: NodeReaderOptions = {}) {
     this.readable = readable;
+    this.listens = options.delivered !== true;
     this.highWater = options.highWaterMark ?? DEFAULT_HIGH_WATER;
     this.lineLimit = checkLimit('NodeReader(): maxLineLength', options.maxLineLength ?? DEFAULT_MAX_LINE);
     this.describe = options.describe ?? (() => '');
@@ -344,9 +352,12 @@ export class NodeReader {
   // ---------------------------------------------------------------- Node events
 
   private readonly onData = (chunk: Buffer | string): void => {
-    if (this.state !== 'open') return;
-    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (data.length === 0) return;
+    this._received(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  };
+
+  /** @internal One chunk read from the stream (from `'data'`, or from the stream's owner). */
+  _received(data: Buffer): void {
+    if (this.state !== 'open' || data.length === 0) return;
     if (this.size === 0) this.first = data;
     else this.more[this.tail++] = data;
     this.size += data.length;
@@ -357,7 +368,7 @@ export class NodeReader {
       this.paused = true;
       this.readable.pause();
     }
-  };
+  }
 
   private readonly onEnd = (): void => {
     this.eof = true;
@@ -402,7 +413,7 @@ export class NodeReader {
 
   private start(): void {
     this.started = true;
-    this.readable.on('data', this.onData);
+    if (this.listens) this.readable.on('data', this.onData);
     if (this.readable.readableFlowing !== true) this.readable.resume();
   }
 
@@ -414,7 +425,7 @@ export class NodeReader {
   private stop(): void {
     if (this.started) {
       this.started = false;
-      this.readable.off('data', this.onData);
+      if (this.listens) this.readable.off('data', this.onData);
     }
     this.paused = false;
     this.readable.pause();

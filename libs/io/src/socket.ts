@@ -16,6 +16,7 @@ import {
 import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from './address.js';
 import { ioError, ioFailure, type IOError } from './io-error.js';
 import { NodeReader } from './reader.js';
+import { ReadFeed, feedSocket, takeOverAccepted } from './onread.js';
 import { peerNameOf } from './peer.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { Acceptor } from './acceptor.js';
@@ -86,6 +87,10 @@ const DEFAULT_BACKLOG = 128;
  * ```
  */
 export class Socket {
+  // First, in the object's first cache line: every recv and sendall reads one of these.
+  private reader: NodeReader | null = null;
+  private writer: NodeWriter | null = null;
+
   /** {@link AF_INET}, {@link AF_INET6} or {@link AF_UNIX}. */
   readonly family: AddressFamily;
   /** {@link SOCK_STREAM} or {@link SOCK_DGRAM}. */
@@ -93,8 +98,8 @@ export class Socket {
 
   private phase: Phase = 'fresh';
   private conn: net.Socket | null = null;
-  private reader: NodeReader | null = null;
-  private writer: NodeWriter | null = null;
+  /** Where the connection's reads go, when it reads through Node's `onread` (see onread.ts). */
+  private feed: ReadFeed | null = null;
   private acceptor: Acceptor<Socket> | null = null;
   private udp: DatagramPort | null = null;
   private local: ResolvedAddress | null = null;
@@ -131,7 +136,7 @@ export class Socket {
     const remoteFamily = family === undefined ? peerNameOf(raw).family : undefined;
     const fam = family ?? (remoteFamily === 'IPv6' ? AF_INET6 : remoteFamily === 'IPv4' ? AF_INET : AF_UNIX);
     const sock = new this(fam, SOCK_STREAM);
-    sock.adopt(raw, null, '');
+    sock.adopt(raw, null, '', null);
     return sock;
   }
 
@@ -253,7 +258,8 @@ export class Socket {
       yield* this.datagram().connect(to.host, to.port);
       return;
     }
-    const raw = new net.Socket({ allowHalfOpen: true });
+    const feed = new ReadFeed();
+    const raw = feedSocket(feed);
     // A late error from a connection being abandoned must not crash the process.
     raw.on('error', ignore);
     const target = formatAddress(a);
@@ -287,7 +293,7 @@ export class Socket {
       raw.destroy();
       throw ioFailure('connect()', `to ${target}`, 'EBADF', 'the socket was closed while connecting');
     }
-    this.adopt(raw, a.kind === 'unix' ? a.path : [a.host, a.port], '');
+    this.adopt(raw, a.kind === 'unix' ? a.path : [a.host, a.port], '', feed);
   }
 
   // ------------------------------------------------------------------ reading
@@ -516,6 +522,9 @@ export class Socket {
     const raw = this.conn;
     if (this.phase !== 'connected' || raw === null) throw this.notConnected('detach');
     this.reader!.detach();
+    // From now on the connection's reads go into the Node stream, for its new owner.
+    if (this.feed !== null) this.feed.sink = null;
+    this.feed = null;
     this.writer!.detach();
     raw.off('error', ignore);
     this.phase = 'closed';
@@ -555,8 +564,11 @@ export class Socket {
 
   // ------------------------------------------------------------------ internals
 
-  /** Takes over a connected Node socket. */
-  private adopt(raw: net.Socket, peer: SocketAddress | null, localPath: string): void {
+  /**
+   * Takes over a connected Node socket. `feed` is where its reads go if it was made to
+   * read through Node's `onread` (see onread.ts); otherwise the reader listens for `'data'`.
+   */
+  private adopt(raw: net.Socket, peer: SocketAddress | null, localPath: string, feed: ReadFeed | null): void {
     const inet = this.family !== AF_UNIX;
     if (peer === null && inet) {
       const name = peerNameOf(raw);
@@ -571,7 +583,12 @@ export class Socket {
     // crashing the process; the reader and writer report it to the next operation.
     raw.on('error', ignore);
     const mapError = (error: IOError, operation: string): Error => this.mapStreamError(error, operation);
-    this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError });
+    const delivered = feed !== null && feed.stream === raw;
+    this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError, delivered });
+    if (delivered) {
+      feed.sink = this.reader;
+      this.feed = feed;
+    }
     this.writer = new NodeWriter(raw, { describe, kind: 'socket', mapError });
     if (this.options.noDelay) raw.setNoDelay(true);
     if (this.options.keepAlive) raw.setKeepAlive(true);
@@ -579,11 +596,13 @@ export class Socket {
   }
 
   /** Wraps a connection the listener accepted; it inherits the listener's options. */
-  private accepted(raw: net.Socket): Socket {
+  private accepted(accepted: net.Socket): Socket {
+    const feed = new ReadFeed();
+    const raw = takeOverAccepted(accepted, feed);
     const sock = new Socket(this.family, SOCK_STREAM);
     sock.options.noDelay = this.options.noDelay;
     sock.options.keepAlive = this.options.keepAlive;
-    sock.adopt(raw, null, this.localPath);
+    sock.adopt(raw, null, this.localPath, feed);
     return sock;
   }
 

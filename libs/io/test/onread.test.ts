@@ -1,0 +1,138 @@
+/**
+ * Stream sockets read through Node's `onread` option (onread.ts): every socket shares one
+ * receive buffer, so each read must be copied out; accepted connections move into a
+ * socket of our own; a detached socket goes back to being a plain Node stream.
+ */
+import net from 'node:net';
+import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
+import { socket, AF_UNIX, SOCK_STREAM, type Socket } from '../src/index.js';
+import { ReadFeed, takeOverAccepted } from '../src/onread.js';
+import { listener, tcpPair, tmpSocketPath } from './net-helpers.js';
+
+/** How many connections the listening socket's net.Server counts. */
+function* connectionsOf(server: Socket): Operation<number> {
+  const srv = server.nodeSocket as net.Server;
+  return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
+}
+
+/** Resolves with the next `'data'` chunk of a plain Node stream. */
+function nextData(raw: net.Socket): Promise<string> {
+  return new Promise((resolve) => raw.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+}
+
+describe('reads through onread', () => {
+  it('each recv returns bytes of its own: later reads, on this or other sockets, do not overwrite them', async () => {
+    const out = await run(function* () {
+      const [clientA, peerA, server] = yield* tcpPair();
+      const clientB = socket();
+      const [, port] = server.getsockname() as [string, number];
+      yield* clientB.connect(['127.0.0.1', port]);
+      const [peerB] = yield* server.accept();
+      yield* clientA.sendall('first from A');
+      const a1 = yield* peerA.recv(100);
+      yield* clientB.sendall('from B, longer than the others');
+      const b1 = yield* peerB.recv(100);
+      yield* clientA.sendall('second A');
+      const a2 = yield* peerA.recv(100);
+      // The other way too: what the connecting side receives is its own as well.
+      yield* peerA.sendall('reply one');
+      const r1 = yield* clientA.recv(100);
+      yield* peerB.sendall('reply two!');
+      yield* clientB.recv(100);
+      for (const s of [clientA, clientB, peerA, peerB, server]) s.close();
+      return [a1, b1, a2, r1].map((b) => b.toString());
+    });
+    expect(out).toEqual(['first from A', 'from B, longer than the others', 'second A', 'reply one']);
+  });
+
+  it('carries 4 MiB each way byte for byte, over TCP and over a Unix socket', async () => {
+    const size = 4 * 1024 * 1024;
+    const data = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 11)) & 0xff;
+    const path = tmpSocketPath();
+    const out = await run(function* () {
+      const results: boolean[] = [];
+      const [tcpClient, tcpPeer, tcpServer] = yield* tcpPair();
+      const unixServer = socket(AF_UNIX, SOCK_STREAM);
+      yield* unixServer.bind(path);
+      yield* unixServer.listen(4);
+      const unixClient = socket(AF_UNIX, SOCK_STREAM);
+      yield* unixClient.connect(path);
+      const [unixPeer] = yield* unixServer.accept();
+      for (const [from, to] of [[tcpClient, tcpPeer], [tcpPeer, tcpClient], [unixClient, unixPeer], [unixPeer, unixClient]] as const) {
+        const reading = yield* spawn(function* () {
+          return yield* to.asStream().readExactly(size);
+        });
+        yield* from.sendall(data);
+        results.push((yield* reading.join()).equals(data));
+      }
+      for (const s of [tcpClient, tcpPeer, tcpServer, unixClient, unixPeer, unixServer]) s.close();
+      return results;
+    });
+    expect(out).toEqual([true, true, true, true]);
+  });
+
+  it("the listener's net.Server counts an accepted connection until it is closed", async () => {
+    const counts = await run(function* () {
+      const [server, port] = yield* listener();
+      const client = socket();
+      yield* client.connect(['127.0.0.1', port]);
+      const [peer] = yield* server.accept();
+      const open = yield* connectionsOf(server);
+      peer.close();
+      // Node's socket object lets go once ours has closed, a turn of the event loop later.
+      let closed = open;
+      while (closed !== 0) {
+        yield* sleep(1);
+        closed = yield* connectionsOf(server);
+      }
+      client.close();
+      server.close();
+      return [open, closed];
+    });
+    expect(counts).toEqual([1, 0]);
+  });
+
+  it('a detached socket is a plain Node stream again: unread bytes, then new ones, arrive as data, and pause holds them', async () => {
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      yield* client.sendall('unread');
+      // Read two bytes: the rest of the chunk stays buffered in the reader.
+      const head = yield* peer.asStream().readExactly(2);
+      const raw = peer.detach();
+      // detach() leaves the stream paused, as a socket handed over should be.
+      const unread = nextData(raw);
+      raw.resume();
+      const first = yield* awaitPromise(unread);
+      raw.pause();
+      yield* client.sendall('while paused');
+      // Paused: the bytes wait in the kernel (or Node's buffer) and no 'data' is emitted.
+      let early = '';
+      const onEarly = (chunk: Buffer): void => {
+        early += chunk.toString();
+      };
+      raw.on('data', onEarly);
+      yield* awaitPromise(new Promise((done) => setTimeout(done, 50)));
+      const duringPause = early;
+      raw.off('data', onEarly);
+      const later = nextData(raw);
+      raw.resume();
+      const second = yield* awaitPromise(later);
+      raw.destroy();
+      client.close();
+      server.close();
+      return { head: head.toString(), first, duringPause, second };
+    });
+    expect(out).toEqual({ head: 'un', first: 'read', duringPause: '', second: 'while paused' });
+  });
+});
+
+describe('takeOverAccepted', () => {
+  it('leaves a socket without a handle as it is, reading through data events', () => {
+    const unconnected = new net.Socket();
+    const feed = new ReadFeed();
+    expect(takeOverAccepted(unconnected, feed)).toBe(unconnected);
+    expect(feed.stream).toBeNull();
+    unconnected.destroy();
+  });
+});
