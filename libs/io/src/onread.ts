@@ -8,18 +8,25 @@
  * `onread`, libuv reads into a buffer we give it and Node calls our callback with the
  * byte count; we copy the bytes into a Buffer of their size (from Node's pool for small
  * reads) and hand it to the socket's {@link NodeReader}. On the echo server at 1,000
- * connections that is ~5,000 fewer instructions per round trip (14,578 to ~8,900,
+ * connections that is ~5,000 fewer instructions per round trip (13,864 to ~8,900,
  * callgrind) and 8-15% more round trips per second.
  *
  * Every socket shares one receive buffer: libuv calls the callback right after each
  * read (one thread), and the callback copies the bytes out before the next read of any
- * socket can land in it.
+ * socket can land in it. A socket that receives in bulk (a read of 16 KiB or more) gets
+ * a buffer of its own for its next read instead, handed out without a copy, as Node's
+ * own reads are: copying every 64 KiB read cost bulk transfers ~15% of their speed.
  *
  * Node takes `onread` only when it constructs a socket. A connection `net.Server`
  * accepted comes already constructed (paused, as the acceptor asks, so nothing was
  * read), so {@link takeOverAccepted} moves its handle into a socket of our own. That
  * uses `socket._handle`, undocumented but the same since Node 0.x; if it is missing the
  * accepted socket is used as it is, reading through `'data'`.
+ *
+ * The sockets stay plain `net.Socket`s, with a {@link ReadFeed} beside each. (A
+ * subclass holding the reader itself saved the feed, but its objects' shapes, seen by
+ * Node's own `_handle` getter during construction, made that getter's property load
+ * megamorphic: ~190 instructions more per echo round trip.)
  *
  * A socket whose reader is detached (to layer TLS over it, or to hand it back to plain
  * Node use) keeps working as a Node stream: the callback then pushes what it reads into
@@ -36,17 +43,40 @@ export interface ReadSink {
   _received(chunk: Buffer): void;
 }
 
-/** Node's `onread` socket option (typed by @types/node only for `connect()`; the constructor takes it since Node 12). */
+/**
+ * Node's `onread` socket option (typed by @types/node only for `connect()`; the
+ * constructor takes it since Node 12). Node calls `callback` after each read, and
+ * `buffer` (as a plain function) for the socket's first read and right after each
+ * `callback`: a buffer it returns is the next read's, undefined keeps the current one.
+ */
 interface OnRead {
-  buffer: Uint8Array;
+  buffer: () => Buffer | undefined;
   callback: (bytes: number, buffer: Uint8Array) => boolean;
 }
 
 /** Socket constructor options with `onread`, and the `handle` of an accepted connection. */
 type FeedSocketOptions = net.SocketConstructorOpts & { onread: OnRead; handle?: object; pauseOnCreate?: boolean };
 
-/** The receive buffer every `onread` socket reads into (the size of Node's own reads). */
-const SHARED_RECEIVE_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** The size of a receive buffer, that of Node's own reads. */
+const RECEIVE_BUFFER_SIZE = 64 * 1024;
+/** The receive buffer sockets share while they receive little at a time. */
+const SHARED_RECEIVE_BUFFER = Buffer.allocUnsafe(RECEIVE_BUFFER_SIZE);
+/** A read this large suggests more will follow: the next one gets a buffer of its own. */
+const BULK_READ = 16 * 1024;
+
+/**
+ * What the read a feed just handled chose for its socket's next read: a new buffer, or
+ * undefined to keep the one it has (Node then skips re-registering it). Otherwise, for
+ * a socket's first read, the shared buffer.
+ */
+let chosenBuffer: Buffer | undefined = SHARED_RECEIVE_BUFFER;
+
+/** `onread.buffer`, shared by every socket: Node calls it right after the socket's callback. */
+function nextReceiveBuffer(): Buffer | undefined {
+  const chosen = chosenBuffer;
+  chosenBuffer = SHARED_RECEIVE_BUFFER;
+  return chosen;
+}
 
 /**
  * @internal Where one socket's reads go: to `sink` while set, otherwise pushed into
@@ -56,23 +86,42 @@ export class ReadFeed {
   sink: ReadSink | null = null;
   /** The socket this feed reads for (set once the socket is constructed). */
   stream: net.Socket | null = null;
+  /** The socket's own receive buffer while it receives in bulk; null: it uses the shared one. */
+  private own: Buffer | null = null;
 
   /** The `onread` option that delivers this socket's reads here. */
   options(): OnRead {
-    return { buffer: SHARED_RECEIVE_BUFFER, callback: this.onRead };
+    return { buffer: nextReceiveBuffer, callback: this.onRead };
   }
 
-  /** Returning false pauses the socket (Node's contract for `onread`), as `push` does. */
+  /** One read's `bytes` in `buffer`. Returning false pauses the socket, as `push` does. */
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
-    // A Buffer of its own: the shared one is overwritten by the next read.
-    const chunk = Buffer.allocUnsafe(bytes);
-    chunk.set(bytes === buffer.length ? buffer : buffer.subarray(0, bytes));
-    const sink = this.sink;
-    if (sink !== null) {
-      sink._received(chunk);
-      return true;
+    let chunk: Buffer;
+    let next: Buffer | undefined;
+    const own = this.own;
+    if (buffer === own && bytes >= BULK_READ) {
+      // The socket's own buffer: the bytes are handed out as they are, the next read gets a new one.
+      chunk = own.subarray(0, bytes);
+      next = this.own = Buffer.allocUnsafe(RECEIVE_BUFFER_SIZE);
+    } else {
+      // A Buffer of its own: the one read into is overwritten by the next read.
+      chunk = Buffer.allocUnsafe(bytes);
+      chunk.set(bytes === buffer.length ? buffer : buffer.subarray(0, bytes));
+      if (bytes >= BULK_READ) {
+        // Reading in bulk: the next read gets a buffer of its own.
+        next = this.own = Buffer.allocUnsafe(RECEIVE_BUFFER_SIZE);
+      } else if (own !== null) {
+        // Back to small reads: back to the shared buffer.
+        this.own = null;
+        next = SHARED_RECEIVE_BUFFER;
+      }
     }
-    return this.stream === null || this.stream.push(chunk);
+    const sink = this.sink;
+    const more = sink !== null ? (sink._received(chunk), true) : this.stream === null || this.stream.push(chunk);
+    // Chosen last: the sink runs tasks, which may use other sockets (never reading from
+    // them: Node reads only from its event loop).
+    chosenBuffer = next;
+    return more;
   };
 }
 

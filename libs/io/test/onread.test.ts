@@ -15,40 +15,66 @@ function* connectionsOf(server: Socket): Operation<number> {
   return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
 }
 
+/** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */
+function patterned(size: number): Buffer {
+  const data = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 11)) & 0xff;
+  return data;
+}
+
 /** Resolves with the next `'data'` chunk of a plain Node stream. */
 function nextData(raw: net.Socket): Promise<string> {
   return new Promise((resolve) => raw.once('data', (chunk: Buffer) => resolve(chunk.toString())));
 }
 
 describe('reads through onread', () => {
-  it('each recv returns bytes of its own: later reads, on this or other sockets, do not overwrite them', async () => {
+  it('each recv returns bytes of its own: later reads, small or in bulk, on this or other sockets, do not overwrite them', async () => {
+    const bulk = patterned(1024 * 1024);
     const out = await run(function* () {
       const [clientA, peerA, server] = yield* tcpPair();
       const clientB = socket();
       const [, port] = server.getsockname() as [string, number];
       yield* clientB.connect(['127.0.0.1', port]);
       const [peerB] = yield* server.accept();
-      yield* clientA.sendall('first from A');
-      const a1 = yield* peerA.recv(100);
-      yield* clientB.sendall('from B, longer than the others');
-      const b1 = yield* peerB.recv(100);
-      yield* clientA.sendall('second A');
-      const a2 = yield* peerA.recv(100);
-      // The other way too: what the connecting side receives is its own as well.
-      yield* peerA.sendall('reply one');
-      const r1 = yield* clientA.recv(100);
-      yield* peerB.sendall('reply two!');
-      yield* clientB.recv(100);
+      const kept: Buffer[] = [];
+      /** Small messages both ways on both connections; every Buffer received is kept. */
+      function* exchange(tag: string): Operation<void> {
+        yield* clientA.sendall(`${tag} first from A`);
+        kept.push(yield* peerA.recv(100));
+        yield* clientB.sendall(`${tag} from B, longer than the others`);
+        kept.push(yield* peerB.recv(100));
+        yield* clientA.sendall(`${tag} second A`);
+        kept.push(yield* peerA.recv(100));
+        yield* peerA.sendall(`${tag} reply`);
+        kept.push(yield* clientA.recv(100));
+      }
+      yield* exchange('before');
+      // Reads of 16 KiB or more move peerA to buffers of its own, handed out without a copy.
+      const reading = yield* spawn(function* () {
+        const chunks: Buffer[] = [];
+        for (let got = 0; got < bulk.length; ) {
+          const chunk = yield* peerA.recv(65536);
+          chunks.push(chunk);
+          got += chunk.length;
+        }
+        return chunks;
+      });
+      yield* clientA.sendall(bulk);
+      const bulkChunks = yield* reading.join();
+      // Small reads again: peerA goes back to the shared buffer.
+      yield* exchange('after');
       for (const s of [clientA, clientB, peerA, peerB, server]) s.close();
-      return [a1, b1, a2, r1].map((b) => b.toString());
+      return { small: kept.map((b) => b.toString()), bulkIntact: Buffer.concat(bulkChunks).equals(bulk), largest: Math.max(...bulkChunks.map((c) => c.length)) };
     });
-    expect(out).toEqual(['first from A', 'from B, longer than the others', 'second A', 'reply one']);
+    const small = (tag: string): string[] => [`${tag} first from A`, `${tag} from B, longer than the others`, `${tag} second A`, `${tag} reply`];
+    expect(out.small).toEqual([...small('before'), ...small('after')]);
+    expect(out.bulkIntact).toBe(true);
+    expect(out.largest).toBeGreaterThanOrEqual(16 * 1024);
   });
 
   it('carries 4 MiB each way byte for byte, over TCP and over a Unix socket', async () => {
     const size = 4 * 1024 * 1024;
-    const data = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 11)) & 0xff;
+    const data = patterned(size);
     const path = tmpSocketPath();
     const out = await run(function* () {
       const results: boolean[] = [];
