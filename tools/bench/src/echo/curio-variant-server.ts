@@ -7,12 +7,16 @@
  * `--closures` writes each client's task as an inline closure at the spawn call, the way
  * most programs write it (`spawn(function* () { ... })`), instead of the seed's named
  * `echoClient`: every connection then has a generator function of its own.
- * Run as `node dist/echo/curio-variant-server.js <port> [--logcrash-longblock] [--monitor] [--closures]`.
+ * `--after-work` first runs other work in the same process, as a long-running server
+ * has: the kernel benchmark's closure spawn+joins (3 x 100,000 inline closure tasks) and
+ * a million queue ping-pongs, in kernels of their own.
+ * Run as `node dist/echo/curio-variant-server.js <port> [--logcrash-longblock] [--monitor] [--closures] [--after-work]`.
  * @packageDocumentation
  */
 import { run, spawn, socket, logcrash, longblock, monitor, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Activation, type Socket } from 'curio';
 import { pino } from 'pino';
 import { listeningLine, portArgument } from './server-args.js';
+import { curio as kernelWorkloads } from '../contenders/curio.js';
 
 function* echoServer(port: number, closures: boolean) {
   using sock = socket(AF_INET, SOCK_STREAM);
@@ -54,4 +58,8 @@ if (argv.includes('--logcrash-longblock')) {
 }
 if (argv.includes('--monitor')) activations.push(monitor({ port: 0 }));
 process.once('SIGTERM', () => process.exit(0));
+if (argv.includes('--after-work')) {
+  for (let i = 0; i < 3; i++) await kernelWorkloads.spawnJoinClosures(100_000);
+  await kernelWorkloads.pingPong(1_000_000);
+}
 await run(echoServer, { args: [portArgument(argv), argv.includes('--closures')], activations, monitor: false });

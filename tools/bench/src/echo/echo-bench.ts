@@ -41,6 +41,8 @@ const SERVERS = {
   curio: fileURLToPath(new URL('../../../../examples/dist/echo-server.js', import.meta.url)),
   // The same, with each client's task an inline closure (as most programs write it).
   'curio-closures': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
+  // Inline closures in a process that first did other work (a long-running server's JIT state).
+  'curio-after-work': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
   // The same Curio echo server, plain and with diagnostics (bench:diagnostics).
   'curio-plain': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
   'curio+diagnostics': fileURLToPath(new URL('./curio-variant-server.js', import.meta.url)),
@@ -49,6 +51,7 @@ const SERVERS = {
 /** Extra arguments of a server, after its port. */
 const SERVER_FLAGS: Partial<Record<keyof typeof SERVERS, string[]>> = {
   'curio-closures': ['--closures'],
+  'curio-after-work': ['--closures', '--after-work'],
   'curio+diagnostics': ['--logcrash-longblock'],
   'curio+monitor': ['--monitor'],
 };
@@ -174,8 +177,8 @@ async function measure(name: ServerName, connections: number, o: Options): Promi
 
 /** Curio's target against the callback server at 100 connections and more, in every round. */
 const CALLBACK_TARGET = 0.9;
-/** The Curio servers held to the targets: the seed's named handler, and inline closures. */
-const CURIO_FORMS = ['curio', 'curio-closures'] as const;
+/** The Curio servers held to the targets: the seed's named handler, inline closures, and those after other work. */
+const CURIO_FORMS = ['curio', 'curio-closures', 'curio-after-work'] as const;
 
 function table(o: Options, results: Map<string, LoadResult[]>): { text: string; met: boolean | null } {
   const has = (s: ServerName) => o.servers.includes(s);
