@@ -56,3 +56,24 @@ export function machineCpuMs(): MachineCpu | null {
   if (!Number.isFinite(busy) || !Number.isFinite(softirq)) return null;
   return { busy: (busy * 1000) / TICKS_PER_SECOND, softirq: (softirq * 1000) / TICKS_PER_SECOND };
 }
+
+/**
+ * Waits until the machine is quiet: two 250 ms windows in a row in which every core
+ * together was busy less than `maxBusy` of one core (default 10%), or `maxWaitMs` has
+ * passed. Run before each measurement: the kernel's clean-up of a previous run's
+ * thousand connections (FINs, TIME_WAIT) otherwise spills into the next server's first
+ * second. Resolves at once where /proc/stat is not readable.
+ */
+export async function waitForQuietMachine(maxBusy = 0.1, maxWaitMs = 5000): Promise<void> {
+  const windowMs = 250;
+  const deadline = Date.now() + maxWaitMs;
+  let quietWindows = 0;
+  let before = machineCpuMs();
+  while (before !== null && quietWindows < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = machineCpuMs();
+    if (after === null) return;
+    quietWindows = (after.busy - before.busy) / windowMs < maxBusy ? quietWindows + 1 : 0;
+    before = after;
+  }
+}

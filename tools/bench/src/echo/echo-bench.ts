@@ -33,6 +33,7 @@ import { benchRounds, freePort, rotated, startListeningServer, stopServer } from
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './load-result.js';
 import { splitOption, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { waitForQuietMachine } from './cpu.js';
 
 /** The servers under test, by name: the script each runs. */
 const SERVERS = {
@@ -149,6 +150,7 @@ async function runLoad(port: number, serverPid: number, connections: number, o: 
 
 /** One run: a fresh server process, one load run against it. */
 async function measureOnce(name: ServerName, connections: number, o: Options): Promise<LoadResult> {
+  await waitForQuietMachine();
   const port = await freePort();
   const server = await startServer(name, port);
   try {
@@ -308,7 +310,7 @@ async function main(): Promise<void> {
   out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}`);
   out.push(
     `method: ${o.size}-byte messages ping-ponged (send, wait for the whole echo, send again) on each connection; ` +
-      `each cell is a fresh server process and a fresh load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured` +
+      `each cell is a fresh server process and a fresh load-generator process, started once the machine is quiet (below 10% of a core for 0.5 s, at most 5 s of waiting), ${o.warmup} ms warm-up then ${o.duration} ms measured` +
       (o.rounds > 1 ? `; median of ${o.rounds} rounds, the servers' order rotating from round to round` : '') +
       (o.warmupRounds > 0 ? ` (after ${o.warmupRounds} warm-up round${o.warmupRounds === 1 ? '' : 's'}, not counted)` : '') +
       `; ${pinning ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'no CPU pinning (taskset missing or one core)'}.`,

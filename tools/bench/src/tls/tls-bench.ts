@@ -24,6 +24,7 @@ import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from '../ec
 import { certTimings } from './cert-timing.js';
 import { splitOption, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { waitForQuietMachine } from '../echo/cpu.js';
 
 const SERVERS = {
   'node:tls': fileURLToPath(new URL('./node-tls-server.js', import.meta.url)),
@@ -84,6 +85,7 @@ async function startServer(name: ServerName, port: number, files: Files): Promis
 }
 
 async function measure(name: ServerName, mode: Mode, o: Options, files: Files): Promise<LoadResult> {
+  await waitForQuietMachine();
   const port = await freePort();
   const server = await startServer(name, port, files);
   try {
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
   out.push(`command: node ${process.argv.slice(1).join(' ')} (npm run bench:tls -w @curio/bench; node tools/scripts/bench.mjs tls)`);
   out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
   out.push(
-    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s) (the servers' order rotating from round to round${o.warmupRounds > 0 ? `, after ${o.warmupRounds} warm-up round(s) not counted` : ''}), ` +
+    `method: TLS 1.3, RSA 2048 server certificate; each cell a fresh server and load-generator process started once the machine is quiet, ${o.warmup} ms warm-up then ${o.duration} ms measured, ${o.rounds} round(s) (the servers' order rotating from round to round${o.warmupRounds > 0 ? `, after ${o.warmupRounds} warm-up round(s) not counted` : ''}), ` +
       `${pinning ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}.`,
   );
   out.push('');
