@@ -3,7 +3,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { sleep, type Operation, type Task } from '@curio/kernel';
+import { sleep, awaitPromise, type Operation, type Task } from '@curio/kernel';
 import { socket, AF_INET, AF_INET6, SOCK_STREAM, type Socket, type AddressFamily } from '../src/index.js';
 
 let pathCounter = 0;
@@ -64,3 +64,9 @@ export function freePort(): Promise<number> {
 
 /** The family constant for an IPv6 test. */
 export const INET6: AddressFamily = AF_INET6;
+
+/** How many connections the listening socket's `net.Server` counts (`getConnections`). */
+export function* serverConnections(server: Socket): Operation<number> {
+  const srv = server.nodeSocket as net.Server;
+  return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
+}

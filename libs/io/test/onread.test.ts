@@ -5,15 +5,9 @@
  */
 import net from 'node:net';
 import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
-import { socket, AF_UNIX, SOCK_STREAM, type Socket } from '../src/index.js';
+import { socket, AF_UNIX, SOCK_STREAM } from '../src/index.js';
 import { ReadFeed, takeOverAccepted } from '../src/onread.js';
-import { listener, tcpPair, tmpSocketPath } from './net-helpers.js';
-
-/** How many connections the listening socket's net.Server counts. */
-function* connectionsOf(server: Socket): Operation<number> {
-  const srv = server.nodeSocket as net.Server;
-  return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
-}
+import { listener, tcpPair, tmpSocketPath, serverConnections } from './net-helpers.js';
 
 /** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */
 function patterned(size: number): Buffer {
@@ -104,13 +98,13 @@ describe('reads through onread', () => {
       const client = socket();
       yield* client.connect(['127.0.0.1', port]);
       const [peer] = yield* server.accept();
-      const open = yield* connectionsOf(server);
+      const open = yield* serverConnections(server);
       peer.close();
       // Node's socket object lets go once ours has closed, a turn of the event loop later.
       let closed = open;
       while (closed !== 0) {
         yield* sleep(1);
-        closed = yield* connectionsOf(server);
+        closed = yield* serverConnections(server);
       }
       client.close();
       server.close();

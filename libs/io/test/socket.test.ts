@@ -5,7 +5,7 @@ import {
   socket, Socket, IOError, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, IPPROTO_TCP, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR, type AddressFamily, type SocketKind, type ShutdownHow,
 } from '../src/index.js';
-import { listener, tcpPair, tmpSocketPath, parkedIn, until, ipv6Available, freePort } from './net-helpers.js';
+import { listener, tcpPair, tmpSocketPath, parkedIn, until, ipv6Available, freePort, serverConnections } from './net-helpers.js';
 import { rejectionOf } from '../../../tools/jest/rejection-of.js';
 
 describe('socket()', () => {
@@ -651,7 +651,7 @@ describe('cancellation leaves nothing behind', () => {
       const client = socket();
       yield* client.connect(['127.0.0.1', port]);
       const [peer] = yield* server.accept();
-      const count = yield* awaitConnections(server);
+      const count = yield* serverConnections(server);
       peer.close();
       client.close();
       server.close();
@@ -1127,9 +1127,3 @@ describe('UDP', () => {
     expect(out).toEqual(['EOPNOTSUPP', 'EISCONN']);
   });
 });
-
-/** The server's live connection count, from Node. */
-function* awaitConnections(server: Socket): Operation<number> {
-  const srv = server.nodeSocket as net.Server;
-  return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
-}
