@@ -30,8 +30,12 @@ export interface ItemStore<T> {
   shift(): T | undefined;
 }
 
-/** What `_tryGet` returns from an empty queue (items may be anything, undefined included). */
-const NO_ITEM: unique symbol = Symbol('NO_ITEM');
+/**
+ * What `_tryGet` returns from an empty queue (items may be anything, undefined included).
+ * An object, not a Symbol: compared with an item, V8 emits a pointer comparison instead
+ * of calling its generic StrictEqual (see docs/internals.md).
+ */
+const NO_ITEM: Readonly<{ noItem: true }> = Object.freeze({ noItem: true });
 
 function checkMaxsize(kind: string, maxsize: number): void {
   if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0) {
@@ -198,7 +202,7 @@ class QueueGet<T> extends HandWrittenOperation<T> {
     _requireTask('Queue.get');
     const queue = this.queue;
     const item = queue._tryGet();
-    if (item !== NO_ITEM) return { value: item, done: true };
+    if (item !== NO_ITEM) return { value: item as T, done: true };
     this.phase = 'waiting';
     return { value: traceTrap(queue._getTrap), done: false };
   }
