@@ -116,13 +116,7 @@ export class NodeWriter {
     const operation = op.operation;
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
-    const data = op.arg;
-    checkBytes(operation, data);
-    const w = this.writable;
-    if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
-      if (w.write(data)) return undefined;
-      op.written = true;
-    }
+    checkBytes(operation, op.arg);
     return this._resume(op);
   }
 
@@ -261,12 +255,17 @@ export class NodeWriter {
     }
   }
 
+  /** Throws if writing cannot go on. Node's `writable` is false once the stream ended, was destroyed or failed. */
   private check(operation: string): void {
-    if (this.state !== 'open') throw ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
-    if (this.failure !== null) throw this.streamFailure(operation);
-    const w = this.writable;
-    if (w.writableEnded) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was shut down for writing`);
-    if (w.destroyed || !w.writable) throw ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was closed by the other side`);
+    if (this.state !== 'open' || this.failure !== null || !this.writable.writable) throw this.cannotWrite(operation);
+  }
+
+  /** Why writing cannot go on, most specific reason first (out of line: check() is on every write's path). */
+  private cannotWrite(operation: string): Error {
+    if (this.state !== 'open') return ioFailure(`${operation}()`, this.describe(), 'EBADF', `the ${this.kind} is closed`);
+    if (this.failure !== null) return this.streamFailure(operation);
+    if (this.writable.writableEnded) return ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was shut down for writing`);
+    return ioFailure(`${operation}()`, this.describe(), 'EPIPE', `the ${this.kind} was closed by the other side`);
   }
 
   /** The stream's failure as the error `operation` raises (see `mapError`). */
