@@ -20,8 +20,8 @@
  * Node takes `onread` only when it constructs a socket. A connection `net.Server`
  * accepted comes already constructed (paused, as the acceptor asks, so nothing was
  * read), so {@link takeOverAccepted} moves its handle into a socket of our own. That
- * uses `socket._handle`, undocumented but the same since Node 0.x; if it is missing the
- * accepted socket is used as it is, reading through `'data'`.
+ * uses `socket._handle` (node-handle.ts); if it is missing the accepted socket is used as
+ * it is, reading through `'data'`.
  *
  * The sockets stay plain `net.Socket`s, with a {@link ReadFeed} beside each. (A
  * subclass holding the reader itself saved the feed, but its objects' shapes, seen by
@@ -36,6 +36,7 @@
  * @internal
  */
 import net from 'node:net';
+import { handleOf, releaseHandle } from './node-handle.js';
 
 /** What a socket reading through `onread` hands its bytes to while a reader owns it. */
 export interface ReadSink {
@@ -117,7 +118,8 @@ export class ReadFeed {
       }
     }
     const sink = this.sink;
-    const more = sink !== null ? (sink._received(chunk), true) : this.stream === null || this.stream.push(chunk);
+    // The stream is set as soon as the socket is constructed, before any read.
+    const more = sink !== null ? (sink._received(chunk), true) : this.stream!.push(chunk);
     // Chosen last: the sink runs tasks, which may use other sockets (never reading from
     // them: Node reads only from its event loop).
     chosenBuffer = next;
@@ -136,11 +138,6 @@ export function feedSocket(feed: ReadFeed): net.Socket {
   return raw;
 }
 
-/** The part of a Node socket's undocumented internals {@link takeOverAccepted} uses. */
-interface WithHandle {
-  _handle: object | null;
-}
-
 /**
  * @internal Moves a just-accepted (paused, unread) connection into a socket of our own
  * that reads through `feed`. Node's socket object is let go once ours has closed, so
@@ -149,10 +146,9 @@ interface WithHandle {
  * `'data'`) if the handle cannot be moved.
  */
 export function takeOverAccepted(accepted: net.Socket, feed: ReadFeed): net.Socket {
-  const inner = accepted as unknown as WithHandle;
-  const handle = inner._handle;
-  if (handle === null || typeof handle !== 'object' || typeof (handle as { readStart?: unknown }).readStart !== 'function') return accepted;
-  inner._handle = null;
+  const handle = handleOf(accepted);
+  if (handle === null || typeof handle.readStart !== 'function') return accepted;
+  releaseHandle(accepted);
   const options: FeedSocketOptions = { handle, allowHalfOpen: true, pauseOnCreate: true, onread: feed.options() };
   const raw = new net.Socket(options);
   feed.stream = raw;

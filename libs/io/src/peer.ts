@@ -11,18 +11,7 @@
  * @packageDocumentation
  */
 import type net from 'node:net';
-
-/** What Node's stream handles fill in: `{ address, port, family }`. */
-interface PeerName {
-  address?: string;
-  port?: number;
-  family?: string;
-}
-
-/** The part of Node's (undocumented) TCP/pipe handle used here. */
-interface PeerNameSource {
-  getpeername?: (out: PeerName) => number;
-}
+import { handleOf, type PeerName } from './node-handle.js';
 
 /**
  * The peer of a connected socket as Node reports it (`address`, `port`, `family`
@@ -30,8 +19,8 @@ interface PeerNameSource {
  * Leaves the socket's properties as they were.
  */
 export function peerNameOf(raw: net.Socket): PeerName {
-  const handle = (raw as unknown as { _handle?: PeerNameSource | null })._handle;
-  if (handle !== null && handle !== undefined && typeof handle.getpeername === 'function') {
+  const handle = handleOf(raw);
+  if (handle !== null && typeof handle.getpeername === 'function') {
     const out: PeerName = {};
     if (handle.getpeername(out) === 0) return out;
   }
