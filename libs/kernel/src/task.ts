@@ -293,7 +293,7 @@ export class Task<T = unknown> {
     if (me === this) {
       throw new CurioError(`Task.${method}(): ${this.who()} cannot ${method} itself: it would wait for its own end forever (join another task, or return a value)`);
     }
-    return (this._joining ??= new SchedBarrier()).trap('TASK_JOIN');
+    return this.endWaiters().trap('TASK_JOIN');
   }
 
   /**
@@ -320,7 +320,7 @@ export class Task<T = unknown> {
     const error = exc === undefined ? new TaskCancelled() : typeof exc === 'function' ? new exc() : exc;
     this._kernel._cancel(this, error);
     // Cancelling itself, a task lands its own cancellation at this blocking point.
-    if (options.blocking ?? true) yield* this.waitUntilDone();
+    if ((options.blocking ?? true) && !this._terminated) yield* this.endWaiters().suspend('TASK_JOIN');
     return true;
   }
 
@@ -352,9 +352,9 @@ export class Task<T = unknown> {
     return `Task(id=${this.id}, name='${this.name}', state='${this._state}')`;
   }
 
-  private *waitUntilDone(): Operation<void> {
-    if (this._terminated) return;
-    yield* (this._joining ??= new SchedBarrier()).suspend('TASK_JOIN');
+  /** Where tasks waiting for this one to end park (made on first use: most tasks are never waited for). */
+  private endWaiters(): SchedBarrier {
+    return (this._joining ??= new SchedBarrier());
   }
 
   private who(): string {
