@@ -3,7 +3,7 @@
 import { run, spawn, sleep, Event, type Operation, type Task } from '@curio/kernel';
 import { tcpServer, type ClientHandler, type Socket, type SocketAddress, type TcpServerOptions } from '@curio/io';
 import {
-  createCertificateAuthority, createDefaultContext, Purpose, type CertificateAndKey, type CertificateAuthority, type SSLContext,
+  createCertificateAuthority, createDefaultContext, Purpose, CERT_REQUIRED, type CertificateAndKey, type CertificateAuthority, type SSLContext,
 } from '../src/index.js';
 
 export interface Pki {
@@ -41,6 +41,21 @@ export function serverContext(cert: CertificateAndKey): SSLContext {
 /** A client context trusting `ca`. */
 export function clientContext(ca: { cert: string }): SSLContext {
   return createDefaultContext(Purpose.SERVER_AUTH, { cadata: ca.cert });
+}
+
+/** A server context presenting `cert` that requires a client certificate issued by `ca` (mutual TLS). */
+export function mutualServerContext(cert: CertificateAndKey, ca: { cert: string }): SSLContext {
+  const ctx = serverContext(cert);
+  ctx.verifyMode = CERT_REQUIRED;
+  ctx.loadVerifyLocations(ca.cert);
+  return ctx;
+}
+
+/** A client context trusting `ca` and presenting the client certificate `identity`. */
+export function clientContextWith(ca: { cert: string }, identity: CertificateAndKey): SSLContext {
+  const ctx = clientContext(ca);
+  ctx.loadCertChain(identity.cert, identity.key);
+  return ctx;
 }
 
 /** Waits (yielding to the event loop) until `predicate` holds. */

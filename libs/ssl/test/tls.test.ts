@@ -5,10 +5,10 @@ import path from 'node:path';
 import { Event } from '@curio/kernel';
 import { openConnection, openUnixConnection, unixServer, socket, tcpServerSocket, SHUT_WR, AF_UNIX, type Socket } from '@curio/io';
 import {
-  wrapSocket, getServerCertificate, SSLSocket, SSLError, SSLCertVerificationError, CERT_REQUIRED, CERT_OPTIONAL, TLSVersion,
+  wrapSocket, getServerCertificate, SSLSocket, SSLError, SSLCertVerificationError, CERT_OPTIONAL, TLSVersion,
   type SSLContext,
 } from '../src/index.js';
-import { makePki, serverContext, clientContext, startServer, echo, until, type Pki } from './pki.js';
+import { makePki, serverContext, clientContext, mutualServerContext, clientContextWith, startServer, echo, until, type Pki } from './pki.js';
 
 let pki: Pki;
 beforeAll(async () => {
@@ -357,9 +357,7 @@ describe('handshake failures', () => {
 
   it('mutual TLS: a client certificate from the trusted CA is accepted and seen by the handler', async () => {
     const out = await run(function* () {
-      const sctx = serverContext(pki.server);
-      sctx.verifyMode = CERT_REQUIRED;
-      sctx.loadVerifyLocations(pki.ca.cert);
+      const sctx = mutualServerContext(pki.server, pki.ca);
       const srv = yield* startServer(
         function* (client: Socket) {
           const cert = (client as SSLSocket).getpeercert();
@@ -367,8 +365,7 @@ describe('handshake failures', () => {
         },
         { ssl: sctx },
       );
-      const cctx = clientContext(pki.ca);
-      cctx.loadCertChain(pki.client.cert, pki.client.key);
+      const cctx = clientContextWith(pki.ca, pki.client);
       const sock = yield* openConnection('127.0.0.1', srv.port, { ssl: cctx, serverHostname: 'localhost' });
       const greeting = (yield* sock.recv(100)).toString();
       sock.close();
@@ -379,11 +376,8 @@ describe('handshake failures', () => {
   });
 
   it('mutual TLS: a missing client certificate is refused on both sides', async () => {
-    const sctx = serverContext(pki.server);
-    sctx.verifyMode = CERT_REQUIRED;
-    sctx.loadVerifyLocations(pki.ca.cert);
-    const good = clientContext(pki.ca);
-    good.loadCertChain(pki.client.cert, pki.client.key);
+    const sctx = mutualServerContext(pki.server, pki.ca);
+    const good = clientContextWith(pki.ca, pki.client);
     const out = await attempt(sctx, (port) => connectAndRead(port, clientContext(pki.ca)), good);
     const e = out.clientError as SSLError;
     expect(e).toBeInstanceOf(SSLError);
@@ -395,11 +389,8 @@ describe('handshake failures', () => {
   });
 
   it('mutual TLS: reads through asStream() report the refusal as an SSLError too', async () => {
-    const sctx = serverContext(pki.server);
-    sctx.verifyMode = CERT_REQUIRED;
-    sctx.loadVerifyLocations(pki.ca.cert);
-    const good = clientContext(pki.ca);
-    good.loadCertChain(pki.client.cert, pki.client.key);
+    const sctx = mutualServerContext(pki.server, pki.ca);
+    const good = clientContextWith(pki.ca, pki.client);
     const out = await attempt(sctx, function* (port) {
       const sock = yield* openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' });
       try {
@@ -418,13 +409,9 @@ describe('handshake failures', () => {
   });
 
   it('mutual TLS: a client certificate from another CA is refused, and the server says why', async () => {
-    const sctx = serverContext(pki.server);
-    sctx.verifyMode = CERT_REQUIRED;
-    sctx.loadVerifyLocations(pki.ca.cert);
-    const stranger = clientContext(pki.ca);
-    stranger.loadCertChain(pki.otherClient.cert, pki.otherClient.key);
-    const good = clientContext(pki.ca);
-    good.loadCertChain(pki.client.cert, pki.client.key);
+    const sctx = mutualServerContext(pki.server, pki.ca);
+    const stranger = clientContextWith(pki.ca, pki.otherClient);
+    const good = clientContextWith(pki.ca, pki.client);
     const out = await attempt(sctx, (port) => connectAndRead(port, stranger), good);
     // TLS 1.3: the client only sees the connection end.
     expect((out.clientError as Error).message).toMatch(/the connection ended|ECONNRESET/);
@@ -440,8 +427,7 @@ describe('handshake failures', () => {
     const sctx = serverContext(pki.server);
     sctx.verifyMode = CERT_OPTIONAL;
     sctx.loadVerifyLocations(pki.ca.cert);
-    const stranger = clientContext(pki.ca);
-    stranger.loadCertChain(pki.otherClient.cert, pki.otherClient.key);
+    const stranger = clientContextWith(pki.ca, pki.otherClient);
     const out = await attempt(sctx, (port) => connectAndRead(port, stranger), clientContext(pki.ca));
     expect((out.serverErrors[0] as SSLCertVerificationError).verifyCode).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     expect(out.afterwards).toBe('still serving');
@@ -513,9 +499,7 @@ describe('wrapSocket', () => {
     await allTcpClosed();
     const out = await run(function* () {
       const srv = yield* startServer(echo, { ssl: serverContext(pki.server) });
-      const mtlsContext = serverContext(pki.server);
-      mtlsContext.verifyMode = CERT_REQUIRED;
-      mtlsContext.loadVerifyLocations(pki.ca.cert);
+      const mtlsContext = mutualServerContext(pki.server, pki.ca);
       const mtls = yield* startServer(echo, { ssl: mtlsContext });
       // Clients that connect in plain TCP and say nothing: the servers' handshakes wait.
       const mute = socket();
