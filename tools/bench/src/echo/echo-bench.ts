@@ -18,7 +18,7 @@
  * trip as the servers it measures, so at 1,000 connections it would be the bottleneck.
  * `--loadgen=node` uses the Node one; without gcc the benchmark falls back to it and says so.
  *
- * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio]
+ * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio,curio-closures,curio-after-work]
  * [--size=1000] [--warmup=1000] [--duration=5000] [--rounds=1] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
  * [--loadgen=c|node] [--json]`
  * @packageDocumentation
@@ -60,6 +60,10 @@ const SERVER_FLAGS: Partial<Record<keyof typeof SERVERS, string[]>> = {
 const VARIANT_TARGETS: Partial<Record<keyof typeof SERVERS, number>> = { 'curio+diagnostics': 0.05, 'curio+monitor': 0.0 };
 type ServerName = keyof typeof SERVERS;
 const SERVER_NAMES = Object.keys(SERVERS) as ServerName[];
+/** The Curio servers held to the targets: the seed's named handler, inline closures, and those after other work. */
+const CURIO_FORMS = ['curio', 'curio-closures', 'curio-after-work'] as const;
+/** What runs without --servers: the baselines and the Curio forms the targets are about (the diagnostics variants have bench:diagnostics). */
+const DEFAULT_SERVERS: ServerName[] = ['callback', 'async-iterator', ...CURIO_FORMS];
 const NODE_LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
 const C_LOADGEN_SOURCE = fileURLToPath(new URL('../../src/echo/loadgen.c', import.meta.url));
 const C_LOADGEN = fileURLToPath(new URL('./loadgen-c', import.meta.url));
@@ -88,7 +92,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { connections: [1, 100, 1000], servers: [...SERVER_NAMES], size: 1000, warmup: 1000, duration: 5000, rounds: 1, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
+  const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: 1000, duration: 5000, rounds: 1, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
   for (const arg of argv) {
     const [key, value] = splitOption(arg);
     if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
@@ -116,7 +120,6 @@ function parseArgs(argv: readonly string[]): Options {
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;
 }
-
 
 /** `taskset -c <cpu>` when the machine has a spare core and the tool, else nothing. */
 const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
@@ -179,8 +182,6 @@ async function measure(name: ServerName, connections: number, o: Options): Promi
 
 /** Curio's target against the callback server at 100 connections and more, in every round. */
 const CALLBACK_TARGET = 0.9;
-/** The Curio servers held to the targets: the seed's named handler, inline closures, and those after other work. */
-const CURIO_FORMS = ['curio', 'curio-closures', 'curio-after-work'] as const;
 
 function table(o: Options, results: Map<string, LoadResult[]>): { text: string; met: boolean | null } {
   const has = (s: ServerName) => o.servers.includes(s);
