@@ -1,19 +1,11 @@
 /**
- * recv/sendall (read/write) are hand-written operations, not function*s (the kernel's
- * HandWrittenOperation). These tests hold them to a generator's semantics.
+ * recv/sendall (read/write) are hand-written operations, not function*s (io's
+ * StreamOperation, with the semantics of the kernel's HandWrittenOperation). These tests
+ * hold them to a generator's semantics.
  */
-import { run, spawn, sleep, timeoutAfter, TaskTimeout, ReadResourceBusy, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, timeoutAfter, TaskTimeout, ReadResourceBusy } from '@curio/kernel';
 import { tcpPair } from './net-helpers.js';
-
-/** What `body` throws (it must throw). */
-function* failureOf(body: () => Operation<unknown>): Operation<unknown> {
-  try {
-    yield* body();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 describe('hand-written operations behave like generators', () => {
   it('do nothing until iterated: an operation made and dropped holds no reader or writer', async () => {
@@ -49,9 +41,7 @@ describe('hand-written operations behave like generators', () => {
       const [client, peer, server] = yield* tcpPair();
       const op = peer.recv(10);
       const first = op.next(); // starts waiting: the reader is busy
-      const busy = yield* failureOf(function* () {
-        yield* peer.recv(10);
-      });
+      const busy = yield* failureOf(peer.recv(10));
       const closed = op.return(Buffer.from('x'));
       yield* client.sendall('later');
       const data = yield* peer.recv(10);
@@ -64,15 +54,11 @@ describe('hand-written operations behave like generators', () => {
   it('a recv that times out leaves the socket readable, and a write error ends only its own operation', async () => {
     const got = await run(function* () {
       const [client, peer, server] = yield* tcpPair();
-      const timedOut = yield* failureOf(function* () {
-        yield* timeoutAfter(20, peer.recv(10));
-      });
+      const timedOut = yield* failureOf(timeoutAfter(20, peer.recv(10)));
       yield* client.sendall('after timeout');
       const data = yield* peer.recv(100);
       client.close();
-      const failed = yield* failureOf(function* () {
-        yield* client.sendall('closed');
-      });
+      const failed = yield* failureOf(client.sendall('closed'));
       const reader = yield* spawn(function* () {
         return (yield* peer.recv(10)).length;
       });

@@ -8,22 +8,13 @@ import {
   wrapSocket, getServerCertificate, SSLSocket, SSLError, SSLCertVerificationError, CERT_OPTIONAL, TLSVersion,
   type SSLContext,
 } from '../src/index.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 import { makePki, serverContext, clientContext, mutualServerContext, clientContextWith, startServer, echo, until, type Pki } from './pki.js';
 
 let pki: Pki;
 beforeAll(async () => {
   pki = await makePki();
 });
-
-/** What a failed operation threw (fails the test if it did not). */
-function* failure(op: Operation<unknown>): Operation<unknown> {
-  try {
-    yield* op;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Connects with TLS, sends `text`, returns what comes back (the connection then closed). */
 function* roundTrip(port: number, ctx: SSLContext, text: string, serverHostname = 'localhost'): Operation<string> {
@@ -123,7 +114,7 @@ describe('TLS servers and clients', () => {
       yield* sock.sendall('ip');
       const data = (yield* sock.recv(10)).toString();
       sock.close();
-      const error = yield* failure(openConnection('127.0.0.1', other.port, { ssl: clientContext(pki.ca) }));
+      const error = yield* failureOf(openConnection('127.0.0.1', other.port, { ssl: clientContext(pki.ca) }));
       yield* good.task.cancel();
       yield* other.task.cancel();
       return { data, code: (error as SSLCertVerificationError).verifyCode, message: (error as Error).message };
@@ -195,7 +186,7 @@ describe('TLS servers and clients', () => {
       const srv = yield* startServer(echo, { ssl: serverContext(pki.server) });
       const pem = yield* getServerCertificate('127.0.0.1', srv.port);
       const verified = yield* getServerCertificate('127.0.0.1', srv.port, { caCerts: pki.ca.cert });
-      const refused = yield* failure(getServerCertificate('127.0.0.1', srv.port, { caCerts: pki.otherCa.cert }));
+      const refused = yield* failureOf(getServerCertificate('127.0.0.1', srv.port, { caCerts: pki.otherCa.cert }));
       yield* srv.task.cancel();
       return { pem, verified, refused };
     });
@@ -217,7 +208,7 @@ describe('TLS servers and clients', () => {
       const data = (yield* sock.recv(100)).toString();
       const result = { data, family: sock.family === AF_UNIX, version: sock.version() };
       sock.close();
-      const error = yield* failure(openUnixConnection(where, { ssl: clientContext(pki.ca) }));
+      const error = yield* failureOf(openUnixConnection(where, { ssl: clientContext(pki.ca) }));
       yield* srv.cancel();
       return { ...result, error: (error as Error).message };
     });
@@ -251,7 +242,7 @@ describe('handshake failures', () => {
   function attempt(serverCtx: SSLContext, bad: (port: number) => Operation<unknown>, good: SSLContext = clientContext(pki.ca)) {
     return run(function* () {
       const srv = yield* startServer(echo, { ssl: serverCtx });
-      const clientError = yield* failure(bad(srv.port));
+      const clientError = yield* failureOf(bad(srv.port));
       const afterwards = yield* roundTrip(srv.port, good, 'still serving');
       yield* srv.task.cancel();
       return { clientError, serverErrors: srv.errors.map(([e]) => e), afterwards };
@@ -340,7 +331,7 @@ describe('handshake failures', () => {
         yield* conn.sendall('HTTP/1.0 400 Bad Request\r\n\r\n');
         conn.close();
       });
-      const clientError = yield* failure(openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' }));
+      const clientError = yield* failureOf(openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' }));
       yield* talker.join();
       listener.close();
       const afterwards = yield* roundTrip(srv.port, clientContext(pki.ca), 'still serving');
@@ -508,7 +499,7 @@ describe('wrapSocket', () => {
       yield* muteToMtls.connect(['127.0.0.1', mtls.port]);
       const listener = yield* tcpServerSocket('127.0.0.1', 0);
       const [, port] = listener.getsockname() as [string, number];
-      const timedOut = yield* failure(timeoutAfter(20, openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' })));
+      const timedOut = yield* failureOf(timeoutAfter(20, openConnection('127.0.0.1', port, { ssl: clientContext(pki.ca), serverHostname: 'localhost' })));
       listener.close();
       yield* srv.task.cancel();
       yield* mtls.task.cancel();
