@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
 import { socket, AF_UNIX, SOCK_STREAM } from '../src/index.js';
-import { ReadFeed, takeOverAccepted } from '../src/onread.js';
+import { readFeed, takeOverAccepted } from '../src/onread.js';
 import { listener, tcpPair, tmpSocketPath, serverConnections } from './net-helpers.js';
 
 /** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */
@@ -150,7 +150,7 @@ describe('reads through onread', () => {
 describe('takeOverAccepted', () => {
   it('leaves a socket without a handle as it is, reading through data events', () => {
     const unconnected = new net.Socket();
-    const feed = new ReadFeed();
+    const feed = readFeed();
     expect(takeOverAccepted(unconnected, feed)).toBe(unconnected);
     expect(feed.stream).toBeNull();
     unconnected.destroy();
