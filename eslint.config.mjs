@@ -25,6 +25,14 @@ export default tseslint.config(
     },
   },
   {
+    // Library code runs in users' hot paths: Node's global Buffer is a getter, which V8's
+    // optimized code reads with a generic (uncached) load at every use (~100 instructions).
+    files: ['libs/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'Buffer', message: "import { Buffer } from 'node:buffer' (the global is a getter: a generic property load in optimized code)" }],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'e2e/**/*.ts'],
     languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', jest: 'readonly' } },
   },

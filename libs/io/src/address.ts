@@ -3,6 +3,7 @@
  * means every interface), a path string for Unix sockets. Checking and formatting.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 

@@ -6,6 +6,7 @@
  * 32-byte random message.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
 import { AuthenticationError, FrameError } from './channel-errors.js';

@@ -3,6 +3,7 @@
  * writes them: a 4-byte big-endian signed length, then that many bytes.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Operation } from '@curio/kernel';
 import { IncompleteReadError } from './io-error.js';
 import { EOFError, FrameError } from './channel-errors.js';

@@ -4,6 +4,7 @@
  * read never copies what it has gathered more than once.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 
 const EMPTY = Buffer.alloc(0);
 

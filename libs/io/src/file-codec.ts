@@ -4,6 +4,7 @@
  * reads is never mangled and positions stay exact byte offsets.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { show } from './address.js';
 
 /**

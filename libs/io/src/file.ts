@@ -6,6 +6,7 @@
  * `file-raw.ts`).
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { PathLike } from 'node:fs';
 import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
 import { parseMode, type FileMode } from './file-mode.js';

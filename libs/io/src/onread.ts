@@ -36,6 +36,7 @@
  * @packageDocumentation
  * @internal
  */
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import { handleOf, releaseHandle } from './node-handle.js';
 

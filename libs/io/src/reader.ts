@@ -8,6 +8,7 @@
  * (and Node in turn stops reading from the kernel, so the peer's writes block).
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';

@@ -4,6 +4,7 @@
  * {@link SocketStream} over a connected {@link Socket}.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Readable, Writable } from 'node:stream';
 import type { Operation } from '@curio/kernel';
 import { NodeReader, type NodeReaderOptions } from './reader.js';

@@ -4,6 +4,7 @@
  * `'drain'`, so a slow reader cannot make the writer buffer without bound.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
 import { SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';

@@ -4,6 +4,7 @@
  * in error messages.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Operation } from './traps.js';
 import { isFunctionGenerator } from './resume.js';
 

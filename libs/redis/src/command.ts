@@ -3,6 +3,7 @@
  * when they are made, so a bad argument is reported before anything is sent or waited for.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { encodeCommand, type RedisArg } from './resp.js';
 import type { Decoder } from './reply.js';
 

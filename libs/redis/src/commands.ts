@@ -4,6 +4,7 @@
  * Subclasses only say how one {@link Command} is carried out.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { timeoutAfter, type Operation } from '@curio/kernel';
 import { makeCommand, type Command } from './command.js';
 import { describe, type RedisArg, type RespReply } from './resp.js';

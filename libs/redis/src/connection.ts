@@ -11,6 +11,7 @@
  * socket error, or bytes that are not RESP.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { CancelledError, Lock, timeoutAfter, type Operation } from '@curio/kernel';
 import { IPPROTO_TCP, TCP_NODELAY, openConnection, type Socket, type SocketStream } from '@curio/io';
 import { RedisCommands } from './commands.js';

@@ -6,6 +6,7 @@
  * for {@link Subscription.next}.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Operation } from '@curio/kernel';
 import { makeCommand } from './command.js';
 import { RedisProtocolError, RedisReplyError } from './errors.js';

@@ -4,6 +4,7 @@
  * {@link RedisProtocolError} naming the command, what came and what was expected.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { RedisProtocolError, RedisReplyError } from './errors.js';
 import type { RespReply } from './resp.js';
 

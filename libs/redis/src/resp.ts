@@ -6,6 +6,7 @@
  * nothing is lost if it is cancelled while waiting for more.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { RedisProtocolError, RedisReplyError } from './errors.js';
 
 /**

@@ -10,6 +10,7 @@
  * every other task keeps running.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';

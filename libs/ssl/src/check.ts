@@ -2,6 +2,7 @@
  * Argument checks shared by the modules of this package.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 
 /** A short description of a bad value for an error message. */
 export function describe(value: unknown): string {

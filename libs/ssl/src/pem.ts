@@ -2,6 +2,7 @@
  * Certificates and keys given as PEM text, PEM bytes or file paths.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from './check.js';

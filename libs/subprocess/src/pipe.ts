@@ -2,6 +2,7 @@
  * {@link ProcessPipe}: the parent's end of a pipe to a child process, as a Curio stream.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import type { Readable, Writable } from 'node:stream';
 import type { Operation } from '@curio/kernel';
 import { NodeReader, NodeWriter, Stream } from '@curio/io';

@@ -2,6 +2,7 @@
  * {@link Popen}: a child process with Curio streams for its pipes.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { disableCancellation, park, spawn, type Operation, type Task } from '@curio/kernel';
 import type { BytesLike } from '@curio/io';

@@ -10,6 +10,7 @@
  * a waiter that is cancelled has taken nothing and put nothing.
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { CurioError, type Operation } from '@curio/kernel';
 import { serialize, deserialize } from 'node:v8';
 import { changedAsync, changedInTask, changedSync, lock, unlock } from './shared-wait.js';
