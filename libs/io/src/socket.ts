@@ -16,7 +16,7 @@ import {
 import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from './address.js';
 import { ioError, ioFailure, type IOError } from './io-error.js';
 import { NodeReader } from './reader.js';
-import { type ReadFeed, readFeed, feedSocket, takeOverAccepted } from './onread.js';
+import { ReadFeed, feedSocket, takeOverAccepted } from './onread.js';
 import { peerNameOf } from './peer.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { Acceptor } from './acceptor.js';
@@ -258,7 +258,7 @@ export class Socket {
       yield* this.datagram().connect(to.host, to.port);
       return;
     }
-    const feed = readFeed();
+    const feed = new ReadFeed();
     const raw = feedSocket(feed);
     // A late error from a connection being abandoned must not crash the process.
     raw.on('error', ignore);
@@ -523,7 +523,7 @@ export class Socket {
     if (this.phase !== 'connected' || raw === null) throw this.notConnected('detach');
     this.reader!.detach();
     // From now on the connection's reads go into the Node stream, for its new owner.
-    if (this.feed !== null) this.feed.setSink(null);
+    if (this.feed !== null) this.feed.sink = null;
     this.feed = null;
     this.writer!.detach();
     raw.off('error', ignore);
@@ -586,7 +586,7 @@ export class Socket {
     const delivered = feed !== null && feed.stream === raw;
     this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError, delivered });
     if (delivered) {
-      feed.setSink(this.reader);
+      feed.sink = this.reader;
       this.feed = feed;
     }
     this.writer = new NodeWriter(raw, { describe, kind: 'socket', mapError });
@@ -597,7 +597,7 @@ export class Socket {
 
   /** Wraps a connection the listener accepted; it inherits the listener's options. */
   private accepted(accepted: net.Socket): Socket {
-    const feed = readFeed();
+    const feed = new ReadFeed();
     const raw = takeOverAccepted(accepted, feed);
     const sock = new Socket(this.family, SOCK_STREAM);
     sock.options.noDelay = this.options.noDelay;

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
 import { socket, AF_UNIX, SOCK_STREAM } from '../src/index.js';
-import { readFeed, takeOverAccepted } from '../src/onread.js';
+import { ReadFeed, takeOverAccepted } from '../src/onread.js';
 import { listener, tcpPair, tmpSocketPath, serverConnections } from './net-helpers.js';
 
 /** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */
@@ -100,7 +100,7 @@ describe('reads through onread', () => {
       const [peer] = yield* server.accept();
       const open = yield* serverConnections(server);
       peer.close();
-      // Node's socket object lets go once ours has closed, a turn of the event loop later.
+      // close() ends the connection gracefully: ours is destroyed, and counted down, once that is done.
       let closed = open;
       while (closed !== 0) {
         yield* sleep(1);
@@ -150,9 +150,44 @@ describe('reads through onread', () => {
 describe('takeOverAccepted', () => {
   it('leaves a socket without a handle as it is, reading through data events', () => {
     const unconnected = new net.Socket();
-    const feed = readFeed();
+    const feed = new ReadFeed();
     expect(takeOverAccepted(unconnected, feed)).toBe(unconnected);
     expect(feed.stream).toBeNull();
     unconnected.destroy();
+  });
+
+  it("lets Node's accepted socket go at once: the server counts ours, and close() waits for it", async () => {
+    const connections = (srv: net.Server) => new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    const server = net.createServer({ pauseOnConnect: true });
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    const nodeSocket = await accepted;
+    const raw = takeOverAccepted(nodeSocket, new ReadFeed());
+    let closed = false;
+    try {
+      expect(raw).not.toBe(nodeSocket);
+      expect(nodeSocket.destroyed).toBe(true);
+      expect(await connections(server)).toBe(1);
+      // No sink: what the connection reads is pushed into the stream.
+      const echoed = new Promise<string>((resolve) => client.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      raw.on('data', (chunk: Buffer) => raw.write(chunk));
+      // Taken over paused, as the acceptor's connections are: nothing is read until resumed.
+      raw.resume();
+      client.write('ping');
+      expect(await echoed).toBe('ping');
+      server.close(() => (closed = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBe(false);
+      // destroy() counts the connection down at once; the server's 'close' follows.
+      raw.destroy();
+      expect(await connections(server)).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBe(true);
+    } finally {
+      raw.destroy();
+      client.destroy();
+      if (server.listening) server.close();
+    }
   });
 });
