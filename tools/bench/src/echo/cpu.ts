@@ -1,6 +1,6 @@
 /**
- * CPU time of another process, read from Linux's /proc, so the benchmark can show which
- * side (server or load generator) was using its core.
+ * CPU time and memory of another process, read from Linux's /proc, so the benchmark can
+ * show which side (server or load generator) was using its core, and what the server held.
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +26,21 @@ export function processCpuMs(pid: number): number | null {
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of process `pid` in KiB (`VmRSS` in /proc/PID/status), or null where
+ * /proc is not readable (not Linux, or the process is gone).
+ */
+export function processRssKb(pid: number): number | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const match = /^VmRSS:\s*(\d+) kB$/m.exec(status);
+  return match === null ? null : Number(match[1]);
 }
 
 /** CPU time used by the whole machine since boot, in milliseconds (see {@link machineCpuMs}). */

@@ -191,7 +191,7 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
   for (const form of forms) for (const base of bases) header.push(`${form}/${base}`);
   const variants = has('curio-plain') ? o.servers.filter((s) => VARIANT_TARGETS[s] !== undefined) : [];
   for (const v of variants) header.push(`${v}/curio-plain`, `${v} µs/request vs plain`);
-  header.push(`server CPU (${o.servers.join('/')})`, `server CPU µs/request`, `loadgen CPU (${o.servers.join('/')})`, `softirq CPU`, `other CPU`);
+  header.push(`server CPU (${o.servers.join('/')})`, `server CPU µs/request`, `server RSS MiB`, `loadgen CPU (${o.servers.join('/')})`, `softirq CPU`, `other CPU`);
   const rows: string[][] = [header];
   let met: boolean | null = forms.length > 0 && bases.length === 2 ? true : null;
   for (const n of o.connections) {
@@ -241,6 +241,10 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
     };
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.serverCpu)).join(' / '));
     row.push(o.servers.map((s) => usPerRequest(s)?.toFixed(1) ?? '-').join(' / '));
+    row.push(o.servers.map((s) => {
+      const kbs = cell(s).map((r) => r.serverRssKb ?? null).filter((x): x is number => x !== null);
+      return kbs.length === 0 ? '-' : (median(kbs) / 1024).toFixed(0);
+    }).join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.loadgenCpu)).join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.softirqCpu)).join(' / '));
     row.push(o.servers.map((s) => cpuOf(s, (r) => r.otherCpu)).join(' / '));
@@ -322,6 +326,10 @@ async function main(): Promise<void> {
   out.push('');
   out.push('curio/X: Curio requests/s divided by X (> 1x: Curio faster). CPU: share of one core used over the measured window;');
   out.push('server CPU µs/request: server CPU time per round trip (lower is better; less sensitive to a busy machine than requests/s).');
+  out.push(
+    "server RSS: the server process's resident memory at the end of the measured window, every connection open (median of the rounds); " +
+      "curio-after-work's includes the heap its earlier kernel workloads grew, which V8 keeps once grown.",
+  );
   out.push("softirq: the kernel's network receive work charged to neither process (both cores); other: every other process on the machine.");
   out.push(`'*': a cell whose least disturbed run still had other processes using more than ${percent(o.maxOther)} of a core (not trustworthy).`);
   if (met !== null) {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { machineCpuMs, processCpuMs } from './cpu.js';
+import { machineCpuMs, processCpuMs, processRssKb } from './cpu.js';
 import { wholeNumber } from '../args.js';
 
 /** Prefix of the generator's result line. */
@@ -38,6 +38,11 @@ export interface LoadResult {
   softirqCpu: number | null;
   /** Connections that failed (reset, closed early) before the run ended. */
   failures: number;
+  /**
+   * The server's resident memory at the end of the window, in KiB, with every connection
+   * open (null if not measurable).
+   */
+  serverRssKb: number | null;
 }
 
 /**
@@ -101,6 +106,7 @@ export async function measureLoad(
   const windowMs = performance.now() - startTime;
   const cpu = process.cpuUsage(startCpu);
   const endServer = shape.serverPid === null ? null : processCpuMs(shape.serverPid);
+  const serverRssKb = shape.serverPid === null ? null : processRssKb(shape.serverPid);
   const endMachine = machineCpuMs();
   await stop();
   const loadgenMs = (cpu.user + cpu.system) / 1000;
@@ -118,6 +124,7 @@ export async function measureLoad(
     otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
     softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
     failures: counter.failures() - startFailures,
+    serverRssKb,
   };
 }
 

@@ -11,7 +11,8 @@
  * again. Connections are opened a few at a time, each proven accepted by one round trip
  * before the next is opened (the seed's server listens with a backlog of 5). After the
  * warm-up it counts the round trips completed in the measured window, its own CPU time,
- * the server's (from /proc/PID/stat) and the machine's (from /proc/stat), and prints one
+ * the server's (from /proc/PID/stat) and the machine's (from /proc/stat), the server's
+ * resident memory at the end of the window (/proc/PID/status), and prints one
  * line `ECHO-RESULT {json}` with the fields of load-result.ts. Built with the machine's
  * gcc by echo-bench.ts at bench time.
  */
@@ -78,6 +79,20 @@ static double process_cpu_ms(int pid) {
   unsigned long utime = 0, stime = 0;
   if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return -1;
   return (utime + stime) * 1e3 / sysconf(_SC_CLK_TCK);
+}
+
+/* Resident memory of process `pid` in KiB (VmRSS), or -1 when /proc cannot tell. */
+static long process_rss_kb(int pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return -1;
+  long kb = -1;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (sscanf(line, "VmRSS: %ld kB", &kb) == 1) break;
+  }
+  fclose(f);
+  return kb;
 }
 
 /* The whole machine's busy and softirq CPU in ms (every core), from /proc/stat. */
@@ -301,6 +316,7 @@ int main(int argc, char **argv) {
   double window = now_ms() - start;
   double cpu = self_cpu_ms() - start_cpu;
   double end_server = server_pid > 0 ? process_cpu_ms((int)server_pid) : -1;
+  long server_rss = server_pid > 0 ? process_rss_kb((int)server_pid) : -1;
   double end_busy = 0, end_sirq = 0;
   machine_ok = machine_ok && machine_cpu_ms(&end_busy, &end_sirq) == 0;
 
@@ -317,7 +333,8 @@ int main(int argc, char **argv) {
   int failures = 0;
   for (int i = 0; i < nconns; i++) failures += conns[i].failed;
   double server_ms = start_server >= 0 && end_server >= 0 ? end_server - start_server : -1;
-  char server_cpu[32] = "null", other_cpu[32] = "null", softirq_cpu[32] = "null";
+  char server_cpu[32] = "null", other_cpu[32] = "null", softirq_cpu[32] = "null", server_rss_kb[32] = "null";
+  if (server_rss >= 0) snprintf(server_rss_kb, sizeof server_rss_kb, "%ld", server_rss);
   if (server_ms >= 0) snprintf(server_cpu, sizeof server_cpu, "%.4f", server_ms / window);
   if (machine_ok) {
     snprintf(softirq_cpu, sizeof softirq_cpu, "%.4f", (end_sirq - start_sirq) / window);
@@ -327,7 +344,7 @@ int main(int argc, char **argv) {
     }
   }
   printf("ECHO-RESULT {\"connections\":%d,\"size\":%d,\"requests\":%ld,\"windowMs\":%.3f,\"rate\":%.3f,"
-         "\"loadgenCpu\":%.4f,\"serverCpu\":%s,\"otherCpu\":%s,\"softirqCpu\":%s,\"failures\":%d}\n",
-         nconns, size, requests, window, requests * 1000.0 / window, cpu / window, server_cpu, other_cpu, softirq_cpu, failures);
+         "\"loadgenCpu\":%.4f,\"serverCpu\":%s,\"otherCpu\":%s,\"softirqCpu\":%s,\"failures\":%d,\"serverRssKb\":%s}\n",
+         nconns, size, requests, window, requests * 1000.0 / window, cpu / window, server_cpu, other_cpu, softirq_cpu, failures, server_rss_kb);
   return 0;
 }
