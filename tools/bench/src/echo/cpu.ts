@@ -8,17 +8,22 @@ import { readFileSync } from 'node:fs';
 /** Linux's USER_HZ: /proc times are in these ticks (100 on every mainstream build). */
 const TICKS_PER_SECOND = 100;
 
+/** A /proc file's text, or null where it cannot be read (not Linux, or the process is gone). */
+function readProc(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * User + system CPU time of process `pid` in milliseconds, or null where /proc is not
  * readable (not Linux, or the process is gone).
  */
 export function processCpuMs(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === null) return null;
   // Fields after the command name (which may hold spaces) start at field 3 ("state");
   // utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -33,12 +38,8 @@ export function processCpuMs(pid: number): number | null {
  * /proc is not readable (not Linux, or the process is gone).
  */
 export function processRssKb(pid: number): number | null {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
+  const status = readProc(`/proc/${pid}/status`);
+  if (status === null) return null;
   const match = /^VmRSS:\s*(\d+) kB$/m.exec(status);
   return match === null ? null : Number(match[1]);
 }
@@ -57,12 +58,8 @@ export interface MachineCpu {
  * machine something other than the server and the generator took.
  */
 export function machineCpuMs(): MachineCpu | null {
-  let stat: string;
-  try {
-    stat = readFileSync('/proc/stat', 'utf8');
-  } catch {
-    return null;
-  }
+  const stat = readProc('/proc/stat');
+  if (stat === null) return null;
   const line = stat.split('\n').find((l) => l.startsWith('cpu '));
   if (line === undefined) return null;
   // user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
