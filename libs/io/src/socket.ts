@@ -526,7 +526,6 @@ export class Socket {
     if (this.feed !== null) this.feed.sink = null;
     this.feed = null;
     this.writer!.detach();
-    raw.off('error', ignore);
     this.phase = 'closed';
     this.conn = null;
     this.reader = this.writer = null;
@@ -579,9 +578,10 @@ export class Socket {
     this.where = inet ? `peer ${formatAddress(this.peer)}` : `unix ${localPath || formatAddress(this.peer)}`;
     const describe = (): string => this.where;
     this.conn = raw;
-    // One persistent listener keeps an error that arrives while nobody reads from
-    // crashing the process; the reader and writer report it to the next operation.
-    raw.on('error', ignore);
+    // From here the reader's and the writer's 'error' listeners (kept until detach(), even
+    // once closed) stop an error that arrives while nobody reads from crashing the process,
+    // and report it to the next operation; connect()'s listener for the connecting phase goes.
+    raw.off('error', ignore);
     const mapError = (error: IOError, operation: string): Error => this.mapStreamError(error, operation);
     const delivered = feed !== null && feed.stream === raw;
     this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError, delivered });

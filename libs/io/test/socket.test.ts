@@ -325,6 +325,30 @@ describe('TCP over IPv4', () => {
     expect((err as Error).message).toMatch(/^recv\(\) peer 127\.0\.0\.1:\d+: /);
   });
 
+  it("holds an error that arrives while no task reads for the next operation, and detach() leaves no 'error' listener behind", async () => {
+    const out = await run(function* () {
+      const [client, peer, server] = yield* tcpPair();
+      // Emitted with no listener of its own, an 'error' event would throw here (a crash).
+      (peer.nodeSocket as net.Socket).emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      let err: unknown = null;
+      try {
+        yield* peer.recv(10);
+      } catch (e) {
+        err = e;
+      }
+      // A connected socket's own listeners (connect()'s for the connecting phase included) all go with detach().
+      const raw = client.detach();
+      const listeners = raw.listenerCount('error');
+      raw.destroy();
+      peer.close();
+      server.close();
+      return { err, listeners };
+    });
+    expect(out.err).toBeInstanceOf(IOError);
+    expect(out.err).toMatchObject({ code: 'ECONNRESET' });
+    expect(out.listeners).toBe(0);
+  });
+
   it('validates addresses and sizes with clear errors', async () => {
     const errors = await run(function* () {
       const s = socket();
