@@ -293,6 +293,8 @@ export class Socket {
       raw.destroy();
       throw ioFailure('connect()', `to ${target}`, 'EBADF', 'the socket was closed while connecting');
     }
+    // Connected: from here the reader's and the writer's listeners catch errors (see adopt).
+    raw.off('error', ignore);
     this.adopt(raw, a.kind === 'unix' ? a.path : [a.host, a.port], '', feed);
   }
 
@@ -578,10 +580,9 @@ export class Socket {
     this.where = inet ? `peer ${formatAddress(this.peer)}` : `unix ${localPath || formatAddress(this.peer)}`;
     const describe = (): string => this.where;
     this.conn = raw;
-    // From here the reader's and the writer's 'error' listeners (kept until detach(), even
-    // once closed) stop an error that arrives while nobody reads from crashing the process,
-    // and report it to the next operation; connect()'s listener for the connecting phase goes.
-    raw.off('error', ignore);
+    // The reader's and the writer's 'error' listeners (kept until detach(), even once
+    // closed) stop an error that arrives while nobody reads from crashing the process, and
+    // report it to the next operation.
     const mapError = (error: IOError, operation: string): Error => this.mapStreamError(error, operation);
     const delivered = feed !== null && feed.stream === raw;
     this.reader = new NodeReader(raw, { describe, kind: 'socket', mapError, delivered });
