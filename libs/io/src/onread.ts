@@ -148,8 +148,13 @@ function feedRead(this: ReadFeed, bytes: number, buffer: Uint8Array): boolean {
  * `allowHalfOpen`: a peer's end of stream must not end our side (Python's semantics).
  */
 export function feedSocket(feed: ReadFeed): net.Socket {
-  const options: FeedSocketOptions = { allowHalfOpen: true, onread: feed.options() };
-  const raw = new net.Socket(options);
+  return socketFeeding(feed, {});
+}
+
+/** A `net.Socket` made with `options` that reads through `feed`. */
+function socketFeeding(feed: ReadFeed, options: { handle?: object; pauseOnCreate?: boolean }): net.Socket {
+  const full: FeedSocketOptions = { ...options, allowHalfOpen: true, onread: feed.options() };
+  const raw = new net.Socket(full);
   feed.stream = raw;
   return raw;
 }
@@ -165,9 +170,7 @@ export function takeOverAccepted(accepted: net.Socket, feed: ReadFeed): net.Sock
   const handle = handleOf(accepted);
   if (handle === null || typeof handle.readStart !== 'function') return accepted;
   releaseHandle(accepted);
-  const options: FeedSocketOptions = { handle, allowHalfOpen: true, pauseOnCreate: true, onread: feed.options() };
-  const raw = new net.Socket(options);
-  feed.stream = raw;
+  const raw = socketFeeding(feed, { handle, pauseOnCreate: true });
   // Without a handle, destroy() closes nothing; without its server it counts nothing down.
   if (moveServerCount(accepted, raw)) accepted.destroy();
   else raw.once('close', () => accepted.destroy());
