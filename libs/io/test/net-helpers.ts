@@ -65,8 +65,12 @@ export function freePort(): Promise<number> {
 /** The family constant for an IPv6 test. */
 export const INET6: AddressFamily = AF_INET6;
 
-/** How many connections the listening socket's `net.Server` counts (`getConnections`). */
+/** How many connections a `net.Server` counts (`getConnections`). */
+export function connectionsOf(srv: net.Server): Promise<number> {
+  return new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+}
+
+/** How many connections the listening socket's `net.Server` counts, inside a task. */
 export function* serverConnections(server: Socket): Operation<number> {
-  const srv = server.nodeSocket as net.Server;
-  return yield* awaitPromise(new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n)))));
+  return yield* awaitPromise(connectionsOf(server.nodeSocket as net.Server));
 }

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
 import { socket, AF_UNIX, SOCK_STREAM } from '../src/index.js';
 import { ReadFeed, takeOverAccepted } from '../src/onread.js';
-import { listener, tcpPair, tmpSocketPath, serverConnections } from './net-helpers.js';
+import { listener, tcpPair, tmpSocketPath, serverConnections, connectionsOf } from './net-helpers.js';
 
 /** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */
 function patterned(size: number): Buffer {
@@ -157,7 +157,6 @@ describe('takeOverAccepted', () => {
   });
 
   it("lets Node's accepted socket go at once: the server counts ours, and close() waits for it", async () => {
-    const connections = (srv: net.Server) => new Promise<number>((resolve, reject) => srv.getConnections((e, n) => (e ? reject(e) : resolve(n))));
     const server = net.createServer({ pauseOnConnect: true });
     const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,7 +167,7 @@ describe('takeOverAccepted', () => {
     try {
       expect(raw).not.toBe(nodeSocket);
       expect(nodeSocket.destroyed).toBe(true);
-      expect(await connections(server)).toBe(1);
+      expect(await connectionsOf(server)).toBe(1);
       // No sink: what the connection reads is pushed into the stream.
       const echoed = new Promise<string>((resolve) => client.once('data', (chunk: Buffer) => resolve(chunk.toString())));
       raw.on('data', (chunk: Buffer) => raw.write(chunk));
@@ -181,7 +180,7 @@ describe('takeOverAccepted', () => {
       expect(closed).toBe(false);
       // destroy() counts the connection down at once; the server's 'close' follows.
       raw.destroy();
-      expect(await connections(server)).toBe(0);
+      expect(await connectionsOf(server)).toBe(0);
       await new Promise((resolve) => setImmediate(resolve));
       expect(closed).toBe(true);
     } finally {

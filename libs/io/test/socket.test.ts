@@ -7,6 +7,7 @@ import {
 } from '../src/index.js';
 import { listener, tcpPair, tmpSocketPath, parkedIn, until, ipv6Available, freePort, serverConnections } from './net-helpers.js';
 import { rejectionOf } from '../../../tools/jest/rejection-of.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 describe('socket()', () => {
   it('creates sockets of each family and type', () => {
@@ -330,12 +331,7 @@ describe('TCP over IPv4', () => {
       const [client, peer, server] = yield* tcpPair();
       // Emitted with no listener of its own, an 'error' event would throw here (a crash).
       (peer.nodeSocket as net.Socket).emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-      let err: unknown = null;
-      try {
-        yield* peer.recv(10);
-      } catch (e) {
-        err = e;
-      }
+      const err = yield* failureOf(peer.recv(10));
       // A connected socket's own listeners (connect()'s for the connecting phase included) all go with detach().
       const raw = client.detach();
       const listeners = raw.listenerCount('error');
