@@ -9,9 +9,12 @@
  * CPU 1 (`taskset`), so each gets one core's worth and they never steal from each other;
  * the table shows how busy each side was.
  *
- * The machine is shared, so the generator also measures how much CPU the rest of the
- * machine used during each window; a cell disturbed by more than `--max-other` of a core
- * is re-run (up to `--retries` times) and flagged if it never ran quiet.
+ * Each round starts every server at once and measures them in short windows taken in
+ * turns (`--windows`, round.ts), so each server samples the same stretches of a machine
+ * whose speed drifts. The machine is shared, so the generator also measures how much CPU
+ * the rest of the machine used during each window; a window disturbed by more than
+ * `--max-other` of a core is re-run (up to `--retries` times) and its cell flagged if it
+ * never ran quiet.
  *
  * The load generator is native by default (loadgen.c, compiled with the machine's `gcc`
  * when the benchmark starts): Node's own (loadgen.ts) spends about as much CPU per round
@@ -19,11 +22,11 @@
  * `--loadgen=node` uses the Node one; without gcc the benchmark falls back to it and says so.
  *
  * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio,curio-closures,curio-after-work]
- * [--size=1000] [--warmup=1000] [--duration=5000] [--rounds=1] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
+ * [--size=1000] [--warmup=500] [--duration=5000] [--rounds=1] [--windows=5] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
  * [--loadgen=c|node] [--json]`
  * @packageDocumentation
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +37,7 @@ import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './loa
 import { splitOption, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 import { waitForQuietMachine } from './cpu.js';
+import { measureRound, type RoundSteps, type RunningServer } from './round.js';
 
 /** The servers under test, by name: the script each runs. */
 const SERVERS = {
@@ -77,22 +81,24 @@ interface Options {
   warmup: number;
   duration: number;
   rounds: number;
+  /** Windows each server is measured in per round, taken in turns with the other servers (round.ts). */
+  windows: number;
   /**
    * Whole rounds run first and not counted (default 1 when there are several rounds): the
    * first half-minute of a run on this machine is slower for every server, and would
    * count against whichever server the rotation puts first.
    */
   warmupRounds: number;
-  /** A cell whose window saw more than this share of a core used by other processes is re-run. */
+  /** A window that saw more than this share of a core used by other processes is re-run. */
   maxOther: number;
-  /** How many times a disturbed cell is re-run before its least disturbed result is kept. */
+  /** How many times a disturbed window is re-run before its least disturbed result is kept. */
   retries: number;
   loadgen: LoadgenKind;
   json: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: 1000, duration: 5000, rounds: 1, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
+  const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: -1, duration: 5000, rounds: 1, windows: 5, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
   for (const arg of argv) {
     const [key, value] = splitOption(arg);
     if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
@@ -105,6 +111,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--windows') o.windows = wholeNumber(key, value, 1);
     else if (key === '--warmup-rounds') o.warmupRounds = wholeNumber(key, value, 0);
     else if (key === '--retries') o.retries = wholeNumber(key, value, 0);
     else if (key === '--max-other') {
@@ -115,9 +122,11 @@ function parseArgs(argv: readonly string[]): Options {
       if (value !== 'c' && value !== 'node') throw new Error(`--loadgen: 'c' (native, the default) or 'node', got '${value}'`);
       o.loadgen = value;
     } else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
+    else throw new Error(`unknown option '${arg}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --windows=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
+  if (o.warmup < 0) o.warmup = o.windows > 1 ? 500 : 1000;
+  if (o.duration / o.windows < 100) throw new RangeError(`--duration=${o.duration} split in ${o.windows} windows leaves less than 100 ms per window`);
   return o;
 }
 
@@ -138,43 +147,37 @@ function buildNativeLoadgen(): string | null {
   return null;
 }
 
-/** Starts a server process and resolves once it prints its listening line. */
-async function startServer(name: ServerName, port: number): Promise<ChildProcess> {
+/** Starts a server process on a free port and resolves once it prints its listening line. */
+async function startServer(name: ServerName): Promise<RunningServer> {
   if (!existsSync(SERVERS[name])) throw new Error(`${SERVERS[name]} is missing (build it first: npm run bench:echo builds it)`);
+  const port = await freePort();
   const [cmd, args] = pinned(0, [SERVERS[name], String(port), ...(SERVER_FLAGS[name] ?? [])]);
-  return startListeningServer(name, cmd, args);
+  return { port, process: await startListeningServer(name, cmd, args) };
 }
 
 async function runLoad(port: number, serverPid: number, connections: number, o: Options): Promise<LoadResult> {
-  const loadArgs = [`--port=${port}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${o.duration}`, `--server-pid=${serverPid}`];
+  const loadArgs = [`--port=${port}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${Math.round(o.duration / o.windows)}`, `--server-pid=${serverPid}`];
   const [cmd, args] = o.loadgen === 'c' ? pinned(1, loadArgs, C_LOADGEN) : pinned(1, [NODE_LOADGEN, ...loadArgs]);
   return runLoadGenerator(cmd, args);
-}
-
-/** One run: a fresh server process, one load run against it. */
-async function measureOnce(name: ServerName, connections: number, o: Options): Promise<LoadResult> {
-  await waitForQuietMachine();
-  const port = await freePort();
-  const server = await startServer(name, port);
-  try {
-    return await runLoad(port, server.pid!, connections, o);
-  } finally {
-    await stopServer(server);
-  }
 }
 
 const disturbed = (r: LoadResult, o: Options) => r.otherCpu !== null && r.otherCpu > o.maxOther;
 
 /**
- * One cell: runs it, and while other processes took more than `maxOther` of a core
- * during the window, waits a little and runs it again; keeps the least disturbed run.
+ * One measured window of a running server, once the machine is quiet; while other
+ * processes took more than `maxOther` of a core during it, waits a little and measures
+ * again (up to `retries` times), keeping the least disturbed window.
  */
-async function measure(name: ServerName, connections: number, o: Options): Promise<LoadResult> {
-  let best = await measureOnce(name, connections, o);
+async function measureWindow(server: RunningServer, connections: number, o: Options): Promise<LoadResult> {
+  const once = async () => {
+    await waitForQuietMachine();
+    return runLoad(server.port, server.process.pid!, connections, o);
+  };
+  let best = await once();
   for (let retry = 0; retry < o.retries && disturbed(best, o); retry++) {
     process.stderr.write(`(other processes took ${percent(best.otherCpu)} of a core: once more) `);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const r = await measureOnce(name, connections, o);
+    const r = await once();
     if ((r.otherCpu ?? 0) < (best.otherCpu ?? 0)) best = r;
   }
   return best;
@@ -202,7 +205,7 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
     };
     const row = [String(n), ...o.servers.map((s) => {
       const r = rate(s);
-      // '*': even the least disturbed run of this cell shared the machine with other work.
+      // '*': even the least disturbed windows of a round of this cell shared the machine with other work.
       return r === null ? 'error' : formatNumber(r) + (cell(s).some((x) => disturbed(x, o)) ? '*' : '');
     })];
     for (const form of forms) {
@@ -210,7 +213,7 @@ function table(o: Options, results: Map<string, LoadResult[]>): { text: string; 
       for (const base of bases) {
         const other = rate(base);
         const ratio = curio === null || other === null ? null : curio / other;
-        // Each round runs the servers back to back: its ratio compares like with like.
+        // A round's servers took turns over the same stretch of time: its ratio compares like with like.
         const mine = cell(form);
         const theirs = cell(base);
         const perRound = mine.length === theirs.length && mine.length > 1 ? mine.map((r, i) => r.rate / theirs[i].rate) : [];
@@ -289,22 +292,23 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   for (const round of benchRounds(o.rounds, o.warmupRounds)) {
     for (const n of o.connections) {
-      for (const s of rotated(o.servers, round.rotation)) {
-        process.stderr.write(`  ${round.label}: ${s}, ${n} connection${n === 1 ? '' : 's'} ... `);
-        try {
-          const r = await measure(s, n, o);
-          if (!round.counted) {
-            process.stderr.write(`${formatNumber(r.rate)} req/s (not counted)\n`);
-            continue;
-          }
-          results.set(`${s} ${n}`, [...(results.get(`${s} ${n}`) ?? []), r]);
-          if (r.failures > 0) errors.push(`${s} ${n}: ${r.failures} connection(s) failed`);
-          process.stderr.write(`${formatNumber(r.rate)} req/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
-        } catch (error) {
-          const why = error instanceof Error ? error.message : String(error);
-          errors.push(`${s} ${n}: ${why}`);
-          process.stderr.write(`failed: ${why}\n`);
-        }
+      process.stderr.write(`  ${round.label}, ${n} connection${n === 1 ? '' : 's'}: ${o.windows} window${o.windows === 1 ? '' : 's'} per server, in turns ... `);
+      const steps: RoundSteps<ServerName> = {
+        start: (s) => startServer(s),
+        window: (_, server) => measureWindow(server, n, o),
+        stop: (server) => stopServer(server.process),
+      };
+      const measured = await measureRound(rotated(o.servers, round.rotation), o.windows, steps, (s, error) => {
+        const why = error instanceof Error ? error.message : String(error);
+        errors.push(`${s} ${n}: ${why}`);
+        process.stderr.write(`(${s} failed: ${why}) `);
+      });
+      process.stderr.write(round.counted ? '\n' : '(not counted)\n');
+      for (const [s, r] of measured) {
+        process.stderr.write(`    ${s}: ${formatNumber(r.rate)} req/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
+        if (!round.counted) continue;
+        results.set(`${s} ${n}`, [...(results.get(`${s} ${n}`) ?? []), r]);
+        if (r.failures > 0) errors.push(`${s} ${n}: ${r.failures} connection(s) failed`);
       }
     }
   }
@@ -315,7 +319,8 @@ async function main(): Promise<void> {
   out.push(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}`);
   out.push(
     `method: ${o.size}-byte messages ping-ponged (send, wait for the whole echo, send again) on each connection; ` +
-      `each cell is a fresh server process and a fresh load-generator process, started once the machine is quiet (below 10% of a core for 0.5 s, at most 5 s of waiting), ${o.warmup} ms warm-up then ${o.duration} ms measured` +
+      `each round starts a fresh process of every server, then measures each in ${o.windows} window${o.windows === 1 ? '' : 's'} of ${Math.round(o.duration / o.windows)} ms (${o.duration} ms in all), the servers taking turns, ` +
+      `each window a fresh load-generator process started once the machine is quiet (below 10% of a core for 0.5 s, at most 5 s of waiting), with ${o.warmup} ms of warm-up` +
       (o.rounds > 1 ? `; median of ${o.rounds} rounds, the servers' order rotating from round to round` : '') +
       (o.warmupRounds > 0 ? ` (after ${o.warmupRounds} warm-up round${o.warmupRounds === 1 ? '' : 's'}, not counted)` : '') +
       `; ${pinning ? 'server pinned to CPU 0, load generator to CPU 1 (taskset)' : 'no CPU pinning (taskset missing or one core)'}.`,
@@ -331,7 +336,7 @@ async function main(): Promise<void> {
       "curio-after-work's includes the heap its earlier kernel workloads grew, which V8 keeps once grown.",
   );
   out.push("softirq: the kernel's network receive work charged to neither process (both cores); other: every other process on the machine.");
-  out.push(`'*': a cell whose least disturbed run still had other processes using more than ${percent(o.maxOther)} of a core (not trustworthy).`);
+  out.push(`'*': a cell with a round whose windows (the least disturbed runs of each) still had other processes using more than ${percent(o.maxOther)} of a core (not trustworthy).`);
   if (met !== null) {
     const who = CURIO_FORMS.filter((s) => o.servers.includes(s)).join(' and ');
     out.push(`target for ${who} (>= ${formatRatio(CALLBACK_TARGET)} callback at 100 connections and more in every round, > 1x async-iterator at every row): ${met ? 'met' : 'NOT met'}`);
