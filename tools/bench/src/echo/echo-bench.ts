@@ -292,10 +292,14 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   for (const round of benchRounds(o.rounds, o.warmupRounds)) {
     for (const n of o.connections) {
-      process.stderr.write(`  ${round.label}, ${n} connection${n === 1 ? '' : 's'}: ${o.windows} window${o.windows === 1 ? '' : 's'} per server, in turns ... `);
+      process.stderr.write(`  ${round.label}, ${n} connection${n === 1 ? '' : 's'}: ${o.windows} window${o.windows === 1 ? '' : 's'} per server, in turns `);
       const steps: RoundSteps<ServerName> = {
         start: (s) => startServer(s),
-        window: (_, server) => measureWindow(server, n, o),
+        window: async (_, server) => {
+          const r = await measureWindow(server, n, o);
+          process.stderr.write('.');
+          return r;
+        },
         stop: (server) => stopServer(server.process),
       };
       const measured = await measureRound(rotated(o.servers, round.rotation), o.windows, steps, (s, error) => {
@@ -303,7 +307,7 @@ async function main(): Promise<void> {
         errors.push(`${s} ${n}: ${why}`);
         process.stderr.write(`(${s} failed: ${why}) `);
       });
-      process.stderr.write(round.counted ? '\n' : '(not counted)\n');
+      process.stderr.write(round.counted ? '\n' : ' (not counted)\n');
       for (const [s, r] of measured) {
         process.stderr.write(`    ${s}: ${formatNumber(r.rate)} req/s (server CPU ${percent(r.serverCpu)}, loadgen CPU ${percent(r.loadgenCpu)}, other ${percent(r.otherCpu)})\n`);
         if (!round.counted) continue;
