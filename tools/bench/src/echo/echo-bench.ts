@@ -22,7 +22,7 @@
  * `--loadgen=node` uses the Node one; without gcc the benchmark falls back to it and says so.
  *
  * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio,curio-closures,curio-after-work]
- * [--size=1000] [--warmup=500] [--duration=5000] [--rounds=1] [--windows=5] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
+ * [--size=1000] [--warmup=500 (1000 with --windows=1)] [--duration=5000] [--rounds=1] [--windows=5] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
  * [--loadgen=c|node] [--json]`
  * @packageDocumentation
  */
