@@ -52,8 +52,8 @@ export async function stopServer(child: ChildProcess, killAfterMs = 10_000): Pro
 }
 
 /**
- * `items` rotated left by `by` places: the order in which round `by` runs its servers.
- * Each server takes each place in turn, so none always runs right after the others (a
+ * `items` rotated left by `by` places: the order in which round (or turn) `by` runs its
+ * servers. Each server takes each place in turn, so none always runs right after the others (a
  * server that follows 1,000 connections being torn down shares the machine with the
  * kernel's clean-up of them).
  */

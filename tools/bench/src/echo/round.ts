@@ -13,6 +13,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rotated } from '../server-process.js';
 import type { LoadResult } from './load-result.js';
+import { sum } from '../stats.js';
 
 /** A server process of the round, idle until its turn. */
 export interface RunningServer {
@@ -83,11 +84,11 @@ export async function measureRound<S extends string>(
  */
 export function combineWindows(windows: readonly LoadResult[]): LoadResult {
   const last = windows[windows.length - 1];
-  const requests = sum(windows, (w) => w.requests);
-  const windowMs = sum(windows, (w) => w.windowMs);
+  const requests = sum(windows.map((w) => w.requests));
+  const windowMs = sum(windows.map((w) => w.windowMs));
   const share = (pick: (w: LoadResult) => number | null): number | null => {
     if (windows.some((w) => pick(w) === null)) return null;
-    return sum(windows, (w) => pick(w)! * w.windowMs) / windowMs;
+    return sum(windows.map((w) => pick(w)! * w.windowMs)) / windowMs;
   };
   return {
     connections: last.connections,
@@ -99,13 +100,7 @@ export function combineWindows(windows: readonly LoadResult[]): LoadResult {
     serverCpu: share((w) => w.serverCpu),
     otherCpu: share((w) => w.otherCpu),
     softirqCpu: share((w) => w.softirqCpu),
-    failures: sum(windows, (w) => w.failures),
+    failures: sum(windows.map((w) => w.failures)),
     serverRssKb: last.serverRssKb,
   };
-}
-
-function sum<T>(items: readonly T[], pick: (item: T) => number): number {
-  let total = 0;
-  for (const item of items) total += pick(item);
-  return total;
 }

@@ -26,7 +26,7 @@ import { run, spawn as spawnTask, sleep, type Task } from '@curio/kernel';
 import { ThreadPool } from '@curio/workers';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { freePort } from '../server-process.js';
-import { median } from '../stats.js';
+import { median, sum } from '../stats.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
 import { add, fib } from './jobs.js';
@@ -108,12 +108,6 @@ async function jobsPart(o: Options): Promise<string> {
   const rows = [['contender', 'jobs/s: median [slowest – fastest]', '÷ bare pool (median)']];
   for (const name of names) rows.push([name, spread(rates.get(name)!), formatRatio(median(rates.get(name)!) / baseline)]);
   return `### ${formatNumber(o.jobs)} small jobs on ${size} threads\n\n${renderTable(rows)}`;
-}
-
-function sum(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
 }
 
 // ------------------------------------------------------------------ delay
