@@ -69,7 +69,7 @@ export class ServerProcess {
   readonly lines: string[] = [];
   /** Everything it printed on stderr so far. */
   stderr = '';
-  /** Settles when the process has exited. */
+  /** Settles when the process has exited and its stdout and stderr are read to the end. */
   readonly exited: Promise<ExitStatus>;
   private status: ExitStatus | null = null;
   private waiters: LineWaiter[] = [];
@@ -84,12 +84,10 @@ export class ServerProcess {
     // Always drain stdout: a server blocked on a full pipe would look like a hung server.
     createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((done) =>
-      child.once('exit', (code, signal) => {
-        this.status = { code, signal };
-        done(this.status);
-      }),
-    );
+    child.once('exit', (code, signal) => (this.status = { code, signal }));
+    // 'close', not 'exit': by then stdout is read to its end, so `lines` holds every line
+    // the server printed ('exit' can come while its last lines are still in the pipe).
+    this.exited = new Promise((done) => child.once('close', (code, signal) => done((this.status ??= { code, signal }))));
   }
 
   /**
