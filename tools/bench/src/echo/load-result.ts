@@ -46,6 +46,41 @@ export interface LoadResult {
 }
 
 /**
+ * What a window (or several, summed) counted: its {@link LoadResult} without the rates,
+ * the CPU as milliseconds used rather than shares of the window.
+ */
+export interface LoadTotals {
+  connections: number;
+  size: number;
+  requests: number;
+  windowMs: number;
+  loadgenMs: number;
+  serverMs: number | null;
+  otherMs: number | null;
+  softirqMs: number | null;
+  failures: number;
+  serverRssKb: number | null;
+}
+
+/** The {@link LoadResult} of `t`: round trips per second and each CPU share of the window. */
+export function loadResultOf(t: LoadTotals): LoadResult {
+  const share = (ms: number | null): number | null => (ms === null ? null : ms / t.windowMs);
+  return {
+    connections: t.connections,
+    size: t.size,
+    requests: t.requests,
+    windowMs: t.windowMs,
+    rate: (t.requests * 1000) / t.windowMs,
+    loadgenCpu: t.loadgenMs / t.windowMs,
+    serverCpu: share(t.serverMs),
+    otherCpu: share(t.otherMs),
+    softirqCpu: share(t.softirqMs),
+    failures: t.failures,
+    serverRssKb: t.serverRssKb,
+  };
+}
+
+/**
  * The server's CPU time per request (a round trip, or a handshake) in µs, or null when its
  * CPU was not measured: steadier than requests/s when other work shares the machine.
  */
@@ -113,19 +148,9 @@ export async function measureLoad(
   const serverMs = startServer === null || endServer === null ? null : endServer - startServer;
   const machineMs = startMachine === null || endMachine === null ? null : endMachine.busy - startMachine.busy;
   const softirqMs = startMachine === null || endMachine === null ? null : endMachine.softirq - startMachine.softirq;
-  return {
-    connections: shape.connections,
-    size: shape.size,
-    requests,
-    windowMs,
-    rate: (requests * 1000) / windowMs,
-    loadgenCpu: loadgenMs / windowMs,
-    serverCpu: serverMs === null ? null : serverMs / windowMs,
-    otherCpu: serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs) / windowMs,
-    softirqCpu: softirqMs === null ? null : softirqMs / windowMs,
-    failures: counter.failures() - startFailures,
-    serverRssKb,
-  };
+  const otherMs = serverMs === null || machineMs === null || softirqMs === null ? null : Math.max(0, machineMs - softirqMs - serverMs - loadgenMs);
+  const failures = counter.failures() - startFailures;
+  return loadResultOf({ connections: shape.connections, size: shape.size, requests, windowMs, loadgenMs, serverMs, otherMs, softirqMs, failures, serverRssKb });
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { rotated } from '../server-process.js';
-import type { LoadResult } from './load-result.js';
+import { loadResultOf, type LoadResult } from './load-result.js';
 import { sum } from '../stats.js';
 
 /** A server process of the round, idle until its turn. */
@@ -78,29 +78,33 @@ export async function measureRound<S extends string>(
 }
 
 /**
- * Several windows of one server as one result: the round trips and the time summed, each
- * CPU share weighted by its window's length, the failures summed, and the memory of the
- * last window (the server's longest-lived state).
+ * Several windows of one server as one result: the round trips, the time, the CPU used
+ * and the failures summed, and the memory of the last window (the server's
+ * longest-lived state).
  */
 export function combineWindows(windows: readonly LoadResult[]): LoadResult {
   const last = windows[windows.length - 1];
-  const requests = sum(windows.map((w) => w.requests));
-  const windowMs = sum(windows.map((w) => w.windowMs));
-  const share = (pick: (w: LoadResult) => number | null): number | null => {
-    if (windows.some((w) => pick(w) === null)) return null;
-    return sum(windows.map((w) => pick(w)! * w.windowMs)) / windowMs;
+  const total = (pick: (w: LoadResult) => number): number => sum(windows.map(pick));
+  // The CPU milliseconds the windows' shares stand for; null if any window could not measure it.
+  const cpuMs = (pick: (w: LoadResult) => number | null): number | null => {
+    let ms = 0;
+    for (const w of windows) {
+      const share = pick(w);
+      if (share === null) return null;
+      ms += share * w.windowMs;
+    }
+    return ms;
   };
-  return {
+  return loadResultOf({
     connections: last.connections,
     size: last.size,
-    requests,
-    windowMs,
-    rate: (requests * 1000) / windowMs,
-    loadgenCpu: share((w) => w.loadgenCpu)!,
-    serverCpu: share((w) => w.serverCpu),
-    otherCpu: share((w) => w.otherCpu),
-    softirqCpu: share((w) => w.softirqCpu),
-    failures: sum(windows.map((w) => w.failures)),
+    requests: total((w) => w.requests),
+    windowMs: total((w) => w.windowMs),
+    loadgenMs: total((w) => w.loadgenCpu * w.windowMs),
+    serverMs: cpuMs((w) => w.serverCpu),
+    otherMs: cpuMs((w) => w.otherCpu),
+    softirqMs: cpuMs((w) => w.softirqCpu),
+    failures: total((w) => w.failures),
     serverRssKb: last.serverRssKb,
-  };
+  });
 }
