@@ -1,6 +1,9 @@
 /**
- * `curio`: the umbrella package. Re-exports everything users need from the `@curio/*`
- * packages, so `import { run, spawn, sleep } from 'curio'` is all most programs write.
+ * `curio`: the umbrella package. Re-exports the core (`@curio/kernel`, `@curio/io`,
+ * `@curio/signals`, `@curio/subprocess`, `@curio/ssl`) and its tools (`@curio/workers`,
+ * `@curio/diagnostics`, `@curio/monitor`), so `import { run, spawn, sleep } from 'curio'`
+ * is all most programs write. Protocol packages (`@curio/redis`, ...) are imported by
+ * their own names: the umbrella never loads them.
  * Its `run` is the kernel's plus the `monitor` option (and `CURIO_MONITOR`).
  * @packageDocumentation
  */
@@ -29,12 +32,3 @@ export * from '@curio/diagnostics';
 export * from '@curio/monitor';
 // Declared here, this `run` takes the place of the kernel's in the star export above.
 export { run, type RunOptions } from './run.js';
-/**
- * The Redis client (`@curio/redis`), as a namespace: `redis.connect(...)`, `redis.createPool(...)`.
- * @example
- * ```ts
- * using conn = yield* redis.connect({ port: 6379 });
- * yield* conn.set('greeting', 'hello');
- * ```
- */
-export * as redis from '@curio/redis';
