@@ -139,12 +139,20 @@ test('--diagnostics: the echo server logs lifecycle records through pino, as JSO
   await s.waitForLine((l) => l.includes('"event":"terminated"') && l.includes('"taskName":"echoClient"'));
   const records = s.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   const clientRecords = records.filter((r) => r.taskName === 'echoClient');
-  expect(clientRecords.map((r) => [r.level, r.name, r.event, r.trap ?? null, r.error ?? null])).toEqual([
+  expect(clientRecords.map((r) => [r.level, r.name, r.event, r.trap ?? null, r.outcome ?? null])).toEqual([
     [30, 'curio', 'created', null, null],
     [30, 'curio', 'waits', 'READ_WAIT', null],
-    [30, 'curio', 'terminated', null, null],
+    [30, 'curio', 'terminated', null, 'returned'],
   ]);
+  // pino's `err` convention: no `error` field at all, and `err` only on a failure.
+  expect(records.filter((r) => 'error' in r)).toEqual([]);
+  expect(clientRecords.filter((r) => 'err' in r)).toEqual([]);
   expect(typeof clientRecords[0].time).toBe('number');
   expect(clientRecords[0].msg).toBe(`task ${clientRecords[0].taskId as number} echoClient created`);
   expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
+  // The server task ends cancelled by SIGTERM: an outcome, not an error.
+  const ended = s.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const serverEnd = ended.find((r) => r.taskName === 'echoServer' && r.event === 'terminated');
+  expect(serverEnd).toMatchObject({ outcome: 'cancelled', msg: expect.stringContaining('terminated with TaskCancelled') });
+  expect(serverEnd).not.toHaveProperty('err');
 });

@@ -7,7 +7,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
-import { logcrash, longblock, type Activation, type Task } from 'curio';
+import { CancelledError, logcrash, longblock, type Activation, type Task } from 'curio';
 
 /** A task that runs this long (ms) without blocking is reported by longblock. */
 const LONG_BLOCK_MS = 50;
@@ -37,9 +37,13 @@ export function lifecycleRecords(logger: Logger): Activation {
       logger.info({ taskId: task.id, taskName: task.name, event: 'waits', trap: trap.name }, `task ${task.id} ${task.name} waits in ${trap.name}`);
     },
     terminated: (task) => {
+      // pino's convention: an error goes under `err` (its serializer gives type, message,
+      // stack) and only when there is one, so pretty output shows no stray `error: null`.
       const e = task.exception;
-      const how = e === null || e === undefined ? null : e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.name) : String(e);
-      logger.info({ taskId: task.id, taskName: task.name, event: 'terminated', error: how }, `task ${task.id} ${task.name} terminated${how === null ? '' : ` with ${how}`}`);
+      const outcome = e === null || e === undefined ? 'returned' : e instanceof CancelledError ? 'cancelled' : 'failed';
+      const how = outcome === 'returned' ? '' : ` with ${e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.name) : String(e)}`;
+      const fields = { taskId: task.id, taskName: task.name, event: 'terminated', outcome };
+      logger.info(outcome === 'failed' ? { ...fields, err: e } : fields, `task ${task.id} ${task.name} terminated${how}`);
     },
     shutdown: () => logger.flush(),
   };
