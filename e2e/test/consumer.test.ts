@@ -1,6 +1,8 @@
 /**
  * The packages as a user gets them: `npm pack` of `curio` and every `@curio/*` package it
- * depends on, installed from the tarballs (offline) into a project outside the workspace,
+ * depends on, installed into a project outside the workspace with exactly the README's
+ * `npm install ./...tgz` command (their own dependencies, pino and node-forge, come from the
+ * registry, preferring npm's cache),
  * type-checked with tsc's strict defaults (`skipLibCheck` off, so every published `.d.ts`
  * must check), compiled, and the seed's echo server run as its own process against a
  * real client.
@@ -28,8 +30,33 @@ const CURIO_DEPENDENCIES = Object.keys(
 ).filter((name) => LIB_FOLDERS.has(name));
 const PACKAGES = ['curio', ...CURIO_DEPENDENCIES].map((name) => LIB_FOLDERS.get(name) as string);
 
-/** npm, offline, quiet, never touching the workspace or the network. */
-const NPM_ENV: NodeJS.ProcessEnv = { ...CHILD_ENV, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+/**
+ * npm, quiet and never prompting. It may reach the registry (a fresh machine's cache holds
+ * none of pino's or node-forge's metadata) but prefers what its cache has.
+ */
+const NPM_ENV: NodeJS.ProcessEnv = {
+  ...CHILD_ENV,
+  npm_config_prefer_offline: 'true',
+  npm_config_yes: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
+
+/** The tarballs of the README's install command (`npm install ./curio-0.1.0.tgz ...`), in its order. */
+function readmeInstallCommand(): string[] {
+  const readme = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8');
+  const line = readme.split('\n').find((l) => /^npm install \.\/\S+\.tgz/.test(l));
+  if (line === undefined) throw new Error('README.md has no `npm install ./....tgz` line');
+  return line.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
+}
+
+/** What `npm pack --json` says of one tarball. */
+interface PackReport {
+  name: string;
+  filename: string;
+  files: Array<{ path: string }>;
+}
 
 let dir = '';
 
@@ -41,21 +68,35 @@ test('a project outside the workspace installs the packed packages, type-checks 
   dir = mkdtempSync(join(tmpdir(), 'curio-consumer-'));
   const app = join(dir, 'app');
 
-  // The tarballs npm would publish.
-  const dependencies: Record<string, string> = {};
-  for (const pkg of PACKAGES) {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(WORKSPACE_ROOT, pkg), env: NPM_ENV, encoding: 'utf8' });
-    const [{ name, filename }] = JSON.parse(out) as Array<{ name: string; filename: string }>;
-    dependencies[name] = `file:../${filename}`;
-  }
-  expect(Object.keys(dependencies).sort()).toEqual(['curio', ...CURIO_DEPENDENCIES].sort());
-  expect(CURIO_DEPENDENCIES).toEqual(expect.arrayContaining(['@curio/kernel', '@curio/io']));
-
   // The user's project: its package.json, tsconfig (strict, defaults otherwise) and server.
   cpSync(join(WORKSPACE_ROOT, 'e2e/consumer'), app, { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
   expect(JSON.parse(readFileSync(join(app, 'tsconfig.json'), 'utf8')).compilerOptions.skipLibCheck).toBeUndefined();
-  execFileSync('npm', ['install', '--ignore-scripts'], { cwd: app, env: NPM_ENV, stdio: 'pipe' });
+
+  // The tarballs npm would publish, packed into the project as the README says.
+  const packed: PackReport[] = PACKAGES.map((pkg) => {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', app], { cwd: join(WORKSPACE_ROOT, pkg), env: NPM_ENV, encoding: 'utf8' });
+    return (JSON.parse(out) as PackReport[])[0];
+  });
+  expect(packed.map((p) => p.name).sort()).toEqual(['curio', ...CURIO_DEPENDENCIES].sort());
+  expect(CURIO_DEPENDENCIES).toEqual(expect.arrayContaining(['@curio/kernel', '@curio/io']));
+  for (const { name, files } of packed) {
+    const paths = files.map((f) => f.path);
+    expect({ name, license: paths.includes('LICENSE'), readme: paths.includes('README.md') }).toEqual({ name, license: true, readme: true });
+    expect(paths.filter((p) => p.endsWith('.tsbuildinfo'))).toEqual([]);
+  }
+  // Source maps carry their sources: a published map never points at a file not published.
+  const maps = readdirSync(join(WORKSPACE_ROOT, 'libs/kernel/dist')).filter((f) => f.endsWith('.js.map'));
+  expect(maps.length).toBeGreaterThan(0);
+  for (const map of maps) {
+    const { sources, sourcesContent } = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'libs/kernel/dist', map), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    expect({ map, carried: sourcesContent?.length }).toEqual({ map, carried: sources.length });
+  }
+
+  // Exactly the README's install command, tarball for tarball.
+  const tarballs = readmeInstallCommand();
+  expect([...tarballs].sort()).toEqual(packed.map((p) => `./${p.filename}`).sort());
+  execFileSync('npm', ['install', '--ignore-scripts', ...tarballs], { cwd: app, env: NPM_ENV, stdio: 'pipe' });
   // The compiler and Node's types come from the workspace (no network to fetch them).
   mkdirSync(join(app, 'node_modules/@types'), { recursive: true });
   symlinkSync(join(WORKSPACE_ROOT, 'node_modules/@types/node'), join(app, 'node_modules/@types/node'));

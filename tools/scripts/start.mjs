@@ -19,7 +19,10 @@ const args = process.argv.slice(2);
 if (!args.some((a) => !a.startsWith('--'))) args.unshift('25000');
 if (!args.includes('--diagnostics')) args.push('--diagnostics');
 console.log(`Starting the seed's echo server: node examples/dist/echo-server.js ${args.join(' ')}`);
-console.log(`Try it with: nc localhost ${args.find((a) => !a.startsWith('--'))}   (Ctrl-C stops the server)`);
+const port = args.find((a) => !a.startsWith('--'));
+console.log(`Try it with: nc localhost ${port}`);
+console.log(`  or, without nc: node -e "process.stdin.pipe(require('net').connect(${port}, '127.0.0.1')).pipe(process.stdout)"`);
+console.log('(Ctrl-C stops the server)');
 const server = spawn(process.execPath, ['examples/dist/echo-server.js', ...args], { cwd: root, stdio: 'inherit' });
 // Ctrl-C reaches the server itself (same process group) and main() shuts it down cleanly:
 // do not pass SIGINT on a second time (a second signal forces the server out). SIGTERM is
