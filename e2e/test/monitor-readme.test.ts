@@ -1,0 +1,47 @@
+/**
+ * The README's monitor sequence, as a user types it: `CURIO_MONITOR=1 npm start`, then
+ * `npx curio-monitor` in another terminal, then `ps`. Real npm, real Nx build, the real
+ * bin link in node_modules/.bin (which needs the built cli.js to be executable).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { psTables } from '../src/monitor-cli.js';
+import { CHILD_ENV, WORKSPACE_ROOT } from '../src/server-process.js';
+
+jest.setTimeout(180_000);
+
+test('CURIO_MONITOR=1 npm start, then npx curio-monitor and ps, lists the echo server task', async () => {
+  // Its own process group, so the test can press "Ctrl-C" (SIGINT to the group) at the end.
+  const start = spawn('npm', ['start', '--', '0'], { cwd: WORKSPACE_ROOT, env: { ...CHILD_ENV, CURIO_MONITOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise<number | null>((resolve) => start.once('close', (code) => resolve(code)));
+  let stderr = '';
+  start.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines: string[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: start.stdout! }).on('line', (line) => {
+        lines.push(line);
+        if (line.startsWith('Server listening at')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening: ${stderr}`)));
+    });
+
+    const cli = spawn('npx', ['curio-monitor'], { cwd: WORKSPACE_ROOT, env: CHILD_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    cli.stdin.end('ps\n');
+    const code = await new Promise<number | null>((resolve) => cli.once('close', resolve));
+
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const [table] = psTables(out);
+    expect(table.map((row) => row.name)).toContain('echoServer');
+  } finally {
+    process.kill(-start.pid!, 'SIGINT');
+  }
+  // Ctrl-C reaches npm too (which dies of it), and the server: main() cancels it and its
+  // cleanup runs, which the diagnostics record as the server task's end.
+  await exited;
+  expect(lines.some((l) => l.includes('"event":"terminated"') && l.includes('"taskName":"echoServer"') && l.includes('"outcome":"cancelled"'))).toBe(true);
+});
