@@ -16,7 +16,7 @@ export { NodeWriter, type NodeWriterOptions, type BytesLike } from './writer.js'
 export { Socket, socket, type NodeSocket, type SocketStreamOptions } from './socket.js';
 export { Stream, SocketStream, type LineHandler } from './stream.js';
 export {
-  tcpServerSocket, unixServerSocket, tcpServer, unixServer, runServer, openConnection, openUnixConnection,
+  tcpServerSocket, unixServerSocket, tcpServer, unixServer, runServer, openConnection, openUnixConnection, DEFAULT_HANDSHAKE_TIMEOUT,
   type SslWrapper, type SslWrapOptions, type TcpServerSocketOptions, type UnixServerSocketOptions, type ClientHandler,
   type ServeOptions, type TcpServerOptions, type UnixServerOptions, type OpenConnectionOptions, type OpenUnixConnectionOptions,
 } from './network.js';

@@ -41,7 +41,23 @@ export interface SslWrapOptions {
   serverHostname?: string;
   /** ALPN protocols to offer (client side). */
   alpnProtocols?: string[];
+  /**
+   * The longest the handshake may take, in ms; when it runs out the connection is closed
+   * and the handshake fails. Servers pass their {@link ServeOptions.handshakeTimeout}.
+   */
+  handshakeTimeout?: number;
 }
+
+/**
+ * How long a TLS server waits for a client's handshake by default (ms): a client that
+ * connects and says nothing (a port scanner, a health check, a slowloris) is dropped then.
+ *
+ * @example
+ * ```ts
+ * yield* tcpServer('', 8443, handler, { ssl: context, handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT / 2 });
+ * ```
+ */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
  * Options of {@link tcpServerSocket}.
@@ -111,6 +127,19 @@ export interface ServeOptions {
    * `ENETUNREACH`, `ENETRESET`), and of the error with its stack for anything else.
    */
   onClientError?: (error: unknown, address: SocketAddress) => void;
+  /**
+   * With `ssl`: how long (ms) a client may take to finish its TLS handshake before it is
+   * dropped, its handshake failing with an SSLError to `onClientError`. Default
+   * {@link DEFAULT_HANDSHAKE_TIMEOUT} (10 s); `Infinity` for none.
+   */
+  handshakeTimeout?: number;
+  /**
+   * The most clients served at once (default `Infinity`). A connection past the cap is
+   * accepted and closed at once (the peer sees its end of stream), and `onReject` is told.
+   */
+  maxConnections?: number;
+  /** Called for each connection closed because `maxConnections` clients were being served (to count them). */
+  onReject?: (address: SocketAddress) => void;
 }
 
 /**
@@ -355,11 +384,19 @@ function* serve(sock: Socket, handler: ClientHandler, options: ServeOptions, nam
   const clients = new Set<Task>();
   const report = options.onClientError ?? defaultReport(name);
   const spawnClient = spawn.with({ name: `${name} client` });
+  const tls = options.ssl === undefined ? null : { wrapper: options.ssl, timeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT };
+  const maxConnections = options.maxConnections ?? Infinity;
   try {
     options.onListening?.(sock);
     for (;;) {
       const [client, address] = yield* sock.accept();
-      clients.add(yield* spawnClient(runClient, client, address, handler, options.ssl ?? null, report, clients));
+      if (clients.size >= maxConnections) {
+        // Accepted so that it leaves the backlog (where it would wait unseen), then let go.
+        client.close();
+        options.onReject?.(address);
+        continue;
+      }
+      clients.add(yield* spawnClient(runClient, client, address, handler, tls, report, clients));
     }
   } finally {
     sock.close();
@@ -379,14 +416,14 @@ function* runClient(
   client: Socket,
   address: SocketAddress,
   handler: ClientHandler,
-  ssl: SslWrapper | null,
+  tls: { wrapper: SslWrapper; timeout: number } | null,
   report: (error: unknown, address: SocketAddress) => void,
   clients: Set<Task>,
 ): Operation<void> {
   const self = yield* currentTask();
   let sock = client;
   try {
-    if (ssl !== null) sock = yield* ssl.wrapSocket(client, { serverSide: true });
+    if (tls !== null) sock = yield* tls.wrapper.wrapSocket(client, { serverSide: true, handshakeTimeout: tls.timeout });
     const op = handler(sock, address);
     if (typeof op !== 'object' || op === null || typeof (op as Operation<unknown>).next !== 'function') {
       throw new TypeError('the client handler must be a generator function (function*) returning an Operation');
@@ -415,6 +452,15 @@ function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrap
 function checkServe(name: string, handler: unknown, options: ServeOptions | undefined): void {
   if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${show(handler)}`);
   checkSslOptions(name, options?.ssl, undefined);
+  const { handshakeTimeout, maxConnections, onReject } = options ?? {};
+  if (handshakeTimeout !== undefined && (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0))) {
+    throw new TypeError(`${name}(): handshakeTimeout must be a positive number of ms (or Infinity), got ${show(handshakeTimeout)}`);
+  }
+  if (handshakeTimeout !== undefined && options?.ssl === undefined) throw new TypeError(`${name}(): handshakeTimeout only applies with ssl`);
+  if (maxConnections !== undefined && maxConnections !== Infinity && !(Number.isSafeInteger(maxConnections) && maxConnections > 0)) {
+    throw new TypeError(`${name}(): maxConnections must be a positive whole number (or Infinity), got ${show(maxConnections)}`);
+  }
+  if (onReject !== undefined && typeof onReject !== 'function') throw new TypeError(`${name}(): onReject must be a function, got ${show(onReject)}`);
 }
 
 function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
