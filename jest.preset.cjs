@@ -28,8 +28,6 @@ module.exports = function preset(projectDir, projectName) {
     moduleNameMapper: {
       '^@curio/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
       '^curio$': path.join(root, 'libs/curio/src/index.ts'),
-      // Before the rule below: the one module that uses import.meta gets its CommonJS twin.
-      '^\\./package-require\\.js$': path.join(root, 'tools/jest/package-require.cjs'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     setupFiles: [path.join(root, 'tools/jest/setup-symbols.cjs')],

@@ -3,15 +3,16 @@
  * level, about which tasks; and the default logger used when none is given.
  * @packageDocumentation
  */
+import { createRequire } from 'node:module';
 import type { Level, Logger, pino as Pino } from 'pino';
 import type { Task } from '@curio/kernel';
-import { packageRequire } from './package-require.js';
 
 // pino and its dependencies load when a logger is first made (or flushed), so that
 // `import 'curio'` (which re-exports this package) does not pay for them.
+const require = createRequire(import.meta.url);
 let pinoLibrary: typeof Pino | null = null;
 function pino(): typeof Pino {
-  return (pinoLibrary ??= (packageRequire('pino') as typeof import('pino')).pino);
+  return (pinoLibrary ??= (require('pino') as typeof import('pino')).pino);
 }
 
 /**

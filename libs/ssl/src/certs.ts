@@ -12,18 +12,19 @@
  */
 import { Buffer } from 'node:buffer';
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import type forge from 'node-forge';
 import { awaitPromise, type Operation } from '@curio/kernel';
 import { describe } from './check.js';
-import { packageRequire } from './package-require.js';
 
 // node-forge is about 40 modules: loaded on the first certificate made or parsed, so that
 // `import 'curio'` (which re-exports this package) does not pay for it.
+const require = createRequire(import.meta.url);
 let forgeLibrary: typeof forge | null = null;
 function nodeForge(): typeof forge {
-  return (forgeLibrary ??= packageRequire('node-forge') as typeof forge);
+  return (forgeLibrary ??= require('node-forge') as typeof forge);
 }
 
 const generateKeyPairAsync = promisify(generateKeyPair);
