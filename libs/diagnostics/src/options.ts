@@ -3,17 +3,8 @@
  * level, about which tasks; and the default logger used when none is given.
  * @packageDocumentation
  */
-import { createRequire } from 'node:module';
-import type { Level, Logger, pino as Pino } from 'pino';
+import { pino, type Level, type Logger } from 'pino';
 import type { Task } from '@curio/kernel';
-
-// pino and its dependencies load when a logger is first made (or flushed), so that
-// `import 'curio'` (which re-exports this package) does not pay for them.
-const require = createRequire(import.meta.url);
-let pinoLibrary: typeof Pino | null = null;
-function pino(): typeof Pino {
-  return (pinoLibrary ??= (require('pino') as typeof import('pino')).pino);
-}
 
 /**
  * Which tasks a diagnostic reports on, by task name: an exact name, a pattern, or a test.
@@ -60,8 +51,7 @@ let shared: Logger | null = null;
  * ```
  */
 export function defaultLogger(): Logger {
-  const { destination } = pino();
-  return (shared ??= pino()({ name: 'curio', level: 'trace' }, destination({ dest: 1, sync: false })));
+  return (shared ??= pino({ name: 'curio', level: 'trace' }, pino.destination({ dest: 1, sync: false })));
 }
 
 /** @internal Turns a filter into a test of a task (checks its type first, with a clear error). */
@@ -92,7 +82,7 @@ export function resolveOptions(options: DiagnosticOptions | undefined, who: stri
  * called from the activations' shutdown hooks.
  */
 export function flushLogger(logger: Logger): void {
-  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino().symbols.streamSym];
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
   try {
     if (typeof stream?.flushSync === 'function') {
       stream.flushSync();

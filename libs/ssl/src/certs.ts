@@ -12,20 +12,11 @@
  */
 import { Buffer } from 'node:buffer';
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import type forge from 'node-forge';
+import forge from 'node-forge';
 import { awaitPromise, type Operation } from '@curio/kernel';
 import { describe } from './check.js';
-
-// node-forge is about 40 modules: loaded on the first certificate made or parsed, so that
-// `import 'curio'` (which re-exports this package) does not pay for it.
-const require = createRequire(import.meta.url);
-let forgeLibrary: typeof forge | null = null;
-function nodeForge(): typeof forge {
-  return (forgeLibrary ??= require('node-forge') as typeof forge);
-}
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const signAsync = promisify(sign);
@@ -126,7 +117,7 @@ export class CertificateAuthority implements CertificateAndKey {
     if (typeof key !== 'string' || !key.includes('PRIVATE KEY-----')) throw new TypeError(`CertificateAuthority: key must be PEM text, got ${describe(key)}`);
     this.cert = cert;
     this.key = key;
-    this.parsed = nodeForge().pki.certificateFromPem(cert);
+    this.parsed = forge.pki.certificateFromPem(cert);
   }
 
   /** Issues a certificate signed by this CA (see {@link issueCertificate}). */
@@ -288,7 +279,7 @@ function newKeyPair(bits: number): Operation<KeyPairPem> {
 }
 
 /** forge's `pki.getTBSCertificate`, which its type definitions leave out. */
-type ForgePkiInternals = { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
+const getTBSCertificate = (forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate;
 
 /** Lays out the certificate with forge and signs it (SHA-256 with RSA) with Node's crypto. */
 function* signCertificate(
@@ -299,21 +290,20 @@ function* signCertificate(
   signerKeyPem: string,
   extensions: object[],
 ): Operation<string> {
-  const { pki, asn1 } = nodeForge();
-  const cert = pki.createCertificate();
-  cert.publicKey = pki.publicKeyFromPem(publicKeyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = o.notBefore;
   cert.validity.notAfter = o.notAfter;
   cert.setSubject(subject);
   cert.setIssuer(issuer);
   cert.setExtensions(extensions);
-  cert.signatureOid = cert.siginfo.algorithmOid = pki.oids.sha256WithRSAEncryption;
-  cert.tbsCertificate = (pki as unknown as ForgePkiInternals).getTBSCertificate(cert);
-  const tbs = Buffer.from(asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+  cert.tbsCertificate = getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   const signature = yield* awaitPromise(signAsync('sha256', tbs, signerKeyPem));
   cert.signature = signature.toString('binary');
-  return pki.certificateToPem(cert);
+  return forge.pki.certificateToPem(cert);
 }
 
 /** 16 random bytes as a positive hex serial (the top bit clear: DER integers are signed). */
