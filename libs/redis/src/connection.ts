@@ -252,14 +252,14 @@ export class RedisConnection extends RedisCommands {
   }
 
   private *executeNow<T>(command: Command<T>): Operation<T> {
-    const reply = (yield* this.roundTrip(command.method, command.payload, 1, command.blocking)) as RespReply;
+    const [reply] = yield* this.roundTrip(command.method, command.payload, 1, command.blocking);
     return command.decode(reply, command.name);
   }
 
   /** @internal Sets a new socket up (AUTH, SELECT, CLIENT SETNAME); {@link connect} calls it before anyone else can. */
   *_handshake(): Operation<void> {
     for (const command of setupCommands(this.settings)) {
-      const reply = (yield* this.exchange(command.method, command.payload, 1, false)) as RespReply;
+      const [reply] = yield* this.exchange(command.method, command.payload, 1, false);
       command.decode(reply, command.name);
     }
   }
@@ -362,11 +362,11 @@ export class RedisConnection extends RedisCommands {
   // ---------------------------------------------------------------- for pipelines, transactions and subscriptions
 
   /**
-   * @internal Sends `payload` (holding `count` commands) and reads `count` replies: one
-   * reply if `count` is 1, else an array. Owed replies of cancelled commands go first.
+   * @internal Sends `payload` (holding `count` commands) and reads its `count` replies
+   * (an array, even of one). Owed replies of cancelled commands go first.
    * `blocking`: the payload holds a command that can make the server wait (see the class docs).
    */
-  *roundTrip(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply | RespReply[]> {
+  *roundTrip(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply[]> {
     this.checkUsable(method, 'commands');
     const lock = this.lock;
     yield* lock.acquire();
@@ -446,19 +446,13 @@ export class RedisConnection extends RedisCommands {
   }
 
   /** Sends `payload` and reads its `count` replies (see {@link RedisConnection.roundTrip}); nothing may be owed before. */
-  private *exchange(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply | RespReply[]> {
+  private *exchange(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply[]> {
     // Wait for room first: cancelled here, nothing was sent. From the write on, the
     // server will answer (the whole payload is handed to the socket at once).
     yield* this.stream.flush();
     this.owed += count;
     this.owedBlocking = blocking;
     yield* this.stream.write(payload);
-    if (count === 1) {
-      const reply = yield* this.readReply(method);
-      this.owed--;
-      this.owedBlocking = false;
-      return reply;
-    }
     const replies: RespReply[] = [];
     for (let i = 0; i < count; i++) {
       replies.push(yield* this.readReply(method));

@@ -69,7 +69,7 @@ export abstract class CommandBatch {
     if (after !== null) payloads.push(makeCommand(method, after, toValue).payload);
     const count = payloads.length;
     this.blocking = false;
-    return (yield* this.connection.roundTrip(`${this.kind()}.${method}`, joinPayloads(payloads), count, blocking)) as RespReply[];
+    return yield* this.connection.roundTrip(`${this.kind()}.${method}`, joinPayloads(payloads), count, blocking);
   }
 }
 
