@@ -40,7 +40,14 @@ export type RedisArg = string | number | bigint | Buffer;
  * How big a reply may say it is. Redis itself refuses bulk strings over 512 MB
  * (`proto-max-bulk-len`) and arrays over 2^31 − 1 elements; a reply past a limit is a
  * {@link RedisProtocolError} as soon as its header arrives, before anything is allocated
- * for it.
+ * for it. They are set with {@link ConnectOptions} `maxBulkLength` and `maxArrayLength`.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ReplyLimits } from '@curio/redis';
+ * const limits: ReplyLimits = { maxBulkLength: 16 * 1024 * 1024, maxArrayLength: 1_000_000 };
+ * using conn = yield* connect({ port: 6379, ...limits });
+ * ```
  */
 export interface ReplyLimits {
   /** The longest bulk string, in bytes (also the longest status or error line). */
