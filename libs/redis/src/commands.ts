@@ -9,7 +9,7 @@ import { timeoutAfter, type Operation } from '@curio/kernel';
 import { makeCommand, type Command } from './command.js';
 import { describe, type RedisArg, type RespReply } from './resp.js';
 import {
-  asBoolean, asBufferOrNull, asNumber, asOk, asOkOrNil, asRaw, asRecord, asString, asStringOrNull, asStrings,
+  asBigInt, asBoolean, asBufferOrNull, asNumber, asOk, asOkOrNil, asRaw, asRecord, asString, asStringOrNull, asStrings,
   asStringsOrNulls, asValue, type RedisValue,
 } from './reply.js';
 
@@ -91,7 +91,8 @@ export abstract class RedisCommands {
    * Any command, by name and arguments; the reply with bulk strings decoded as UTF-8.
    * Commands that change how the server replies (SUBSCRIBE, MULTI, MONITOR, HELLO, ...)
    * are refused: they have their own methods.
-   * @throws TypeError for an argument that is not a string, finite number or Buffer.
+   * Integers come as numbers, or bigints outside ±(2^53 − 1).
+   * @throws TypeError for an argument that is not a string, finite number, bigint or Buffer.
    *
    * @example
    * ```ts
@@ -161,17 +162,35 @@ export abstract class RedisCommands {
     return this._execute(makeCommand('exists', ['EXISTS', ...atLeastOne('exists', 'key', keys)], asNumber));
   }
 
-  /** `INCR key`: the new value. @example `yield* conn.incr('hits')` */
+  /**
+   * `INCR key`: the new value. Redis counters are 64-bit: a value past
+   * `Number.MAX_SAFE_INTEGER` is a RangeError giving it exactly (the increment was
+   * done); for such counters use `incrBy(key, 1n)`, which gives bigints.
+   * @example `yield* conn.incr('hits')`
+   */
   incr(key: RedisArg): Operation<number> {
     return this._execute(makeCommand('incr', ['INCR', key], asNumber));
   }
 
-  /** `INCRBY key n`: the new value. @example `yield* conn.incrBy('hits', 10)` */
-  incrBy(key: RedisArg, n: number): Operation<number> {
+  /**
+   * `INCRBY key n`: the new value. Give `n` as a number to get a number (a value past
+   * `Number.MAX_SAFE_INTEGER` is then a RangeError giving it exactly, never a rounded
+   * number), or as a bigint to get a bigint: exact across Redis's 64-bit range.
+   *
+   * @example
+   * ```ts
+   * const hits: number = yield* db.incrBy('hits', 10);
+   * const big: bigint = yield* db.incrBy('ledger', 9007199254740993n);   // 9007199254740993n
+   * ```
+   */
+  incrBy(key: RedisArg, n: number): Operation<number>;
+  incrBy(key: RedisArg, n: bigint): Operation<bigint>;
+  incrBy(key: RedisArg, n: number | bigint): Operation<number | bigint> {
+    if (typeof n === 'bigint') return this._execute(makeCommand('incrBy', ['INCRBY', key, n], asBigInt));
     return this._execute(makeCommand('incrBy', ['INCRBY', key, integer('incrBy', 'n', n)], asNumber));
   }
 
-  /** `DECR key`: the new value. @example `yield* conn.decr('stock')` */
+  /** `DECR key`: the new value (past the safe range, a RangeError as for {@link RedisCommands.incr}). @example `yield* conn.decr('stock')` */
   decr(key: RedisArg): Operation<number> {
     return this._execute(makeCommand('decr', ['DECR', key], asNumber));
   }

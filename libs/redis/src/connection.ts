@@ -7,17 +7,21 @@
  * drops the owed replies, so every reply still goes to the command that asked for it.
  * A command cancelled before its request was sent sends nothing. The reply bytes live
  * in the connection, not in the cancelled call, so a half-read reply is never lost.
+ * The exception is a blocking command (BLPOP, XREAD BLOCK, WAIT, ...): its reply can be
+ * owed for as long as its server-side timeout, so a cancelled one closes the socket at
+ * once and the next command opens a new one (with the same AUTH, SELECT and name).
  * A connection is closed (never reused) only when it fails: the server hangs up, a
  * socket error, or bytes that are not RESP.
  * @packageDocumentation
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, constants as bufferConstants } from 'node:buffer';
 import { CancelledError, Lock, timeoutAfter, type Operation } from '@curio/kernel';
 import { IPPROTO_TCP, TCP_NODELAY, openConnection, type Socket, type SocketStream } from '@curio/io';
 import { RedisCommands } from './commands.js';
 import { makeCommand, type Command } from './command.js';
 import { RedisConnectionError } from './errors.js';
-import { INCOMPLETE, describe, parseReply, type RedisArg, type RespReply } from './resp.js';
+import { DEFAULT_LIMITS, INCOMPLETE, describe, type RedisArg, type ReplyLimits, type RespReply } from './resp.js';
+import { ReplyReader } from './reader.js';
 import { asOk } from './reply.js';
 import { Pipeline, Transaction } from './pipeline.js';
 import { Subscription } from './pubsub.js';
@@ -28,7 +32,7 @@ import { Subscription } from './pubsub.js';
  * @example
  * ```ts
  * import { connect, type ConnectOptions } from '@curio/redis';
- * const options: ConnectOptions = { host: '127.0.0.1', port: 6379, password: 'secret', db: 2, commandTimeout: 5000 };
+ * const options: ConnectOptions = { host: '127.0.0.1', port: 6379, password: 'secret', db: 2, commandTimeout: 5000, maxBulkLength: 64 * 1024 * 1024 };
  * using conn = yield* connect(options);
  * ```
  */
@@ -45,14 +49,23 @@ export interface ConnectOptions {
   db?: number;
   /** `CLIENT SETNAME` after connecting. */
   clientName?: string;
-  /** A time limit in ms for every command on this connection (default none). */
+  /**
+   * A time limit in ms for every command on this connection (default none). A blocking
+   * command (BLPOP, ...) that runs out closes the socket; the next command reconnects.
+   */
   commandTimeout?: number | null;
+  /**
+   * The longest bulk string (and status or error line) a reply may carry, in bytes
+   * (default 512 MB, Redis's `proto-max-bulk-len`). A longer one is a
+   * {@link RedisProtocolError} as soon as its header arrives, and the connection is closed.
+   */
+  maxBulkLength?: number;
+  /** The most elements one array in a reply may have (default 2^31 − 1, as Redis); past it, as for `maxBulkLength`. */
+  maxArrayLength?: number;
 }
 
 /** What a connection is doing: serving commands, subscribed (pub/sub only), or finished. */
 type ConnectionState = 'commands' | 'subscriber' | 'closed' | 'failed';
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * Connects to a Redis server and returns the connection (after `AUTH`, `SELECT` and
@@ -69,25 +82,39 @@ const EMPTY = Buffer.alloc(0);
  */
 export function* connect(options: ConnectOptions = {}): Operation<RedisConnection> {
   const settings = checkOptions('connect', options);
-  const sock = yield* openConnection(settings.host, settings.port);
-  let conn: RedisConnection | null = null;
+  const conn = new RedisConnection(yield* openSocket(settings), settings);
   try {
-    sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
-    conn = new RedisConnection(sock, settings);
-    const setup: Command<void>[] = [];
-    if (settings.password !== undefined) {
-      const auth: RedisArg[] = settings.username === undefined ? ['AUTH', settings.password] : ['AUTH', settings.username, settings.password];
-      setup.push(makeCommand('connect', auth, asOk));
-    }
-    if (settings.db !== 0) setup.push(makeCommand('connect', ['SELECT', settings.db], asOk));
-    if (settings.clientName !== undefined) setup.push(makeCommand('connect', ['CLIENT', 'SETNAME', settings.clientName], asOk));
-    for (const command of setup) yield* conn._execute(command);
+    const timeout = settings.commandTimeout;
+    yield* (timeout === null ? conn._handshake() : timeoutAfter(timeout, conn._handshake()));
     return conn;
   } catch (error) {
-    if (conn !== null) conn.close();
-    else sock.close();
+    conn.close();
     throw error;
   }
+}
+
+/** A TCP connection to the server, with `TCP_NODELAY`. */
+function* openSocket(settings: ConnectionSettings): Operation<Socket> {
+  const sock = yield* openConnection(settings.host, settings.port);
+  try {
+    sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
+  } catch (error) {
+    sock.close();
+    throw error;
+  }
+  return sock;
+}
+
+/** The commands that set a new socket up as the settings ask: AUTH, SELECT, CLIENT SETNAME. */
+function setupCommands(settings: ConnectionSettings): Command<void>[] {
+  const setup: Command<void>[] = [];
+  if (settings.password !== undefined) {
+    const auth: RedisArg[] = settings.username === undefined ? ['AUTH', settings.password] : ['AUTH', settings.username, settings.password];
+    setup.push(makeCommand('connect', auth, asOk));
+  }
+  if (settings.db !== 0) setup.push(makeCommand('connect', ['SELECT', settings.db], asOk));
+  if (settings.clientName !== undefined) setup.push(makeCommand('connect', ['CLIENT', 'SETNAME', settings.clientName], asOk));
+  return setup;
 }
 
 /** {@link ConnectOptions} checked, with defaults filled in. */
@@ -99,6 +126,7 @@ export interface ConnectionSettings {
   db: number;
   clientName: string | undefined;
   commandTimeout: number | null;
+  limits: ReplyLimits;
 }
 
 /** @internal Checks {@link ConnectOptions}; errors name the option and the value given. */
@@ -119,7 +147,18 @@ export function checkOptions(method: string, options: ConnectOptions): Connectio
   if (commandTimeout !== null && (typeof commandTimeout !== 'number' || !(commandTimeout >= 0) || !Number.isFinite(commandTimeout))) {
     throw new RangeError(`${method}(): commandTimeout must be a finite number of ms >= 0 (or null), got ${describe(commandTimeout)}`);
   }
-  return { host, port, username: options.username, password: options.password, db, clientName: options.clientName, commandTimeout };
+  const limits: ReplyLimits = {
+    maxBulkLength: checkLimit(method, 'maxBulkLength', options.maxBulkLength, DEFAULT_LIMITS.maxBulkLength, bufferConstants.MAX_LENGTH),
+    maxArrayLength: checkLimit(method, 'maxArrayLength', options.maxArrayLength, DEFAULT_LIMITS.maxArrayLength, 2 ** 32 - 1),
+  };
+  return { host, port, username: options.username, password: options.password, db, clientName: options.clientName, commandTimeout, limits };
+}
+
+/** A size limit: an integer from 1 to `most` (the largest Buffer, or the longest array), `fallback` if not given. */
+function checkLimit(method: string, name: string, value: number | undefined, fallback: number, most: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > most) throw new RangeError(`${method}(): ${name} must be an integer from 1 to ${most}, got ${describe(value)}`);
+  return value;
 }
 
 /**
@@ -131,7 +170,14 @@ export function checkOptions(method: string, options: ConnectOptions): Connectio
  *
  * Cancellation and timeouts never put the connection out of step: a command cancelled
  * after sending leaves its reply owed, and the next command drains it first
- * (`pendingReplies` counts them). Closing is idempotent; `using` closes it too.
+ * (`pendingReplies` counts them). A blocking command (BLPOP, BRPOP, BLMOVE, BZPOPMIN,
+ * XREAD with BLOCK, WAIT, ...) is different: the server may owe its reply until the
+ * command's own timeout, so when one is cancelled or times out the connection closes its
+ * socket at once (the server stops waiting and pops nothing for it) and the next command
+ * opens a new one, with the same AUTH, SELECT and client name. A connection holding WATCH,
+ * or state set through `command()` (SELECT, CLIENT, ...), cannot be reopened like that:
+ * it is closed instead, and later commands throw {@link RedisConnectionError}.
+ * Closing is idempotent; `using` closes it too.
  *
  * @example
  * ```ts
@@ -143,18 +189,19 @@ export function checkOptions(method: string, options: ConnectOptions): Connectio
  * ```
  */
 export class RedisConnection extends RedisCommands {
-  /** The socket underneath. */
-  readonly socket: Socket;
-  private readonly stream: SocketStream;
+  private sock: Socket;
+  private stream: SocketStream;
   private readonly lock = new Lock();
   private readonly settings: ConnectionSettings;
   private state: ConnectionState = 'commands';
   private failure: unknown = null;
-  /** Unparsed bytes received: `buffer[offset..]`. */
-  private buffer: Buffer = EMPTY;
-  private offset = 0;
-  private readonly need = { bytes: 0 };
+  /** The bytes received and the reply being parsed (kept here, not in a command that may be cancelled). */
+  private reader: ReplyReader;
   private owed = 0;
+  /** One of the owed replies is a blocking command's. */
+  private owedBlocking = false;
+  /** The socket was closed under a cancelled blocking command: the next command opens a new one. */
+  private reopenNeeded = false;
   private watching = false;
   private stateful = false;
   private subscription: Subscription | null = null;
@@ -162,9 +209,15 @@ export class RedisConnection extends RedisCommands {
   /** @internal Made by {@link connect}. */
   constructor(socket: Socket, settings: ConnectionSettings) {
     super();
-    this.socket = socket;
-    this.stream = socket.asStream();
     this.settings = settings;
+    this.sock = socket;
+    this.stream = socket.asStream();
+    this.reader = new ReplyReader(settings.limits);
+  }
+
+  /** The socket underneath (a new one after a cancelled blocking command reopened the connection). */
+  get socket(): Socket {
+    return this.sock;
   }
 
   /** Replies the server still owes to cancelled commands; the next command drains them first. */
@@ -183,7 +236,7 @@ export class RedisConnection extends RedisCommands {
    * `command()`): safe to hand to someone else. A pool reuses only clean connections.
    */
   get clean(): boolean {
-    return this.state === 'commands' && this.owed === 0 && !this.lock.locked() && !this.watching && !this.stateful;
+    return this.state === 'commands' && this.owed === 0 && !this.lock.locked() && !this.watching && !this.stateful && !this.reopenNeeded;
   }
 
   /** @internal */
@@ -199,8 +252,16 @@ export class RedisConnection extends RedisCommands {
   }
 
   private *executeNow<T>(command: Command<T>): Operation<T> {
-    const reply = (yield* this.roundTrip(command.method, command.payload, 1)) as RespReply;
+    const [reply] = yield* this.roundTrip(command.method, command.payload, 1, command.blocking);
     return command.decode(reply, command.name);
+  }
+
+  /** @internal Sets a new socket up (AUTH, SELECT, CLIENT SETNAME); {@link connect} calls it before anyone else can. */
+  *_handshake(): Operation<void> {
+    for (const command of setupCommands(this.settings)) {
+      const [reply] = yield* this.exchange(command.method, command.payload, 1, false);
+      command.decode(reply, command.name);
+    }
   }
 
   /**
@@ -284,9 +345,8 @@ export class RedisConnection extends RedisCommands {
   close(): void {
     if (this.state === 'closed' || this.state === 'failed') return;
     this.state = 'closed';
-    this.buffer = EMPTY;
-    this.offset = 0;
-    this.socket.close();
+    this.reader = new ReplyReader(this.settings.limits);
+    this.sock.close();
   }
 
   /** `using conn = yield* connect()` closes it at the end of the block. */
@@ -302,37 +362,21 @@ export class RedisConnection extends RedisCommands {
   // ---------------------------------------------------------------- for pipelines, transactions and subscriptions
 
   /**
-   * @internal Sends `payload` (holding `count` commands) and reads `count` replies: one
-   * reply if `count` is 1, else an array. Owed replies of cancelled commands go first.
+   * @internal Sends `payload` (holding `count` commands) and reads its `count` replies
+   * (an array, even of one). Owed replies of cancelled commands go first.
+   * `blocking`: the payload holds a command that can make the server wait (see the class docs).
    */
-  *roundTrip(method: string, payload: string | Buffer, count: number): Operation<RespReply | RespReply[]> {
+  *roundTrip(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply[]> {
     this.checkUsable(method, 'commands');
     const lock = this.lock;
     yield* lock.acquire();
     try {
       this.checkUsable(method, 'commands');
-      while (this.owed > 0) {
-        yield* this.readReply(method);
-        this.owed--;
-      }
-      // Wait for room first: cancelled here, nothing was sent. From the write on, the
-      // server will answer (the whole payload is handed to the socket at once).
-      yield* this.stream.flush();
-      this.owed += count;
-      yield* this.stream.write(payload);
-      if (count === 1) {
-        const reply = yield* this.readReply(method);
-        this.owed--;
-        return reply;
-      }
-      const replies: RespReply[] = [];
-      for (let i = 0; i < count; i++) {
-        replies.push(yield* this.readReply(method));
-        this.owed--;
-      }
-      return replies;
+      yield* this.catchUp(method);
+      return yield* this.exchange(method, payload, count, blocking);
     } catch (error) {
-      this.failIfBroken(error);
+      if (error instanceof CancelledError && this.owedBlocking) this.dropBlocked(method);
+      else this.failIfBroken(error);
       throw error;
     } finally {
       lock.release();
@@ -379,10 +423,7 @@ export class RedisConnection extends RedisCommands {
     yield* this.lock.acquire();
     try {
       this.checkUsable(method, 'commands');
-      while (this.owed > 0) {
-        yield* this.readReply(method);
-        this.owed--;
-      }
+      yield* this.catchUp(method);
       this.state = 'subscriber';
       this.subscription = new Subscription(this);
       return this.subscription;
@@ -394,39 +435,85 @@ export class RedisConnection extends RedisCommands {
     }
   }
 
+  /** Under the lock, before a request: a new socket if a blocking command's was dropped, then every owed reply read and dropped. */
+  private *catchUp(method: string): Operation<void> {
+    if (this.reopenNeeded) yield* this.reopen();
+    while (this.owed > 0) {
+      yield* this.readReply(method);
+      this.owed--;
+    }
+    this.owedBlocking = false;
+  }
+
+  /** Sends `payload` and reads its `count` replies (see {@link RedisConnection.roundTrip}); nothing may be owed before. */
+  private *exchange(method: string, payload: string | Buffer, count: number, blocking: boolean): Operation<RespReply[]> {
+    // Wait for room first: cancelled here, nothing was sent. From the write on, the
+    // server will answer (the whole payload is handed to the socket at once).
+    yield* this.stream.flush();
+    this.owed += count;
+    this.owedBlocking = blocking;
+    yield* this.stream.write(payload);
+    const replies: RespReply[] = [];
+    for (let i = 0; i < count; i++) {
+      replies.push(yield* this.readReply(method));
+      this.owed--;
+    }
+    this.owedBlocking = false;
+    return replies;
+  }
+
+  /** Opens a new socket in place of one dropped under a blocking command, set up as at {@link connect}. */
+  private *reopen(): Operation<void> {
+    const sock = yield* openSocket(this.settings);
+    this.attach(sock);
+    try {
+      yield* this._handshake();
+    } catch (error) {
+      // A half-done AUTH or SELECT must not be drained and forgotten: start over next time.
+      sock.close();
+      this.owed = 0;
+      throw error;
+    }
+    this.reopenNeeded = false;
+  }
+
+  private attach(sock: Socket): void {
+    this.sock = sock;
+    this.stream = sock.asStream();
+    this.reader = new ReplyReader(this.settings.limits);
+    this.owed = 0;
+    this.owedBlocking = false;
+  }
+
+  /**
+   * A blocking command was cancelled with its reply owed: close the socket now, so the
+   * server stops waiting on our behalf (and pops nothing for a caller who left), and the
+   * next command need not wait out the server's timeout: it opens a new socket. State a
+   * new socket would not have (WATCH, SELECT through command(), ...) makes that unsafe:
+   * then the connection is closed for good.
+   */
+  private dropBlocked(method: string): void {
+    this.sock.close();
+    this.owed = 0;
+    this.owedBlocking = false;
+    if (this.watching || this.stateful) {
+      this.fail(new RedisConnectionError(`${method}(): a blocking command was cancelled with its reply still owed, so the connection was closed; it is not reopened because it carries WATCH or state set through command()`));
+      return;
+    }
+    this.reopenNeeded = true;
+  }
+
   /** Reads one whole reply; the bytes stay in the connection while it waits. */
   private *readReply(method: string): Operation<RespReply> {
     for (;;) {
-      if (this.buffer.length >= this.need.bytes && this.offset < this.buffer.length) {
-        const parsed = parseReply(this.buffer, this.offset, this.need);
-        if (parsed !== INCOMPLETE) {
-          this.need.bytes = 0;
-          if (parsed.end === this.buffer.length) {
-            this.buffer = EMPTY;
-            this.offset = 0;
-          } else {
-            this.offset = parsed.end;
-          }
-          return parsed.value;
-        }
-      }
+      const reply = this.reader.next();
+      if (reply !== INCOMPLETE) return reply;
       const data = yield* this.stream.read();
       if (data.length === 0) {
         throw new RedisConnectionError(`${method}(): the server closed the connection${this.owed > 0 ? ` with ${this.owed} replies still to come` : ''}`);
       }
-      this.append(data);
+      this.reader.feed(data);
     }
-  }
-
-  private append(data: Buffer): void {
-    if (this.offset >= this.buffer.length) {
-      this.need.bytes = Math.max(0, this.need.bytes - this.buffer.length);
-      this.buffer = data;
-    } else {
-      this.need.bytes = Math.max(0, this.need.bytes - this.offset);
-      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), data]);
-    }
-    this.offset = 0;
   }
 
   private checkUsable(method: string, mode: 'commands' | 'subscriber'): void {
@@ -441,12 +528,16 @@ export class RedisConnection extends RedisCommands {
   /** Anything but a cancellation leaves the stream at an unknown point: close for good. */
   private failIfBroken(error: unknown): void {
     if (error instanceof CancelledError) return;
+    this.fail(error);
+  }
+
+  /** Closes the connection for good; later commands throw a RedisConnectionError with `error` as its cause. */
+  private fail(error: unknown): void {
     if (this.state === 'closed' || this.state === 'failed') return;
     this.failure = error;
     this.state = 'failed';
-    this.buffer = EMPTY;
-    this.offset = 0;
-    this.socket.close();
+    this.reader = new ReplyReader(this.settings.limits);
+    this.sock.close();
   }
 }
 

@@ -12,5 +12,5 @@ export { RedisCommands, type SetOptions } from './commands.js';
 export { CommandBatch, Pipeline, Transaction, type PipelineResult } from './pipeline.js';
 export { Subscription, type PubSubMessage } from './pubsub.js';
 export { RedisError, RedisReplyError, RedisProtocolError, RedisConnectionError } from './errors.js';
-export { encodeCommand, parseReply, INCOMPLETE, type RedisArg, type RespReply, type Parsed } from './resp.js';
+export { encodeCommand, parseReply, INCOMPLETE, type RedisArg, type RespReply, type Parsed, type ReplyLimits } from './resp.js';
 export type { RedisValue } from './reply.js';

@@ -35,6 +35,8 @@ export type PipelineResult = RedisValue;
 export abstract class CommandBatch {
   /** @internal */ protected readonly names: string[] = [];
   /** @internal */ protected readonly payloads: Array<string | Buffer> = [];
+  /** @internal A queued command can make the server wait (BLPOP, ...): see {@link RedisConnection}. */
+  protected blocking = false;
 
   /** @internal Made by {@link RedisConnection.pipeline} or {@link RedisConnection.multi}. */
   constructor(protected readonly connection: RedisConnection) {}
@@ -46,26 +48,28 @@ export abstract class CommandBatch {
 
   /**
    * Queues a command (name first, then its arguments); returns the batch for chaining.
-   * @throws TypeError at once for an argument that is not a string, finite number or Buffer.
+   * @throws TypeError at once for an argument that is not a string, finite number, bigint or Buffer.
    */
   command(...args: RedisArg[]): this {
     const command = makeCommand(`${this.kind()}.command`, args, toValue);
     this.names.push(command.name);
     this.payloads.push(command.payload);
+    this.blocking ||= command.blocking;
     return this;
   }
 
   /** @internal */
   protected abstract kind(): string;
 
-  /** @internal Sends everything queued (plus `before`/`after`) and reads every reply. */
-  protected *send(method: string, before: RedisArg[] | null = null, after: RedisArg[] | null = null): Operation<RespReply[]> {
+  /** @internal Sends everything queued (plus `before`/`after`) and reads every reply; `blocking` as for {@link RedisConnection.roundTrip}. */
+  protected *send(method: string, blocking: boolean, before: RedisArg[] | null = null, after: RedisArg[] | null = null): Operation<RespReply[]> {
     if (this.payloads.length === 0) throw new TypeError(`${this.kind()}.${method}(): nothing is queued; add commands with command() first`);
     const payloads = this.payloads.splice(0);
     if (before !== null) payloads.unshift(makeCommand(method, before, toValue).payload);
     if (after !== null) payloads.push(makeCommand(method, after, toValue).payload);
     const count = payloads.length;
-    return (yield* this.connection.roundTrip(`${this.kind()}.${method}`, joinPayloads(payloads), count)) as RespReply[];
+    this.blocking = false;
+    return yield* this.connection.roundTrip(`${this.kind()}.${method}`, joinPayloads(payloads), count, blocking);
   }
 }
 
@@ -88,7 +92,7 @@ export class Pipeline extends CommandBatch {
    */
   *exec(): Operation<PipelineResult[]> {
     const names = this.names.splice(0);
-    const replies = yield* this.send('exec');
+    const replies = yield* this.send('exec', this.blocking);
     return replies.map((reply, i) => (reply instanceof RedisReplyError ? reply.withCommand(names[i]) : toValue(reply)));
   }
 
@@ -117,7 +121,8 @@ export class Transaction extends CommandBatch {
    */
   *exec(): Operation<PipelineResult[] | null> {
     const names = this.names.splice(0);
-    const replies = yield* this.send('exec', ['MULTI'], ['EXEC']);
+    // Inside MULTI nothing blocks: the server answers BLPOP at once.
+    const replies = yield* this.send('exec', false, ['MULTI'], ['EXEC']);
     this.connection._watchEnded();
     const multi = replies[0];
     if (multi instanceof RedisReplyError) throw multi.withCommand('MULTI');

@@ -11,6 +11,7 @@ import type { RespReply } from './resp.js';
 /**
  * A reply with bulk strings decoded as UTF-8: what {@link RedisCommands.command} and
  * pipelines return. Error replies inside arrays (a transaction's results) stay values.
+ * An integer is a number, or a bigint when it is outside ±(2^53 − 1) (exact, never rounded).
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ import type { RespReply } from './resp.js';
  * const members: RedisValue = yield* db.command('SMEMBERS', 'tags');   // ['a', 'b']
  * ```
  */
-export type RedisValue = string | number | null | RedisReplyError | RedisValue[];
+export type RedisValue = string | number | bigint | null | RedisReplyError | RedisValue[];
 
 /** Turns a raw reply into what a command method returns; `command` names it in errors. */
 export type Decoder<T> = (reply: RespReply, command: string) => T;
@@ -32,7 +33,7 @@ function ok(reply: RespReply, command: string): Exclude<RespReply, RedisReplyErr
 function shape(reply: RespReply): string {
   if (reply === null) return 'nil';
   if (typeof reply === 'string') return `the status ${JSON.stringify(reply)}`;
-  if (typeof reply === 'number') return `the integer ${reply}`;
+  if (typeof reply === 'number' || typeof reply === 'bigint') return `the integer ${reply}`;
   if (Buffer.isBuffer(reply)) return `a bulk string of ${reply.length} bytes`;
   if (Array.isArray(reply)) return `an array of ${reply.length}`;
   return 'an error';
@@ -78,12 +79,25 @@ export const asString: Decoder<string> = (reply, command) => {
   return r;
 };
 
-/** An integer reply. */
+/**
+ * An integer reply as a number. One a number cannot hold exactly is a RangeError giving
+ * the exact value, never a rounded number (the methods that can meet one say how to get a bigint).
+ */
 export const asNumber: Decoder<number> = (reply, command) => {
-  const r = ok(reply, command);
+  const r = asInteger(reply, command);
   if (typeof r === 'number') return r;
+  throw new RangeError(`${command} replied with the integer ${r}, which a number cannot hold exactly (past Number.MAX_SAFE_INTEGER); ask for a bigint (incrBy(key, 1n)) or use command()`);
+};
+
+/** An integer reply: a number, or a bigint when outside the safe range. */
+export const asInteger: Decoder<number | bigint> = (reply, command) => {
+  const r = ok(reply, command);
+  if (typeof r === 'number' || typeof r === 'bigint') return r;
   throw unexpected(command, r, 'an integer');
 };
+
+/** An integer reply as a bigint, whatever its size. */
+export const asBigInt: Decoder<bigint> = (reply, command) => BigInt(asInteger(reply, command));
 
 /** An integer reply read as a flag (1 = true). */
 export const asBoolean: Decoder<boolean> = (reply, command) => asNumber(reply, command) === 1;

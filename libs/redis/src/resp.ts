@@ -11,8 +11,9 @@ import { RedisProtocolError, RedisReplyError } from './errors.js';
 
 /**
  * One reply as it comes off the wire: a simple string (`+OK`) as a string, an integer as a
- * number, a bulk string as a Buffer (null for a nil bulk), an array (null for a nil array),
- * and an error reply as a {@link RedisReplyError} value (not thrown: the caller decides).
+ * number (a bigint when it is outside ±(2^53 − 1), so it is never rounded), a bulk string
+ * as a Buffer (null for a nil bulk), an array (null for a nil array), and an error reply
+ * as a {@link RedisReplyError} value (not thrown: the caller decides).
  *
  * @example
  * ```ts
@@ -20,21 +21,51 @@ import { RedisProtocolError, RedisReplyError } from './errors.js';
  * const raw: RespReply = yield* db.commandBuffer('LRANGE', 'list', 0, -1);   // [Buffer, Buffer, ...]
  * ```
  */
-export type RespReply = string | number | Buffer | null | RespReply[] | RedisReplyError;
+export type RespReply = string | number | bigint | Buffer | null | RespReply[] | RedisReplyError;
 
 /**
- * One argument of a command: strings are sent as UTF-8, numbers in decimal, Buffers as they are.
+ * One argument of a command: strings are sent as UTF-8, numbers and bigints in decimal,
+ * Buffers as they are.
  *
  * @example
  * ```ts
  * import type { RedisArg } from '@curio/redis';
- * const args: RedisArg[] = ['user:1', 42, Buffer.from([0xff])];
+ * const args: RedisArg[] = ['user:1', 42, 9007199254740993n, Buffer.from([0xff])];
  * yield* db.command('RPUSH', ...args);
  * ```
  */
-export type RedisArg = string | number | Buffer;
+export type RedisArg = string | number | bigint | Buffer;
+
+/**
+ * How big a reply may say it is. Redis itself refuses bulk strings over 512 MB
+ * (`proto-max-bulk-len`) and arrays over 2^31 − 1 elements; a reply past a limit is a
+ * {@link RedisProtocolError} as soon as its header arrives, before anything is allocated
+ * for it. They are set with {@link ConnectOptions} `maxBulkLength` and `maxArrayLength`.
+ *
+ * @example
+ * ```ts
+ * import { connect, type ReplyLimits } from '@curio/redis';
+ * const limits: ReplyLimits = { maxBulkLength: 16 * 1024 * 1024, maxArrayLength: 1_000_000 };
+ * using conn = yield* connect({ port: 6379, ...limits });
+ * ```
+ */
+export interface ReplyLimits {
+  /** The longest bulk string, in bytes (also the longest status or error line). */
+  readonly maxBulkLength: number;
+  /** The most elements of one array. */
+  readonly maxArrayLength: number;
+}
+
+/** @internal Redis's own limits: `proto-max-bulk-len` (512 MB) and a multibulk length of INT_MAX. */
+export const DEFAULT_LIMITS: ReplyLimits = { maxBulkLength: 512 * 1024 * 1024, maxArrayLength: 2 ** 31 - 1 };
+
+/** Arrays nest at most this deep (Redis replies nest a few levels; this keeps recursion over a reply safe). */
+const MAX_DEPTH = 256;
+/** An integer line holds at most a sign and 19 digits (a 64-bit integer). */
+const MAX_INTEGER_LINE = 20;
 
 const CR = 0x0d;
+const LF = 0x0a;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const COLON = 0x3a;
@@ -74,7 +105,8 @@ export interface Parsed {
 /**
  * Parses one reply starting at `start`. Returns the reply and where it ends, or
  * {@link INCOMPLETE} with `need.bytes` set to the buffer length worth trying again at.
- * @throws RedisProtocolError on bytes that are not RESP2.
+ * It starts over on every call; a connection reads with a parser that resumes instead.
+ * @throws RedisProtocolError on bytes that are not RESP2, or a size past Redis's limits.
  *
  * @example
  * ```ts
@@ -85,26 +117,99 @@ export interface Parsed {
  * ```
  */
 export function parseReply(buf: Buffer, start: number, need: { bytes: number }): Parsed | typeof INCOMPLETE {
-  const cursor = { pos: start };
-  const value = parseAt(buf, cursor, need);
-  if (value === INCOMPLETE) return INCOMPLETE;
+  const cursor = newCursor(start);
+  const value = resumeReply(buf, cursor, [], DEFAULT_LIMITS);
+  if (value === INCOMPLETE) {
+    need.bytes = cursor.need;
+    return INCOMPLETE;
+  }
   return { value, end: cursor.pos };
 }
 
-function parseAt(buf: Buffer, cursor: { pos: number }, need: { bytes: number }): RespReply | typeof INCOMPLETE {
+/**
+ * @internal Where parsing stands in a buffer: `pos` is the start of the first element not
+ * yet parsed, `need` the buffer length worth trying again at, `scanned` how far the
+ * current line was searched for its end (so a long line is not searched again).
+ */
+export interface Cursor {
+  pos: number;
+  need: number;
+  scanned: number;
+  /** The element count of the array header just read. */
+  count: number;
+}
+
+/** @internal An array being filled: its elements so far and how many it has. */
+export interface Frame {
+  items: RespReply[];
+  count: number;
+}
+
+/** @internal */
+export function newCursor(pos: number): Cursor {
+  return { pos, need: 0, scanned: 0, count: 0 };
+}
+
+const ARRAY_HEADER: unique symbol = Symbol('array header');
+
+/**
+ * @internal Parses on from `cursor.pos`, filling the arrays begun in `stack`, until a whole
+ * reply is done (returned) or the bytes run out ({@link INCOMPLETE}: the cursor and the
+ * stack keep what was parsed, so calling again with more bytes goes on from there).
+ */
+export function resumeReply(buf: Buffer, cursor: Cursor, stack: Frame[], limits: ReplyLimits): RespReply | typeof INCOMPLETE {
+  for (;;) {
+    const element = parseElement(buf, cursor, limits);
+    if (element === INCOMPLETE) return INCOMPLETE;
+    let value: RespReply;
+    if (element === ARRAY_HEADER) {
+      if (cursor.count > 0) {
+        if (stack.length >= MAX_DEPTH) throw protocolError(buf, cursor.pos, `arrays nest deeper than ${MAX_DEPTH} levels`);
+        stack.push({ items: [], count: cursor.count });
+        continue;
+      }
+      value = [];
+    } else {
+      value = element;
+    }
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        cursor.need = 0;
+        return value;
+      }
+      top.items.push(value);
+      if (top.items.length < top.count) break;
+      stack.pop();
+      value = top.items;
+    }
+  }
+}
+
+/** One element at `cursor.pos`: a whole scalar, the header of an array (count in `cursor.count`), or INCOMPLETE. */
+function parseElement(buf: Buffer, cursor: Cursor, limits: ReplyLimits): RespReply | typeof INCOMPLETE | typeof ARRAY_HEADER {
   const pos = cursor.pos;
   if (pos >= buf.length) {
-    need.bytes = pos + 1;
+    cursor.need = pos + 1;
     return INCOMPLETE;
   }
-  const lineEnd = buf.indexOf(CR, pos + 1);
-  if (lineEnd < 0 || lineEnd + 1 >= buf.length) {
-    need.bytes = buf.length + 1;
-    return INCOMPLETE;
-  }
-  if (buf[lineEnd + 1] !== 0x0a) throw protocolError(buf, pos, 'a line ends in \\r without \\n');
   const type = buf[pos];
+  // The type byte alone tells a bad reply (a stray CRLF, an HTTP answer): fail before waiting for a line.
+  if (type !== PLUS && type !== MINUS && type !== COLON && type !== DOLLAR && type !== STAR) {
+    throw protocolError(buf, pos, `unknown reply type ${JSON.stringify(String.fromCharCode(type))} (RESP2 replies start with + - : $ or *)`);
+  }
+  const maxLine = type === PLUS || type === MINUS ? limits.maxBulkLength : MAX_INTEGER_LINE;
+  const lineEnd = buf.indexOf(CR, Math.max(pos + 1, cursor.scanned));
+  const lineLength = (lineEnd < 0 ? buf.length : lineEnd) - pos - 1;
+  if (lineLength > maxLine) throw protocolError(buf, pos, `a ${type === PLUS || type === MINUS ? 'status or error' : 'header'} line longer than ${maxLine} bytes`);
+  if (lineEnd < 0 || lineEnd + 1 >= buf.length) {
+    cursor.scanned = lineEnd < 0 ? buf.length : lineEnd;
+    cursor.need = buf.length + 1;
+    return INCOMPLETE;
+  }
+  if (buf[lineEnd + 1] !== LF) throw protocolError(buf, pos, 'a line ends in \\r without \\n');
   const next = lineEnd + 2;
+  cursor.scanned = 0;
   switch (type) {
     case PLUS:
       cursor.pos = next;
@@ -116,61 +221,56 @@ function parseAt(buf: Buffer, cursor: { pos: number }, need: { bytes: number }):
       cursor.pos = next;
       return readInteger(buf, pos, lineEnd);
     case DOLLAR: {
-      const length = readInteger(buf, pos, lineEnd);
+      const length = readLength(buf, pos, lineEnd, limits.maxBulkLength, 'maxBulkLength');
       if (length === -1) {
         cursor.pos = next;
         return null;
       }
-      if (length < 0) throw protocolError(buf, pos, `a bulk string cannot have length ${length}`);
       const end = next + length;
       if (end + 2 > buf.length) {
-        need.bytes = end + 2;
+        cursor.need = end + 2;
         return INCOMPLETE;
       }
-      if (buf[end] !== CR || buf[end + 1] !== 0x0a) throw protocolError(buf, pos, `the bulk string of ${length} bytes is not followed by \\r\\n`);
+      if (buf[end] !== CR || buf[end + 1] !== LF) throw protocolError(buf, pos, `the bulk string of ${length} bytes is not followed by \\r\\n`);
       cursor.pos = end + 2;
       return buf.subarray(next, end);
     }
-    case STAR: {
-      const count = readInteger(buf, pos, lineEnd);
-      if (count === -1) {
-        cursor.pos = next;
-        return null;
-      }
-      if (count < 0) throw protocolError(buf, pos, `an array cannot have ${count} elements`);
-      const items: RespReply[] = new Array(count);
+    default: {
+      const count = readLength(buf, pos, lineEnd, limits.maxArrayLength, 'maxArrayLength');
       cursor.pos = next;
-      for (let i = 0; i < count; i++) {
-        const item = parseAt(buf, cursor, need);
-        if (item === INCOMPLETE) {
-          cursor.pos = pos;
-          return INCOMPLETE;
-        }
-        items[i] = item;
-      }
-      return items;
+      if (count === -1) return null;
+      cursor.count = count;
+      return ARRAY_HEADER;
     }
-    default:
-      throw protocolError(buf, pos, `unknown reply type ${JSON.stringify(String.fromCharCode(type))} (RESP2 replies start with + - : $ or *)`);
   }
 }
 
-/** The integer on the header line `buf[pos+1 .. lineEnd)`. */
-function readInteger(buf: Buffer, pos: number, lineEnd: number): number {
-  let i = pos + 1;
-  let negative = false;
-  if (buf[i] === MINUS) {
-    negative = true;
-    i++;
+/** The length on a `$` or `*` line: -1 for nil, else 0 up to `max` (the limit named `limit`). */
+function readLength(buf: Buffer, pos: number, lineEnd: number, max: number, limit: string): number {
+  const length = readInteger(buf, pos, lineEnd);
+  const what = buf[pos] === DOLLAR ? 'a bulk string' : 'an array';
+  if (length === -1) return -1;
+  if (length < 0) throw protocolError(buf, pos, `${what} cannot have length ${length}`);
+  if (length > max) {
+    throw protocolError(buf, pos, `${what} of ${length} ${what === 'an array' ? 'elements' : 'bytes'} is past the limit ${limit} (${max})`);
   }
+  return Number(length);
+}
+
+/** The integer on the line `buf[pos+1 .. lineEnd)`: a number if it is a safe integer, else a bigint (never rounded). */
+function readInteger(buf: Buffer, pos: number, lineEnd: number): number | bigint {
+  let i = pos + 1;
+  if (buf[i] === MINUS) i++;
   if (i === lineEnd) throw protocolError(buf, pos, 'expected an integer');
   let n = 0;
-  for (; i < lineEnd; i++) {
-    const digit = buf[i] - 0x30;
+  for (let j = i; j < lineEnd; j++) {
+    const digit = buf[j] - 0x30;
     if (digit < 0 || digit > 9) throw protocolError(buf, pos, 'expected an integer');
     n = n * 10 + digit;
   }
-  return negative ? -n : n;
+  const negative = i > pos + 1;
+  if (n <= Number.MAX_SAFE_INTEGER) return negative ? -n : n;
+  return BigInt(buf.toString('latin1', pos + 1, lineEnd));
 }
 
 function protocolError(buf: Buffer, pos: number, why: string): RedisProtocolError {
@@ -182,7 +282,7 @@ function protocolError(buf: Buffer, pos: number, why: string): RedisProtocolErro
  * The request bytes of one command (a RESP array of bulk strings). All-string commands
  * become a string (Node encodes it once, on write); a Buffer argument makes it a Buffer.
  * @param name the name used in error messages (`'get'`).
- * @throws TypeError naming the argument if one is not a string, finite number or Buffer.
+ * @throws TypeError naming the argument if one is not a string, finite number, bigint or Buffer.
  *
  * @example
  * ```ts
@@ -198,8 +298,8 @@ export function encodeCommand(name: string, args: readonly RedisArg[]): string |
     const arg = args[i];
     if (typeof arg === 'string') {
       out += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
-    } else if (typeof arg === 'number') {
-      if (!Number.isFinite(arg)) throw badArgument(name, i, arg);
+    } else if (typeof arg === 'number' || typeof arg === 'bigint') {
+      if (typeof arg === 'number' && !Number.isFinite(arg)) throw badArgument(name, i, arg);
       const text = String(arg);
       out += `$${text.length}\r\n${text}\r\n`;
     } else if (arg instanceof Uint8Array) {
@@ -216,7 +316,7 @@ export function encodeCommand(name: string, args: readonly RedisArg[]): string |
 }
 
 function badArgument(name: string, index: number, value: unknown): TypeError {
-  return new TypeError(`${name}(): argument ${index + 1} must be a string, a finite number or a Buffer, got ${describe(value)}`);
+  return new TypeError(`${name}(): argument ${index + 1} must be a string, a finite number, a bigint or a Buffer, got ${describe(value)}`);
 }
 
 /** A short description of a value for an error message. */

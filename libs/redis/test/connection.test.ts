@@ -90,8 +90,8 @@ describe('commands with typed replies', () => {
   }));
 
   it('bad arguments are refused before anything is sent, naming the value', () => withConnection(function* (conn) {
-    expect(() => conn.get(undefined as unknown as string)).toThrow('get(): argument 2 must be a string, a finite number or a Buffer, got undefined');
-    expect(() => conn.set('k', null as unknown as string)).toThrow('set(): argument 3 must be a string, a finite number or a Buffer, got null');
+    expect(() => conn.get(undefined as unknown as string)).toThrow('get(): argument 2 must be a string, a finite number, a bigint or a Buffer, got undefined');
+    expect(() => conn.set('k', null as unknown as string)).toThrow('set(): argument 3 must be a string, a finite number, a bigint or a Buffer, got null');
     expect(() => conn.incrBy('k', 1.5)).toThrow('incrBy(): n must be an integer, got number 1.5');
     expect(() => conn.set('k', 'v', { ex: 0 })).toThrow('set(): ex must be a positive integer, got number 0');
     expect(() => conn.set('k', 'v', { nx: true, xx: true })).toThrow('give nx or xx, not both');

@@ -1,5 +1,5 @@
 /** Shared by the redis tests: the server's port, a seeded random generator, a test proxy. */
-import { Condition, spawn, type Operation, type Task } from '@curio/kernel';
+import { Condition, sleep, spawn, type Operation, type Task } from '@curio/kernel';
 import { openConnection, tcpServerSocket, type Socket } from '@curio/io';
 import { INCOMPLETE, parseReply } from '@curio/redis';
 
@@ -124,4 +124,42 @@ export function connectedClients(info: string): number {
   const match = /connected_clients:(\d+)/.exec(info);
   if (match === null) throw new Error(`no connected_clients in INFO: ${info}`);
   return Number(match[1]);
+}
+
+/**
+ * A fake Redis server on 127.0.0.1 for one client: on the first request it sends `reply`,
+ * then `trickle` one byte at a time (a byte every `gapMs`), stopping early once the client
+ * hangs up; then it closes. `trickled` says how many trickle bytes went out before the
+ * client hung up (all of them if it never did), `done` ends with the server.
+ */
+export function* craftedServer(reply: string, trickle: string, gapMs = 5) {
+  const listener = yield* tcpServerSocket('127.0.0.1', 0);
+  const port = (listener.getsockname() as [string, number])[1];
+  const state = { trickled: 0, clientHungUp: false };
+  const done = yield* spawn(function* () {
+    const [client] = yield* listener.accept();
+    try {
+      yield* client.recv(65536);
+      yield* client.sendall(reply);
+      const watcher = yield* spawn(function* () {
+        while ((yield* client.recv(65536)).length > 0) { /* requests after the first are ignored */ }
+        state.clientHungUp = true;
+      });
+      for (const byte of trickle) {
+        yield* sleep(gapMs);
+        if (state.clientHungUp) break;
+        try {
+          yield* client.sendall(byte);
+        } catch {
+          break; // the client reset the connection
+        }
+        state.trickled++;
+      }
+      yield* watcher.cancel();
+    } finally {
+      client.close();
+      listener.close();
+    }
+  });
+  return { port, state, done };
 }

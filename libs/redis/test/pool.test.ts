@@ -1,6 +1,6 @@
 import { run, spawn, sleep } from '@curio/kernel';
 import { connect, createPool, RedisConnectionError, RedisError } from '@curio/redis';
-import { connectedClients, redisPort } from './helpers.js';
+import { HoldingProxy, connectedClients, redisPort } from './helpers.js';
 
 const DB = 3;
 
@@ -37,7 +37,25 @@ describe('connection pool', () => {
     expect(yield* clientsNamed('pool-a')).toBe(2);
   }));
 
-  it('closes a connection released owing a reply, and hands out a clean one instead', () => run(function* () {
+  it('closes a connection released owing a reply', () => run(function* () {
+    const proxy = new HoldingProxy();
+    yield* proxy.start(redisPort());
+    using pool = createPool({ port: proxy.port, size: 1 });
+    const conn = yield* pool.acquire();
+    proxy.hold();
+    const before = proxy.replies;
+    const owing = yield* spawn(conn.get('pool:k'));
+    yield* proxy.waitReplies(before + 1);
+    yield* owing.cancel();
+    expect(conn.pendingReplies).toBe(1);
+    expect(conn.clean).toBe(false);
+    pool.release(conn);
+    expect(conn.closed).toBe(true);
+    expect(pool.idleCount).toBe(0);
+    yield* proxy.close();
+  }));
+
+  it('closes a connection released after a cancelled BLPOP (its socket was dropped), and hands out a clean one instead', () => run(function* () {
     using pool = createPool({ port: redisPort(), db: DB, size: 1, clientName: 'pool-b' });
     const conn = yield* pool.acquire();
     yield* conn.del('pool:empty');
@@ -46,7 +64,7 @@ describe('connection pool', () => {
     });
     while (conn.pendingReplies === 0) yield* sleep(1);
     yield* blocked.cancel();
-    expect(conn.pendingReplies).toBe(1);
+    expect(conn.pendingReplies).toBe(0);
     expect(conn.clean).toBe(false);
     pool.release(conn);
     expect(conn.closed).toBe(true);
