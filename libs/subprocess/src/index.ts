@@ -12,5 +12,5 @@ markLibraryCode();
 export { Popen, DEFAULT_GRACE_PERIOD, type PopenOptions, type TextPopenOptions, type CommunicateResult } from './popen.js';
 export { ProcessPipe, type PipeName } from './pipe.js';
 export type { StdioOption, StderrOption } from './stdio.js';
-export { run, checkOutput, CompletedProcess, type RunOptions, type TextRunOptions, type CheckOutputOptions } from './run.js';
+export { run, checkOutput, CompletedProcess, type RunOptions, type TextRunOptions, type CheckOutputOptions, type RunResult } from './run.js';
 export { SubprocessError, CalledProcessError, TimeoutExpired, type Command } from './errors.js';

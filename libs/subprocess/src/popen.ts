@@ -8,6 +8,7 @@ import { disableCancellation, park, spawn, type Operation, type Task } from '@cu
 import type { BytesLike } from '@curio/io';
 import { formatCommand, type Command } from './errors.js';
 import { ProcessPipe } from './pipe.js';
+import { signalGroup, trackGroup, untrackGroup } from './group.js';
 import { checkProgram, spawnFailure } from './program.js';
 import { returncodeOf, signalNumber } from './returncode.js';
 import { resolveStdio, type StderrOption, type StdioOption } from './stdio.js';
@@ -56,6 +57,16 @@ export interface PopenOptions {
    * owner was cancelled, timed out or disposed of (default 5000).
    */
   gracePeriod?: number;
+  /**
+   * Start the child in a process group of its own (default `true`, on POSIX: a new
+   * session, Node's `detached`), so that terminating it for its owner (a cancelled or
+   * timed-out `run`, `checkOutput` or `communicate`, a disposed Popen) signals the whole
+   * group: the processes the child started go with it. Such a child no longer gets the
+   * terminal's Ctrl-C, and has no controlling terminal (it cannot open `/dev/tty`): give
+   * `false` for interactive programs (editors, password prompts) that need the terminal,
+   * or for a child that must outlive this process.
+   */
+  processGroup?: boolean;
 }
 
 /**
@@ -125,11 +136,15 @@ export class Popen<T extends Buffer | string = Buffer> {
   readonly encoding: BufferEncoding | null;
   /** Milliseconds between SIGTERM and SIGKILL when the child is terminated for its owner. */
   readonly gracePeriod: number;
+  /** True if the child leads a process group of its own (option `processGroup`). */
+  readonly processGroup: boolean;
 
   private readonly child: ChildProcess;
   private exitStatus: number | null = null;
   private readonly exitListeners = new Set<() => void>();
   private killTimer: NodeJS.Timeout | null = null;
+  /** True once the child was terminated for its owner (close, or a cancelled communicate). */
+  private stopping = false;
   private partial: CommunicateResult<T> = [null, null];
 
   private constructor(args: Command, child: ChildProcess, pid: number, options: PopenOptions) {
@@ -138,6 +153,8 @@ export class Popen<T extends Buffer | string = Buffer> {
     this.pid = pid;
     this.encoding = options.encoding ?? null;
     this.gracePeriod = options.gracePeriod ?? DEFAULT_GRACE_PERIOD;
+    this.processGroup = usesProcessGroup(options);
+    if (this.processGroup) trackGroup(pid);
     this.stdin = child.stdin === null ? null : new ProcessPipe('stdin', pid, child.stdin);
     this.stdout = child.stdout === null ? null : new ProcessPipe('stdout', pid, child.stdout);
     this.stderr = child.stderr === null ? null : new ProcessPipe('stderr', pid, child.stderr);
@@ -171,7 +188,13 @@ export class Popen<T extends Buffer | string = Buffer> {
       const problem = checkProgram(operation, invocation.program, options.cwd, env);
       if (problem !== null) throw problem;
     }
-    const child = spawnChild(invocation.file, invocation.argv, { stdio, cwd: options.cwd, env });
+    let child: ChildProcess;
+    try {
+      child = spawnChild(invocation.file, invocation.argv, { stdio, cwd: options.cwd, env, detached: usesProcessGroup(options) });
+    } catch (error) {
+      // ENOTDIR, E2BIG, EBADF, ...: Node throws these at once (ENOENT and EACCES come as events).
+      throw spawnFailure(operation, invocation.program, options.cwd, error);
+    }
     // Node emits spawn failures and failed kills as 'error' events: always listen.
     let failure: unknown = null;
     let onFailure: ((error: unknown) => void) | null = null;
@@ -288,20 +311,16 @@ export class Popen<T extends Buffer | string = Buffer> {
 
   /**
    * Closes the pipes, and terminates a child still running: SIGTERM now, SIGKILL if it
-   * has not exited after {@link Popen.gracePeriod}. Node reaps it when it exits;
-   * `yield* p.wait()` still works afterwards. Idempotent; never blocks.
+   * has not exited after {@link Popen.gracePeriod}. With {@link Popen.processGroup} (the
+   * default) the signals go to the child's whole group, even after the child itself has
+   * exited, so what it left running in the background goes too. Node reaps the child when
+   * it exits; `yield* p.wait()` still works afterwards. Idempotent; never blocks.
    */
   close(): void {
     this.stdin?.close();
     this.stdout?.close();
     this.stderr?.close();
-    if (this.exitStatus === null && this.killTimer === null) {
-      this.terminate();
-      this.killTimer = setTimeout(() => {
-        this.killTimer = null;
-        this.kill();
-      }, this.gracePeriod);
-    }
+    this.stop();
   }
 
   /** `using p = yield* Popen.start(...)`: {@link Popen.close} at the end of the block. */
@@ -329,28 +348,36 @@ export class Popen<T extends Buffer | string = Buffer> {
    * @internal
    */
   *terminateAndReap(): Operation<void> {
-    if (this.exitStatus !== null) return;
-    this.terminate();
-    const exited = yield* park<boolean>('PROCESS_WAIT', (waker) => {
-      // park() undoes only a cancelled wait: each way out clears the other.
-      const listener = (): void => {
-        clearTimeout(timer);
-        waker.wake(true);
-      };
-      const timer = setTimeout(() => {
-        this.exitListeners.delete(listener);
-        waker.wake(false);
-      }, this.gracePeriod);
-      this.exitListeners.add(listener);
-      return () => {
-        clearTimeout(timer);
-        this.exitListeners.delete(listener);
-      };
-    });
-    if (!exited) {
-      this.kill();
-      yield* this.wait();
+    this.stop();
+    yield* this.wait();
+  }
+
+  /**
+   * Terminates the child (its group, with {@link Popen.processGroup}) for its owner:
+   * SIGTERM now, SIGKILL after the grace period. Once.
+   */
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.processGroup) {
+      if (!signalGroup(this.pid, 'SIGTERM')) return untrackGroup(this.pid);
+      this.killLater(() => {
+        signalGroup(this.pid, 'SIGKILL');
+        untrackGroup(this.pid);
+      });
+    } else if (this.exitStatus === null) {
+      this.terminate();
+      this.killLater(() => this.kill());
     }
+  }
+
+  /** Runs `kill` after the grace period; the timer keeps this process alive while the child runs. */
+  private killLater(kill: () => void): void {
+    this.killTimer = setTimeout(() => {
+      this.killTimer = null;
+      kill();
+    }, this.gracePeriod);
+    if (this.exitStatus !== null) this.killTimer.unref();
   }
 
   /** Stops communicate's helpers, keeps what output had arrived, ends the child, closes the pipes. */
@@ -372,7 +399,12 @@ export class Popen<T extends Buffer | string = Buffer> {
 
   private readonly onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.exitStatus = returncodeOf(code, signal);
-    if (this.killTimer !== null) {
+    // The rest of a group may outlive the child: it keeps its SIGKILL, without holding this process open.
+    const groupLeft = this.processGroup && signalGroup(this.pid, 0);
+    if (!groupLeft) untrackGroup(this.pid);
+    if (this.killTimer !== null && groupLeft) {
+      this.killTimer.unref();
+    } else if (this.killTimer !== null) {
       clearTimeout(this.killTimer);
       this.killTimer = null;
     }
@@ -429,13 +461,33 @@ function invocationOf(operation: string, args: Command, shell: boolean | string,
 
 function checkOptions(operation: string, options: PopenOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${operation}: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  const { cwd, gracePeriod, shell, encoding } = options;
+  const { cwd, gracePeriod, shell, encoding, processGroup, env } = options;
   if (cwd !== undefined && typeof cwd !== 'string') throw new TypeError(`${operation}: cwd must be a string (a directory), got ${typeof cwd}`);
   if (gracePeriod !== undefined && (typeof gracePeriod !== 'number' || !(gracePeriod >= 0) || !Number.isFinite(gracePeriod))) {
     throw new RangeError(`${operation}: gracePeriod must be a non-negative number of milliseconds, got ${String(gracePeriod)}`);
   }
   if (shell !== undefined && typeof shell !== 'boolean' && (typeof shell !== 'string' || shell === '')) throw new TypeError(`${operation}: shell must be true, false or the path of a shell, got ${String(shell)}`);
   if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw new RangeError(`${operation}: unknown encoding ${JSON.stringify(encoding)} (try 'utf-8' or 'latin1')`);
+  if (processGroup !== undefined && typeof processGroup !== 'boolean') throw new TypeError(`${operation}: processGroup must be true or false, got ${describeArgs(processGroup)}`);
+  if (env !== undefined) checkEnv(operation, env);
+}
+
+/** `env` must map names to strings, as the child gets them; `undefined` leaves a variable out. */
+function checkEnv(operation: string, env: unknown): void {
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw new TypeError(`${operation}: env must be an object of variable names to strings (like process.env), got ${env === null ? 'null' : Array.isArray(env) ? 'an array' : `${typeof env} ${describeArgs(env)}`}`);
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new TypeError(`${operation}: env.${key} must be a string, got ${value === null ? 'null' : `${typeof value} ${describeArgs(value)}`}`);
+    }
+    if (key === '' || key.includes('=')) throw new TypeError(`${operation}: env has the name ${JSON.stringify(key)}: a variable name must be non-empty and without '='`);
+  }
+}
+
+/** Whether the child gets a process group of its own (POSIX only: Windows has none). */
+function usesProcessGroup(options: PopenOptions): boolean {
+  return (options.processGroup ?? true) && process.platform !== 'win32';
 }
 
 function describeArgs(args: unknown): string {

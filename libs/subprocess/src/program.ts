@@ -10,27 +10,36 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
   EACCES: 'permission denied (not executable)',
   ENOTDIR: 'a component of the path is not a directory',
-  E2BIG: 'the argument list is too long',
+  E2BIG: 'the argument list and environment are too long',
+  EBADF: 'a file descriptor given as stdin, stdout or stderr is not open',
   EMFILE: 'too many open files in this process',
   EAGAIN: 'too many processes',
 };
 
 /**
  * The error for a program that could not be started: an `IOError` with the system's
- * code, naming the program (and the working directory, if that is what is missing).
+ * code, naming the program, and the working directory unless the program is simply
+ * missing or not executable.
  */
 export function spawnFailure(operation: string, program: string, cwd: string | undefined, error: unknown): IOError {
   const e = error as { code?: unknown; errno?: unknown; syscall?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : 'EIO';
-  let reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
-  if (code === 'ENOENT' && cwd !== undefined && !isDirectory(cwd)) reason = `the working directory '${cwd}' does not exist`;
-  else if (code === 'ENOENT' && !program.includes('/')) reason = 'not found in PATH';
-  return new IOError(`${operation}: cannot run '${program}': ${reason} (${code})`, {
+  return new IOError(`${operation}: cannot run '${program}': ${reasonFor(code, program, cwd, error)} (${code})`, {
     code,
     errno: typeof e?.errno === 'number' ? e.errno : undefined,
     syscall: typeof e?.syscall === 'string' ? e.syscall : 'spawn',
     cause: error,
   });
+}
+
+function reasonFor(code: string, program: string, cwd: string | undefined, error: unknown): string {
+  const badCwd = cwd !== undefined && !isDirectory(cwd);
+  if (badCwd && code === 'ENOENT') return `the working directory '${cwd}' does not exist`;
+  if (badCwd && code === 'ENOTDIR') return `the working directory '${cwd}' is not a directory`;
+  if (code === 'ENOENT' && !program.includes('/')) return 'not found in PATH';
+  const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+  if (code === 'ENOENT' || code === 'EACCES') return reason;
+  return `${reason} (working directory '${cwd ?? process.cwd()}')`;
 }
 
 /**

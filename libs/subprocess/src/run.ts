@@ -87,13 +87,33 @@ export class CompletedProcess<T extends Buffer | string = Buffer> {
   }
 }
 
+/** The output type of options `O`: strings with an `encoding`, else Buffers. */
+type OutputOf<O> = O extends { encoding: BufferEncoding } ? string : Buffer;
+
+/**
+ * What {@link run} gives for options `O`: a {@link CompletedProcess} of strings (with an
+ * `encoding`) or Buffers, whose `stdout` and `stderr` are typed as set (not null) when
+ * `O` surely captures them (`capture: true`, or `stdout`/`stderr: 'pipe'`).
+ *
+ * @example
+ * ```ts
+ * import { run, type RunResult } from '@curio/subprocess';
+ * const done: RunResult<{ capture: true; encoding: 'utf-8' }> = yield* run(['uname'], { capture: true, encoding: 'utf-8' });
+ * const name: string = done.stdout.trim();   // no null check needed
+ * ```
+ */
+export type RunResult<O extends RunOptions> = CompletedProcess<OutputOf<O>> &
+  (O extends { capture: true } | { stdout: 'pipe' } ? { readonly stdout: OutputOf<O> } : unknown) &
+  (O extends { capture: true } | { stderr: 'pipe' } ? { readonly stderr: OutputOf<O> } : unknown);
+
 /**
  * Runs a command to completion (Python's `subprocess.run`, Curio's `run`): starts it,
  * sends `input`, collects the output you asked for (`capture`, or `stdout`/`stderr:
  * 'pipe'`), waits for it to exit. Owns the child: if this is cancelled or its `timeout`
  * expires, the child is terminated (SIGTERM, SIGKILL after `gracePeriod`), reaped, and
  * its pipes are closed. In `curio` this is exported as `runProcess` (the kernel's `run`
- * has the name there) and as `subprocess.run`.
+ * has the name there) and as `subprocess.run`. The result's type follows the options
+ * ({@link RunResult}): with `capture: true`, `stdout` and `stderr` are not null.
  *
  * @example
  * ```ts
@@ -104,8 +124,7 @@ export class CompletedProcess<T extends Buffer | string = Buffer> {
  * @throws IOError if the program cannot be run; {@link CalledProcessError} with
  * `check` and a non-zero status; {@link TimeoutExpired} when `timeout` expires.
  */
-export function run(args: Command, options: TextRunOptions): Operation<CompletedProcess<string>>;
-export function run(args: Command, options?: RunOptions): Operation<CompletedProcess<Buffer>>;
+export function run<const O extends RunOptions = Record<never, never>>(args: Command, options?: O): Operation<RunResult<O>>;
 export function* run(args: Command, options: RunOptions = {}): Operation<CompletedProcess<Buffer | string>> {
   const { input = null, capture = false, check = false, timeout, ...popenOptions } = options ?? {};
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) throw new RangeError(`run(): timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);

@@ -42,3 +42,44 @@ export function* eventually(what: string, condition: () => boolean, tries = 1000
 export function nodeScript(source: string): string[] {
   return [process.execPath, '-e', source];
 }
+
+/** Fields of /proc/PID/stat after the command name: state, ppid, pgrp, ...; null once the pid is free. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** The process group of `pid`. */
+export function processGroupOf(pid: number): number {
+  const fields = statFields(pid);
+  if (fields === null) throw new Error(`process ${pid} is gone`);
+  return Number(fields[2]);
+}
+
+/**
+ * True once `pid` is dead: `process.kill(pid, 0)` fails with ESRCH, or it is a zombie that
+ * is not ours (reparented to an init that has not reaped it yet: a dead process all the same).
+ */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ESRCH') return true;
+    throw error;
+  }
+  const fields = statFields(pid);
+  return fields === null || (fields[0] === 'Z' && fields[1] !== String(process.pid));
+}
+
+/** SIGKILL for a process a failed test may have left running. */
+export function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run, spawn, sleep, timeoutAfter, TaskTimeout, type Operation } from '@curio/kernel';
 import { aopen, IOError, Stream } from '@curio/io';
-import { Popen, ProcessPipe } from '../src/index.js';
+import { Popen, ProcessPipe, run as runCommand } from '../src/index.js';
 import { childPids, eventually, openFds } from './helpers.js';
 
 let tmp: string;
@@ -123,6 +123,69 @@ describe('Popen.start', () => {
     expect(errors[2]).toContain('stdin must be a file descriptor');
     expect(errors[3]).toContain('with shell, give the command line as one string');
     expect(errors[4]).toContain('gracePeriod must be a non-negative number');
+  });
+
+  it('an env that is not an object of strings is a TypeError naming env and the key', async () => {
+    const errors = await check(function* () {
+      const messages: string[] = [];
+      const envs: unknown[] = ['FOO=1', ['FOO=1'], null, 42, { ...process.env, PORT: 8080 }, { HOME: null }, { NESTED: { a: 1 } }, { 'A=B': 'c' }];
+      for (const env of envs) {
+        try {
+          using p = yield* Popen.start(['true'], { env: env as NodeJS.ProcessEnv });
+          yield* p.wait();
+          messages.push('no error');
+        } catch (e) {
+          messages.push(`${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+      // undefined leaves a variable out, as in Node.
+      const out = yield* runCommand(['sh', '-c', 'echo "${GONE-unset} $KEPT"'], { capture: true, encoding: 'utf-8', env: { PATH: process.env.PATH, GONE: undefined, KEPT: 'yes' } });
+      messages.push(out.stdout);
+      return messages;
+    });
+    expect(errors).toEqual([
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got string "FOO=1"',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got an array',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got null',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got number 42',
+      'TypeError: Popen.start(): env.PORT must be a string, got number 8080',
+      'TypeError: Popen.start(): env.HOME must be a string, got null',
+      'TypeError: Popen.start(): env.NESTED must be a string, got object {"a":1}',
+      `TypeError: Popen.start(): env has the name "A=B": a variable name must be non-empty and without '='`,
+      'unset yes\n',
+    ]);
+  });
+
+  it('a working directory that is a file, a huge argument list and a closed descriptor are IOErrors naming the program and the directory', async () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, '');
+    // A descriptor number well above every open one (a closed one could be reused at once).
+    const closedFd = Math.max(...fs.readdirSync('/proc/self/fd').map(Number)) + 100;
+    const errors = await check(function* () {
+      const out: IOError[] = [];
+      const attempts: Array<() => Operation<Popen>> = [
+        () => Popen.start(['true'], { cwd: file }),
+        () => Popen.start(['echo', ...Array.from({ length: 64 }, () => 'x'.repeat(64 * 1024))], { stdout: 'pipe' }),
+        () => Popen.start(['true'], { stdin: closedFd, stdout: 'pipe', stderr: 'pipe' }),
+      ];
+      for (const attempt of attempts) {
+        try {
+          using p = yield* attempt();
+          yield* p.wait();
+        } catch (e) {
+          out.push(e as IOError);
+        }
+      }
+      return out;
+    });
+    expect(errors.map((e) => [e.constructor.name, e.code, e.syscall])).toEqual([
+      ['IOError', 'ENOTDIR', 'spawn'],
+      ['IOError', 'E2BIG', 'spawn'],
+      ['IOError', 'EBADF', 'spawn'],
+    ]);
+    expect(errors[0].message).toBe(`Popen.start(): cannot run 'true': the working directory '${file}' is not a directory (ENOTDIR)`);
+    expect(errors[1].message).toBe(`Popen.start(): cannot run 'echo': the argument list and environment are too long (working directory '${process.cwd()}') (E2BIG)`);
+    expect(errors[2].message).toBe(`Popen.start(): cannot run 'true': a file descriptor given as stdin, stdout or stderr is not open (working directory '${process.cwd()}') (EBADF)`);
   });
 
   it('an unknown signal name is a clear error', async () => {

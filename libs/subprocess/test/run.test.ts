@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { run as runKernel, spawn, timeoutAfter, TaskTimeout, TaskCancelled, type Operation } from '@curio/kernel';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { run as runKernel, spawn, timeoutAfter, TaskTimeout, TaskCancelled, type Operation, type Task } from '@curio/kernel';
 import { IOError } from '@curio/io';
 import { Popen, run, checkOutput, CompletedProcess, CalledProcessError, TimeoutExpired, SubprocessError } from '../src/index.js';
-import { childPids, eventually, nodeScript, openFds } from './helpers.js';
+import { childPids, eventually, isGone, killIfAlive, nodeScript, openFds, processGroupOf } from './helpers.js';
 
 let baselineFds: number;
 
@@ -274,5 +277,142 @@ describe('checkOutput', () => {
       return [text, bytes.toString(), failed?.returncode, String(failed?.output)];
     });
     expect(out).toEqual(['hello\n', 'ab', 1, 'some\n']);
+  });
+});
+
+describe('process groups: a child terminated for its owner takes what it started with it', () => {
+  /** A shell whose background job (the grandchild) would outlive it: it prints the job's pid, then waits. */
+  const WITH_GRANDCHILD = 'sleep 1000 & echo $!; wait';
+  let tmp: string;
+  let grandchildren: number[];
+
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-groups-'));
+    grandchildren = [];
+  });
+  afterEach(() => {
+    // A failing test must not leave a sleep 1000 behind.
+    for (const pid of grandchildren) killIfAlive(pid);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The pid a command wrote into `file` (it writes the grandchild's), once it is there. */
+  function* pidWritten(file: string): Operation<number> {
+    yield* eventually(`a pid in ${file}`, () => fs.existsSync(file) && fs.readFileSync(file, 'utf-8').endsWith('\n'));
+    const pid = Number(fs.readFileSync(file, 'utf-8'));
+    grandchildren.push(pid);
+    return pid;
+  }
+
+  /** Spawns `body`, waits for the grandchild pid it has the shell write into a file, cancels it. */
+  function* cancelOnceStarted(body: (file: string) => Operation<unknown>): Operation<{ grandchild: number; task: Task }> {
+    const file = path.join(tmp, 'pid');
+    const task = yield* spawn(body, file);
+    const grandchild = yield* pidWritten(file);
+    expect(isGone(grandchild)).toBe(false);
+    yield* task.cancel();
+    return { grandchild, task };
+  }
+
+  const writingPid = (file: string) => `sleep 1000 & echo $! > ${file}; wait`;
+
+  it('a cancelled run kills the grandchild, and leaves no zombie', async () => {
+    const out = await check(function* () {
+      const { grandchild, task } = yield* cancelOnceStarted((file) => run(['sh', '-c', writingPid(file)], { capture: true }));
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+      return task.exception;
+    });
+    expect(out).toBeInstanceOf(TaskCancelled);
+  });
+
+  it('a cancelled checkOutput kills the grandchild', async () => {
+    await check(function* () {
+      const { grandchild } = yield* cancelOnceStarted((file) => checkOutput(['sh', '-c', writingPid(file)]));
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+    });
+  });
+
+  it('a run that times out kills the grandchild', async () => {
+    const out = await check(function* () {
+      const file = path.join(tmp, 'pid');
+      const runner = yield* spawn(function* () {
+        try {
+          return yield* run(['sh', '-c', writingPid(file)], { timeout: 500, capture: true });
+        } catch (e) {
+          return e;
+        }
+      });
+      const grandchild = yield* pidWritten(file);
+      const error = yield* runner.join();
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+      return error;
+    });
+    expect(out).toBeInstanceOf(TimeoutExpired);
+  });
+
+  it('a cancelled communicate kills the grandchild; the child leads its own group', async () => {
+    const out = await check(function* () {
+      const p = yield* Popen.start(['sh', '-c', WITH_GRANDCHILD], { stdout: 'pipe' });
+      const grandchild = Number((yield* p.stdout!.readline()).toString());
+      grandchildren.push(grandchild);
+      const groups = [processGroupOf(p.pid), processGroupOf(grandchild)];
+      try {
+        yield* timeoutAfter(50, p.communicate());
+      } catch (e) {
+        if (!(e instanceof TaskTimeout)) throw e;
+      }
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+      return { groups, pid: p.pid, returncode: p.returncode, processGroup: p.processGroup };
+    });
+    expect(out.groups).toEqual([out.pid, out.pid]);
+    expect(out.returncode).toBe(-15);
+    expect(out.processGroup).toBe(true);
+  });
+
+  it('disposing a Popen kills the grandchild, even when the child itself has exited', async () => {
+    await check(function* () {
+      let grandchild: number;
+      {
+        // The shell exits at once; its background job would run on.
+        using p = yield* Popen.start(['sh', '-c', 'sleep 1000 & echo $!'], { stdout: 'pipe' });
+        grandchild = Number((yield* p.stdout!.readline()).toString());
+        grandchildren.push(grandchild);
+        expect(yield* p.wait()).toBe(0);
+        expect(isGone(grandchild)).toBe(false);
+      }
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+    });
+  });
+
+  it('a grandchild that ignores SIGTERM gets SIGKILL after the grace period', async () => {
+    await check(function* () {
+      const p = yield* Popen.start(['sh', '-c', `sh -c "trap '' TERM; exec sleep 1000" & echo $!; wait`], { stdout: 'pipe', gracePeriod: 200 });
+      const grandchild = Number((yield* p.stdout!.readline()).toString());
+      grandchildren.push(grandchild);
+      yield* eventually('the trap is set', () => fs.readFileSync(`/proc/${grandchild}/comm`, 'latin1') === 'sleep\n');
+      p.close();
+      // The shell goes on SIGTERM; the grandchild only on the SIGKILL.
+      expect(yield* p.wait()).toBe(-15);
+      expect(isGone(grandchild)).toBe(false);
+      yield* eventually('the grandchild is gone', () => isGone(grandchild));
+    });
+  });
+
+  it('processGroup: false keeps the child in this process group: its background job outlives a cancel', async () => {
+    const out = await check(function* () {
+      const p = yield* Popen.start(['sh', '-c', WITH_GRANDCHILD], { stdout: 'pipe', processGroup: false });
+      const grandchild = Number((yield* p.stdout!.readline()).toString());
+      grandchildren.push(grandchild);
+      const group = processGroupOf(p.pid);
+      try {
+        yield* timeoutAfter(50, p.communicate());
+      } catch (e) {
+        if (!(e instanceof TaskTimeout)) throw e;
+      }
+      const survived = !isGone(grandchild);
+      killIfAlive(grandchild);
+      return { group, survived, processGroup: p.processGroup };
+    });
+    expect(out).toEqual({ group: processGroupOf(process.pid), survived: true, processGroup: false });
   });
 });
