@@ -1,8 +1,9 @@
 /**
  * {@link main}: the entry point of a program, with the shutdown conventions of a Unix
  * command: the first SIGINT or SIGTERM cancels the main task (its cleanup runs), a second
- * one exits at once, an uncaught failure is printed with its stack, and the exit status
- * says how it ended.
+ * one exits at once (but for a SIGTERM repeated within a second: the same request, sent
+ * twice by a wrapper that forwards it while the process group receives it too), an
+ * uncaught failure is printed with its stack, and the exit status says how it ended.
  * @packageDocumentation
  */
 import { inspect } from 'node:util';
@@ -20,6 +21,14 @@ import { signalNumber } from './signal-names.js';
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM';
 
 const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * A SIGTERM this soon (ms) after the first is the same request delivered twice, not a
+ * second one: `npm start`, a shell or a supervisor forwards SIGTERM to the program while
+ * the process group (or the cgroup) receives it too. A person pressing Ctrl-C twice means
+ * it, so SIGINT has no such window.
+ */
+const REPEATED_SIGTERM_MS = 1000;
 
 /**
  * Options of {@link main}: those of the kernel's `run`, and how the program ends.
@@ -62,7 +71,10 @@ function statusAfter(signal: ShutdownSignal): number {
  * - the first SIGINT (Ctrl-C) or SIGTERM cancels the main task: its `finally` blocks and
  *   `using` disposals run, then the kernel shuts down (every task left is cancelled and
  *   its cleanup awaited);
- * - a second SIGINT or SIGTERM during that cleanup exits at once, without waiting;
+ * - a second SIGINT or SIGTERM during that cleanup exits at once, without waiting, but
+ *   for a SIGTERM within a second of the first SIGTERM, taken for the same request sent
+ *   twice (as `npm start` and other wrappers do); a cleanup that spins on the CPU without
+ *   yielding cannot see any signal, and only SIGKILL ends it;
  * - a failure nobody caught (anything but the cancellation a signal caused) is printed
  *   to stderr with its stack;
  * - the exit status is 0 when the main task returned, 1 when it failed, and 128 + the
@@ -99,8 +111,9 @@ export function main<T, A extends unknown[]>(body: TaskBody<T, A>, options: Main
 class MainRun {
   private readonly kernel: Kernel;
   private mainTask: Task | null = null;
-  /** The first shutdown signal received, if any. */
+  /** The first shutdown signal received, if any, and when (performance.now(), ms). */
   private stoppedBy: ShutdownSignal | null = null;
+  private stoppedAt = 0;
   /** Settles the run early on a forced exit (only used with `exit: false`). */
   private forceResolve: (status: number) => void = () => {};
   private readonly listener = (signal: NodeJS.Signals): void => this.onSignal(signal as ShutdownSignal);
@@ -147,6 +160,7 @@ class MainRun {
 
   private onSignal(signal: ShutdownSignal): void {
     if (this.stoppedBy !== null) {
+      if (signal === 'SIGTERM' && this.stoppedBy === 'SIGTERM' && performance.now() - this.stoppedAt < REPEATED_SIGTERM_MS) return;
       // Asked twice: the user does not want to wait for the cleanup.
       process.stderr.write(`main(): ${signal} during shutdown, exiting without waiting for cleanup\n`);
       const status = statusAfter(signal);
@@ -155,6 +169,7 @@ class MainRun {
       return;
     }
     this.stoppedBy = signal;
+    this.stoppedAt = performance.now();
     try {
       this.onShutdown?.(signal);
     } catch (error) {
