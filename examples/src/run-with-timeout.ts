@@ -8,6 +8,7 @@
  * Prints the command's output and exits with its status; 124 if it timed out; 127 if
  * the command cannot be run.
  */
+import { parseArgs } from 'node:util';
 import { run, runProcess, TimeoutExpired, IOError } from 'curio';
 
 interface Options {
@@ -16,21 +17,29 @@ interface Options {
   command: string[];
 }
 
+/** A flag's value as a whole number of milliseconds, or an error naming the flag. */
+function milliseconds(flag: string, text: string): number {
+  // Number('') is 0: an empty value must not pass as a zero timeout.
+  const ms = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`--${flag} expects a number of milliseconds >= 0, got '${text}'`);
+  return ms;
+}
+
 function parse(argv: string[]): Options {
-  const options: Options = { timeout: 5000, grace: 1000, command: [] };
+  // strict: an unknown flag is an error; everything after `--` is the command, untouched.
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: { timeout: { type: 'string' }, grace: { type: 'string' } },
+  });
   const dashes = argv.indexOf('--');
-  const flags = dashes < 0 ? argv : argv.slice(0, dashes);
-  options.command = dashes < 0 ? [] : argv.slice(dashes + 1);
-  for (const flag of flags) {
-    const [key, value] = flag.split('=', 2);
-    const ms = Number(value);
-    if ((key === '--timeout' || key === '--grace') && Number.isFinite(ms) && ms >= 0) {
-      if (key === '--timeout') options.timeout = ms;
-      else options.grace = ms;
-    } else {
-      throw new Error(`unknown or bad option '${flag}' (expected --timeout=MS or --grace=MS)`);
-    }
-  }
+  if (dashes < 0 || positionals.length !== argv.length - dashes - 1) throw new Error('the command goes after --, e.g. run-with-timeout.js --timeout=1000 -- sleep 5');
+  const options: Options = {
+    timeout: values.timeout === undefined ? 5000 : milliseconds('timeout', values.timeout),
+    grace: values.grace === undefined ? 1000 : milliseconds('grace', values.grace),
+    command: positionals,
+  };
   if (options.command.length === 0) throw new Error('no command: give it after --, e.g. run-with-timeout.js --timeout=1000 -- sleep 5');
   return options;
 }
