@@ -60,6 +60,8 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(before);
       if (round > 0) samples[name].push((used.user + used.system) / 1000);
     }
+    // Progress on stderr (stdout keeps only the table): one line per round of the three kernels.
+    process.stderr.write(`  ${round === 0 ? 'warm-up round' : `round ${round}/${runs}`}: ${Object.keys(kernels).map((k) => `${k} ${round === 0 ? 'done' : `${samples[k][round - 1].toFixed(1)} ms`}`).join(', ')}\n`);
   }
   for (const kernel of Object.values(kernels)) await kernel.shutdown();
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];

@@ -60,12 +60,17 @@ const loadBefore = loadavg()[0];
 const server = await startRedisServer();
 const samples = new Map<string, number[]>();
 const cpuSamples = new Map<string, number[]>();
+const total = options.rounds * options.workloads.length * options.clients.length;
+let done = 0;
 try {
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of options.workloads) {
       for (const client of options.clients) {
         const key = `${client}/${workload}`;
+        // One line per cell on stderr: a full run takes over a minute, and stdout keeps only the tables.
+        process.stderr.write(`  [${++done}/${total}] round ${round + 1} ${workload} ${client} ... `);
         const result = cell(client, workload, server.port, options.warmup, options.duration);
+        process.stderr.write(`${formatNumber(result.rate)} commands/s, ${result.cpu.toFixed(2)} µs CPU/command\n`);
         samples.set(key, [...(samples.get(key) ?? []), result.rate]);
         cpuSamples.set(key, [...(cpuSamples.get(key) ?? []), result.cpu]);
       }
