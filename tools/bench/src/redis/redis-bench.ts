@@ -20,7 +20,7 @@ import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
 import { packageVersion } from '../version.js';
 import { CLIENTS, WORKLOADS, type ClientName, type Workload } from './clients.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 
 interface RedisServer {
   port: number;
@@ -33,14 +33,13 @@ const { startRedisServer } = require('../../../scripts/redis-server.cjs') as { s
 
 function parseArgs(argv: readonly string[]) {
   const o = { rounds: 5, duration: 1500, warmup: 500, clients: [...CLIENTS], workloads: [...WORKLOADS] };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--clients') o.clients = value.split(',').map((c) => pick(c, CLIENTS, '--clients'));
     else if (key === '--workloads') o.workloads = value.split(',').map((w) => pick(w, WORKLOADS, '--workloads'));
-    else throw new Error(`unknown option '${arg}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b)`);
+    else throw new Error(`unknown option '${key}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b)`);
   }
   return o;
 }
