@@ -1,21 +1,33 @@
 /**
- * Command-line options of the benchmark scripts: `--key=value` pairs, checked here once
- * so every script rejects a bad value with the same clear message.
+ * Command-line options of the benchmark scripts: `--key=value` pairs, split by
+ * `node:util` `parseArgs` and checked here once, so every script rejects a bad value with
+ * the same clear message.
  * @packageDocumentation
  */
+import { parseArgs } from 'node:util';
 
-/** `['--rounds', '5']` for `--rounds=5`; the value is `''` for a bare flag (`--json`). */
-export function splitOption(arg: string): [key: string, value: string] {
-  const [key, value = ''] = arg.split('=', 2);
-  return [key, value];
+/**
+ * The options of `argv` in order, as `['--rounds', '5']` for `--rounds=5`; the value is `''`
+ * for a bare flag (`--json`). A value keeps every `=` after the first (`--svg=a=b.svg`).
+ * Each script rejects the keys it does not know.
+ * @throws Error for an argument that is not an option (`5` in `--rounds 5`).
+ */
+export function optionPairs(argv: readonly string[]): [key: string, value: string][] {
+  const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true });
+  return tokens.map((token): [string, string] => {
+    if (token.kind === 'option') return [token.rawName, token.value ?? ''];
+    const arg = token.kind === 'positional' ? token.value : '--';
+    throw new Error(`unexpected argument '${arg}' (options are written --key=value)`);
+  });
 }
 
 /**
  * The whole number `value` given for option `key`, at least `min`.
- * @throws RangeError naming the option, the bound and the value as given.
+ * @throws RangeError naming the option, the bound and the value as given (also for `''`:
+ * `--runs=` is no number, not 0).
  */
 export function wholeNumber(key: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
   return n;
 }

@@ -11,19 +11,23 @@
 import { cpus } from 'node:os';
 import { pino } from 'pino';
 import { Kernel, Queue, spawn, logcrash, longblock, monitor, type Operation } from 'curio';
+import { optionPairs, wholeNumber } from './args.js';
 import { renderTable } from './format.js';
 import { runMain } from './script.js';
 
-function option(name: string, fallback: number): number {
-  const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
-  if (arg === undefined) return fallback;
-  const n = Number(arg.split('=')[1]);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} needs a whole number >= 1, got '${arg}'`);
-  return n;
+/** `--runs=N --round-trips=N`; called inside main, so a bad option is one line from runMain. */
+function parseArgs(argv: readonly string[]): { runs: number; roundTrips: number } {
+  const o = { runs: 9, roundTrips: 200_000 };
+  for (const [key, value] of optionPairs(argv)) {
+    if (key === '--runs') o.runs = wholeNumber(key, value, 1);
+    else if (key === '--round-trips') o.roundTrips = wholeNumber(key, value, 1);
+    else throw new Error(`unknown option '${key}' (options: --runs=N --round-trips=N)`);
+  }
+  return o;
 }
 
-const runs = option('runs', 9);
-const roundTrips = option('round-trips', 200_000);
+let runs = 0;
+let roundTrips = 0;
 
 function* pingPong(): Operation<void> {
   const there = new Queue<number>();
@@ -42,6 +46,7 @@ function* pingPong(): Operation<void> {
 }
 
 async function main(): Promise<void> {
+  ({ runs, roundTrips } = parseArgs(process.argv.slice(2)));
   const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const idleMonitor = monitor({ port: 0 });
   const kernels: Record<string, Kernel> = {
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(before);
       if (round > 0) samples[name].push((used.user + used.system) / 1000);
     }
+    // Progress on stderr (stdout keeps only the table): one line per round of the three kernels.
+    process.stderr.write(`  ${round === 0 ? 'warm-up round' : `round ${round}/${runs}`}: ${Object.keys(kernels).map((k) => `${k} ${round === 0 ? 'done' : `${samples[k][round - 1].toFixed(1)} ms`}`).join(', ')}\n`);
   }
   for (const kernel of Object.values(kernels)) await kernel.shutdown();
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];

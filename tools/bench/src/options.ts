@@ -5,7 +5,7 @@
 import { CONTENDER_NAMES } from './contenders/index.js';
 import type { RunCounts } from './protocol.js';
 import { WORKLOADS, type Workload } from './workloads.js';
-import { splitOption, wholeNumber } from './args.js';
+import { optionPairs, wholeNumber } from './args.js';
 
 /** What to run, and how often. */
 export interface Options extends RunCounts {
@@ -17,8 +17,7 @@ export interface Options extends RunCounts {
 /** Parses `--runs=N --warmups=N --only=a,b --workloads=a,b --json`; throws on anything else. */
 export function parseArgs(argv: string[]): Options {
   const options: Options = { warmups: 3, runs: 7, contenders: [...CONTENDER_NAMES], workloads: [...WORKLOADS], json: false };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--runs' || key === '--warmups') {
       options[key === '--runs' ? 'runs' : 'warmups'] = wholeNumber(key, value, key === '--runs' ? 1 : 0);
     } else if (key === '--only') {
@@ -35,7 +34,7 @@ export function parseArgs(argv: string[]): Options {
     } else if (key === '--json') {
       options.json = true;
     } else {
-      throw new Error(`unknown option '${arg}' (options: --runs=N --warmups=N --only=a,b --workloads=a,b --json)`);
+      throw new Error(`unknown option '${key}' (options: --runs=N --warmups=N --only=a,b --workloads=a,b --json)`);
     }
   }
   return options;

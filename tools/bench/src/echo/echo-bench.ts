@@ -34,7 +34,7 @@ import { formatNumber, formatPercent as percent, formatRatio, renderTable } from
 import { median } from '../stats.js';
 import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './load-result.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 import { waitForQuietMachine } from './cpu.js';
 import { measureRound, type RoundSteps, type RunningServer } from './round.js';
@@ -99,8 +99,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: -1, duration: 5000, rounds: 1, windows: 5, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
     else if (key === '--servers') {
       o.servers = value.split(',').map((s) => {
@@ -122,7 +121,7 @@ function parseArgs(argv: readonly string[]): Options {
       if (value !== 'c' && value !== 'node') throw new Error(`--loadgen: 'c' (native, the default) or 'node', got '${value}'`);
       o.loadgen = value;
     } else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --windows=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
+    else throw new Error(`unknown option '${key}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --windows=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   if (o.warmup < 0) o.warmup = o.windows > 1 ? 500 : 1000;

@@ -21,7 +21,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { LOAD_RESULT_PREFIX, measureLoad, setLoadOption, type LoadOptions } from './load-result.js';
-import { splitOption } from '../args.js';
+import { optionPairs } from '../args.js';
 import { runMain } from '../script.js';
 
 interface Options extends LoadOptions {
@@ -33,9 +33,8 @@ const CONNECTS_IN_FLIGHT = 4;
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { host: '127.0.0.1', port: 0, connections: 1, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
-    if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${arg}'`);
+  for (const [key, value] of optionPairs(argv)) {
+    if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${key}'`);
   }
   if (o.port === 0) throw new Error('--port is required');
   return o;

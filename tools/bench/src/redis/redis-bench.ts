@@ -20,7 +20,7 @@ import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
 import { packageVersion } from '../version.js';
 import { CLIENTS, WORKLOADS, type ClientName, type Workload } from './clients.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 
 interface RedisServer {
   port: number;
@@ -33,14 +33,13 @@ const { startRedisServer } = require('../../../scripts/redis-server.cjs') as { s
 
 function parseArgs(argv: readonly string[]) {
   const o = { rounds: 5, duration: 1500, warmup: 500, clients: [...CLIENTS], workloads: [...WORKLOADS] };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--clients') o.clients = value.split(',').map((c) => pick(c, CLIENTS, '--clients'));
     else if (key === '--workloads') o.workloads = value.split(',').map((w) => pick(w, WORKLOADS, '--workloads'));
-    else throw new Error(`unknown option '${arg}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b)`);
+    else throw new Error(`unknown option '${key}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b)`);
   }
   return o;
 }
@@ -60,12 +59,17 @@ const loadBefore = loadavg()[0];
 const server = await startRedisServer();
 const samples = new Map<string, number[]>();
 const cpuSamples = new Map<string, number[]>();
+const total = options.rounds * options.workloads.length * options.clients.length;
+let done = 0;
 try {
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of options.workloads) {
       for (const client of options.clients) {
         const key = `${client}/${workload}`;
+        // One line per cell on stderr: a full run takes over a minute, and stdout keeps only the tables.
+        process.stderr.write(`  [${++done}/${total}] round ${round + 1} ${workload} ${client} ... `);
         const result = cell(client, workload, server.port, options.warmup, options.duration);
+        process.stderr.write(`${formatNumber(result.rate)} commands/s, ${result.cpu.toFixed(2)} µs CPU/command\n`);
         samples.set(key, [...(samples.get(key) ?? []), result.rate]);
         cpuSamples.set(key, [...(cpuSamples.get(key) ?? []), result.cpu]);
       }

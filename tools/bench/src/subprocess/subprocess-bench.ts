@@ -20,7 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 
 const CELL = fileURLToPath(new URL('./cell.js', import.meta.url));
@@ -44,8 +44,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { rounds: 5, workloads: [...WORKLOADS], processes: 500, concurrency: 50, mib: 1024, json: false };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--processes') o.processes = wholeNumber(key, value, 1);
     else if (key === '--concurrency') o.concurrency = wholeNumber(key, value, 1);
@@ -56,7 +55,7 @@ function parseArgs(argv: readonly string[]): Options {
         if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--workloads: unknown workload '${w}' (known: ${WORKLOADS.join(', ')})`);
         return w as Workload;
       });
-    } else throw new Error(`unknown option '${arg}' (options: --rounds=N --workloads=spawn,pipe --processes=N --concurrency=N --mib=N --json)`);
+    } else throw new Error(`unknown option '${key}' (options: --rounds=N --workloads=spawn,pipe --processes=N --concurrency=N --mib=N --json)`);
   }
   return o;
 }

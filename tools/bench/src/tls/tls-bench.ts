@@ -22,7 +22,7 @@ import { median } from '../stats.js';
 import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 import { waitForQuietMachine } from '../echo/cpu.js';
 
@@ -50,8 +50,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { rounds: 3, warmupRounds: -1, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--warmup-rounds') o.warmupRounds = wholeNumber(key, value, 0);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
@@ -61,7 +60,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--size') o.size = wholeNumber(key, value, 1);
     else if (key === '--cert-runs') o.certRuns = wholeNumber(key, value, 0);
     else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${arg}' (options: --rounds=N --warmup-rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
+    else throw new Error(`unknown option '${key}' (options: --rounds=N --warmup-rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { LOAD_RESULT_PREFIX, measureLoad, setLoadOption, type LoadOptions } from '../echo/load-result.js';
-import { splitOption } from '../args.js';
+import { optionPairs } from '../args.js';
 import { runMain } from '../script.js';
 
 interface Options extends LoadOptions {
@@ -26,13 +26,12 @@ interface Options extends LoadOptions {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { mode: 'echo', port: 0, ca: '', connections: 100, size: 1000, warmup: 1000, duration: 5000, serverPid: null };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--mode') {
       if (value !== 'echo' && value !== 'handshake') throw new Error(`--mode must be echo or handshake, got '${value}'`);
       o.mode = value;
     } else if (key === '--ca') o.ca = readFileSync(value, 'utf8');
-    else if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${arg}'`);
+    else if (!setLoadOption(o, key, value)) throw new Error(`unknown option '${key}'`);
   }
   if (o.port === 0 || o.ca === '') throw new Error('--port and --ca are required');
   return o;

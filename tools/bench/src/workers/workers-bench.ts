@@ -30,7 +30,7 @@ import { median, sum } from '../stats.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
 import { add, fib } from './jobs.js';
-import { splitOption, wholeNumber } from '../args.js';
+import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
 
 const PARTS = ['jobs', 'delay', 'echo'] as const;
@@ -46,8 +46,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { runs: 5, jobs: 10_000, parts: [...PARTS], connections: 100, duration: 3000 };
-  for (const arg of argv) {
-    const [key, value] = splitOption(arg);
+  for (const [key, value] of optionPairs(argv)) {
     if (key === '--runs') o.runs = wholeNumber(key, value, 1);
     else if (key === '--jobs') o.jobs = wholeNumber(key, value, 1);
     else if (key === '--connections') o.connections = wholeNumber(key, value, 1);
@@ -57,7 +56,7 @@ function parseArgs(argv: readonly string[]): Options {
         if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--parts: unknown part '${p}' (known: ${PARTS.join(', ')})`);
         return p as Part;
       });
-    } else throw new Error(`unknown option '${arg}' (options: --runs=N --jobs=N --parts=jobs,delay,echo --connections=N --duration=MS)`);
+    } else throw new Error(`unknown option '${key}' (options: --runs=N --jobs=N --parts=jobs,delay,echo --connections=N --duration=MS)`);
   }
   return o;
 }
