@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import type { TaskRow } from './protocol.js';
+import type { ConsoleAnswer, serveSession } from './session.js';
 
 /** The commands, one line each, for `help` and for the usage line of a bad command. */
 export function consoleUsage(): string {
@@ -99,12 +100,20 @@ export interface ConsoleConfig {
 }
 
 /**
+ * The worker's parts defined in other modules, passed in by name: a function sent as
+ * source cannot import, and a call across modules compiles to a module reference in CommonJS.
+ */
+export interface ConsoleParts {
+  serveSession: typeof serveSession;
+}
+
+/**
  * The worker thread's body: listens, serves every client, and asks the kernel's thread
  * (through the parent port) only for what must come from it, never waiting on it for
  * long: a kernel held up by a task still gets `ps` answered from the last published
  * table, with the task that holds the CPU and for how long.
  */
-export function serveConsole(config: ConsoleConfig): void {
+export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const net = require('node:net') as typeof import('node:net');
   const os = require('node:os') as typeof import('node:os');
@@ -173,7 +182,7 @@ export function serveConsole(config: ConsoleConfig): void {
   };
   const busy = (what: string) => `${hogging() || 'The kernel did not answer in time.'} ${what}`;
 
-  const run = async (line: string): Promise<{ text: string; quit?: boolean }> => {
+  const run = async (line: string): Promise<ConsoleAnswer> => {
     const parsed = parseCommand(line, signalNames);
     switch (parsed.command) {
       case 'empty':
@@ -215,59 +224,16 @@ export function serveConsole(config: ConsoleConfig): void {
     clients++;
     sockets.add(socket);
     port.postMessage({ type: 'clients', count: clients });
-    socket.setEncoding('utf8');
-    socket.on('error', () => {
-      // A client that vanishes mid-answer is its own problem, not the program's.
-    });
-    let buffered = '';
-    let queue = Promise.resolve();
-    let closed = false;
-    const answer = (text: string) => {
-      if (!closed) socket.write(text === '' ? 'curio > ' : `${text}\ncurio > `);
-    };
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      if (buffered.length > MAX_LINE && !buffered.includes('\n')) {
-        buffered = '';
-        answer(`Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}`);
-        return;
-      }
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).replace(/\r$/, '');
-        buffered = buffered.slice(newline + 1);
-        if (line.length > MAX_LINE) {
-          queue = queue.then(() => answer(`Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}`));
-          continue;
-        }
-        // One command at a time per client, in order.
-        queue = queue.then(async () => {
-          if (closed) return;
-          let result: { text: string; quit?: boolean };
-          try {
-            result = await run(line);
-          } catch (error) {
-            result = { text: `Error: ${error instanceof Error ? error.message : String(error)}` };
-          }
-          if (result.quit === true) {
-            closed = true;
-            socket.end(`${result.text}\n`);
-          } else {
-            answer(result.text);
-          }
-        });
-      }
-    });
     socket.on('close', () => {
-      closed = true;
       sockets.delete(socket);
       clients--;
       port.postMessage({ type: 'clients', count: clients });
     });
-    void ask({ command: 'ps' }, config.answerMs).then((reply) => {
+    const greeting = ask({ command: 'ps' }, config.answerMs).then((reply) => {
       const count = (reply?.rows ?? table.rows).length;
-      answer(`Curio Monitor: ${count} tasks running\nType help for commands`);
+      return `Curio Monitor: ${count} tasks running\nType help for commands`;
     });
+    parts.serveSession(socket, { run, greeting, maxLine: MAX_LINE, tooLong: `Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}` });
   });
   server.on('error', (error: Error) => port.postMessage({ type: 'failed', message: error.message }));
   server.listen(config.port, config.host, () => {
