@@ -9,6 +9,8 @@
  */
 import type { TaskRow } from './protocol.js';
 import type { ConsoleAnswer, serveSession } from './session.js';
+import type { listenConsole } from './listen.js';
+import type { MonitorAddress } from './options.js';
 
 /** The commands, one line each, for `help` and for the usage line of a bad command. */
 export function consoleUsage(): string {
@@ -91,8 +93,7 @@ export function parseCommand(line: string, signalNames: readonly string[]): Pars
 
 /** What the worker is started with. */
 export interface ConsoleConfig {
-  host: string;
-  port: number;
+  address: MonitorAddress;
   /** The running-task slot (see protocol.ts): task id and step count. */
   slot: SharedArrayBuffer;
   /** How long to wait for the kernel's thread before answering from the published table. */
@@ -105,6 +106,7 @@ export interface ConsoleConfig {
  */
 export interface ConsoleParts {
   serveSession: typeof serveSession;
+  listenConsole: typeof listenConsole;
 }
 
 /**
@@ -134,6 +136,7 @@ export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
     if (message.type === 'stop') {
       // The kernel is shutting down: stop listening now, say goodbye, then report back.
       server.close();
+      stopBinding();
       for (const socket of sockets) socket.end('Curio Monitor: the program is shutting down\n');
       port.postMessage({ type: 'stopped' });
     } else if (message.type === 'table') table = { rows: message.rows ?? [], at: message.at ?? Date.now() };
@@ -235,9 +238,7 @@ export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
     });
     parts.serveSession(socket, { run, greeting, maxLine: MAX_LINE, tooLong: `Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}` });
   });
-  server.on('error', (error: Error) => port.postMessage({ type: 'failed', message: error.message }));
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    if (address !== null && typeof address === 'object') port.postMessage({ type: 'listening', host: address.address, port: address.port });
-  });
+  const failed = (error: Error) => port.postMessage({ type: 'failed', message: error.message });
+  server.on('error', failed);
+  const stopBinding = parts.listenConsole(server, config.address, (address) => port.postMessage({ type: 'listening', address }), failed);
 }
