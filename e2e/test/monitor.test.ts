@@ -58,7 +58,9 @@ test('echo server with the monitor: list clients with curio-monitor, cancel one,
   const victim = echoClients[0].id;
   const second = await monitorCli(port, [`where ${victim}`, `cancel ${victim}`, 'ps', 'signal USR2', 'bogus']);
   expect(second.stdout).toContain(`Stack for Task(id=${victim}, name='echoClient', state='READ_WAIT')`);
-  expect(second.stdout).toMatch(/ at echoClient \(.*echo-server\.js:\d+:\d+\)/);
+  // The built server's frames, read through its source maps: the TypeScript file and line.
+  expect(second.stdout).toMatch(/ at echoClient \(.*examples\/src\/echo-server\.ts:\d+:\d+\)/);
+  expect(second.stdout).not.toMatch(/\.js:\d+:\d+\)/);
   expect(second.stdout).toContain(`Cancelled task ${victim} (echoClient)`);
   await clients[0].ended;
   const [after] = psTables(second.stdout);

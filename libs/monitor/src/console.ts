@@ -10,6 +10,7 @@
 import type { TaskRow } from './protocol.js';
 import type { ConsoleAnswer, serveSession } from './session.js';
 import type { listenConsole } from './listen.js';
+import type { originalFrames } from './frames.js';
 import type { MonitorAddress } from './options.js';
 
 /** The commands, one line each, for `help` and for the usage line of a bad command. */
@@ -107,6 +108,7 @@ export interface ConsoleConfig {
 export interface ConsoleParts {
   serveSession: typeof serveSession;
   listenConsole: typeof listenConsole;
+  originalFrames: typeof originalFrames;
 }
 
 /**
@@ -132,6 +134,8 @@ export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
   let clients = 0;
 
   const sockets = new Set<import('node:net').Socket>();
+  // Each built file's source map, read once, for `where` (see frames.ts).
+  const sourceMaps = new Map<string, import('node:module').SourceMap | null>();
   port.on('message', (message: { type: string; id?: number; rows?: TaskRow[]; text?: string; at?: number }) => {
     if (message.type === 'stop') {
       // The kernel is shutting down: stop listening now, say goodbye, then report back.
@@ -210,7 +214,7 @@ export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
       }
       case 'where': {
         const reply = await ask({ command: 'where', taskId: parsed.taskId }, config.answerMs);
-        return { text: reply === null ? busy(`Cannot read task ${parsed.taskId}'s stack until it yields.`) : (reply.text ?? '') };
+        return { text: reply === null ? busy(`Cannot read task ${parsed.taskId}'s stack until it yields.`) : parts.originalFrames(reply.text ?? '', sourceMaps) };
       }
       case 'cancel': {
         // Cancelling waits for the task's cleanup; give it longer, and say so if it takes longer still.
