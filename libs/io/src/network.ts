@@ -4,12 +4,12 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import { CancelledError, CurioError, currentTask, disableCancellation, spawn, type Operation, type Task } from '@curio/kernel';
+import { CurioError, type Operation } from '@curio/kernel';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from './constants.js';
-import { formatAddress, show, type SocketAddress } from './address.js';
+import { show, type SocketAddress } from './address.js';
 import { Socket } from './socket.js';
 import { getaddrinfo } from './dns.js';
-import { IOError } from './io-error.js';
+import { checkServe, serve } from './serve.js';
 
 /**
  * The `ssl` option of the servers and connections here: something that wraps a
@@ -41,6 +41,12 @@ export interface SslWrapOptions {
   serverHostname?: string;
   /** ALPN protocols to offer (client side). */
   alpnProtocols?: string[];
+  /**
+   * The longest the handshake may take, in ms; when it runs out the wrapper closes the
+   * connection and fails (an `SSLError` with reason `'TLS_HANDSHAKE_TIMEOUT'` from
+   * `@curio/ssl`). Servers pass their {@link ServeOptions.handshakeTimeout}.
+   */
+  handshakeTimeout?: number;
 }
 
 /**
@@ -89,26 +95,71 @@ export interface UnixServerSocketOptions {
 export type ClientHandler = (client: Socket, address: SocketAddress) => Operation<unknown>;
 
 /**
+ * Where a server listens, as its {@link ServeOptions.onListening} is told: `{ host, port }`
+ * for TCP (the real port when port 0 was asked for), `{ path }` for a Unix socket.
+ * @example
+ * ```ts
+ * const where = (a: ListeningAddress) => ('path' in a ? a.path : `${a.host}:${a.port}`);
+ * ```
+ */
+export type ListeningAddress = { host: string; port: number } | { path: string };
+
+/**
  * Options shared by the servers ({@link tcpServer}, {@link unixServer}, {@link runServer}).
+ * `A` is what {@link ServeOptions.onListening} is told: `{ host, port }` for
+ * {@link tcpServer}, `{ path }` for {@link unixServer}.
  * @example
  * ```ts
  * const options: ServeOptions = {
- *   onListening: (sock) => console.log('listening on', sock.getsockname()),
+ *   onListening: (_sock, address) => console.log('listening on', address),
  *   onClientError: (error, addr) => console.error(addr, 'failed:', error),
+ *   maxConnections: 1000,
+ *   onReject: (addr, rejected) => console.error('busy: refused', addr, `(${rejected} so far)`),
  * };
  * yield* unixServer('/tmp/app.sock', handler, options);
  * ```
  */
-export interface ServeOptions {
+export interface ServeOptions<A extends ListeningAddress = ListeningAddress> {
   /** TLS for every client (from `@curio/ssl`); the handler gets the TLS socket. */
   ssl?: SslWrapper;
-  /** Called once the server is listening, with its socket (e.g. to read the port bound for port 0). */
-  onListening?: (sock: Socket) => void;
   /**
-   * Called when a client's handler fails (with anything but a cancellation). The server
-   * goes on. Default: `console.error` of one line for a peer that went away (an
-   * {@link IOError} `ECONNRESET`, `EPIPE`, `ETIMEDOUT`, `ECONNABORTED`, `EHOSTUNREACH`,
-   * `ENETUNREACH`, `ENETRESET`), and of the error with its stack for anything else.
+   * With `ssl`: the longest a client's TLS handshake may take, in ms (default 10 000;
+   * `Infinity` for no limit). A client that connects and says nothing is dropped when it
+   * runs out: its socket is closed and {@link ServeOptions.onClientError} gets the
+   * wrapper's error (an `SSLError` `TLS_HANDSHAKE_TIMEOUT` from `@curio/ssl`).
+   */
+  handshakeTimeout?: number;
+  /**
+   * The most clients served at once (default `Infinity`), TLS handshakes in progress
+   * included. A connection past it is accepted and closed at once, without running the
+   * handler, and counted (see {@link ServeOptions.onReject}).
+   */
+  maxConnections?: number;
+  /**
+   * Called for each connection closed because {@link ServeOptions.maxConnections} clients
+   * were being served, with its address and how many this server has rejected so far
+   * (this one included). Default: nothing (the count is only told here).
+   */
+  onReject?: (address: SocketAddress, rejected: number) => void;
+  /**
+   * The name of each client's task, as `where()`, the monitor and diagnostics show it:
+   * a string, or a function of the client's address (default `'tcpServer client'`,
+   * `'unixServer client'` or `'runServer client'`).
+   */
+  clientName?: string | ((address: SocketAddress) => string);
+  /**
+   * Called once the server is listening, with its socket and its address (for port 0,
+   * the port bound): `onListening: (_sock, { port }) => console.log(port)`.
+   */
+  onListening?: (sock: Socket, address: A) => void;
+  /**
+   * Called when a client's handler (or its TLS handshake) fails with anything but a
+   * cancellation. The server goes on. Default: a peer that went away (an
+   * `IOError` `ECONNRESET`, `EPIPE`, `ETIMEDOUT`, `ECONNABORTED`, `EHOSTUNREACH`,
+   * `ENETUNREACH`, `ENETRESET`, or a TLS handshake the peer closed or let time out) gets
+   * one line on stderr; anything else goes to the kernel's crash reporter when one was
+   * installed (`logcrash` of `@curio/diagnostics` makes it a pino record), and otherwise
+   * to stderr with its stack.
    */
   onClientError?: (error: unknown, address: SocketAddress) => void;
 }
@@ -117,11 +168,11 @@ export interface ServeOptions {
  * Options of {@link tcpServer} and of {@link runServer} given a host and port.
  * @example
  * ```ts
- * const options: TcpServerOptions = { backlog: 512, onListening: (sock) => console.log(sock.getsockname()) };
+ * const options: TcpServerOptions = { backlog: 512, onListening: (_sock, { port }) => console.log('port', port) };
  * yield* tcpServer('127.0.0.1', 0, handler, options);
  * ```
  */
-export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {}
+export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions<{ host: string; port: number }> {}
 
 /**
  * Options of {@link unixServer}.
@@ -131,7 +182,7 @@ export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {
  * yield* unixServer('/tmp/app.sock', handler, options);
  * ```
  */
-export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions {}
+export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions<{ path: string }> {}
 
 /**
  * Options of {@link openConnection}.
@@ -280,7 +331,7 @@ export function* runServer(
   fourth?: TcpServerOptions,
 ): Operation<never> {
   if (first instanceof Socket) {
-    checkServe('runServer', second, third as ServeOptions | undefined);
+    checkServe('runServer', second, third as ServeOptions<never> | undefined);
     return yield* serve(first, second as ClientHandler, (third as ServeOptions | undefined) ?? {}, 'runServer');
   }
   if (typeof first !== 'string' || typeof second !== 'number') {
@@ -350,58 +401,6 @@ export function* openUnixConnection(path: string, options: OpenUnixConnectionOpt
 
 // ---------------------------------------------------------------------- internals
 
-/** Accepts until cancelled; each client in its own task; on the way out, cancels and waits for them. */
-function* serve(sock: Socket, handler: ClientHandler, options: ServeOptions, name: string): Operation<never> {
-  const clients = new Set<Task>();
-  const report = options.onClientError ?? defaultReport(name);
-  const spawnClient = spawn.with({ name: `${name} client` });
-  try {
-    options.onListening?.(sock);
-    for (;;) {
-      const [client, address] = yield* sock.accept();
-      clients.add(yield* spawnClient(runClient, client, address, handler, options.ssl ?? null, report, clients));
-    }
-  } finally {
-    sock.close();
-    if (clients.size > 0) {
-      // Cleanup is not itself interrupted: every client task is gone when this returns.
-      yield* disableCancellation(function* () {
-        const running = [...clients];
-        for (const task of running) yield* task.cancel({ blocking: false });
-        for (const task of running) yield* task.wait();
-      });
-    }
-  }
-}
-
-/** One client's task: (TLS,) the handler, then close; failures reported, not raised. */
-function* runClient(
-  client: Socket,
-  address: SocketAddress,
-  handler: ClientHandler,
-  ssl: SslWrapper | null,
-  report: (error: unknown, address: SocketAddress) => void,
-  clients: Set<Task>,
-): Operation<void> {
-  const self = yield* currentTask();
-  let sock = client;
-  try {
-    if (ssl !== null) sock = yield* ssl.wrapSocket(client, { serverSide: true });
-    const op = handler(sock, address);
-    if (typeof op !== 'object' || op === null || typeof (op as Operation<unknown>).next !== 'function') {
-      throw new TypeError('the client handler must be a generator function (function*) returning an Operation');
-    }
-    yield* op;
-  } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    report(error, address);
-  } finally {
-    sock.close();
-    if (sock !== client) client.close();
-    clients.delete(self);
-  }
-}
-
 function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrapOptions): Operation<Socket> {
   if (ssl === undefined) return sock;
   try {
@@ -412,28 +411,10 @@ function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrap
   }
 }
 
-function checkServe(name: string, handler: unknown, options: ServeOptions | undefined): void {
-  if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${show(handler)}`);
-  checkSslOptions(name, options?.ssl, undefined);
-}
-
-function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
+/** @internal Throws a clear TypeError for an `ssl` option that is not an SslWrapper, or a stray serverHostname. */
+export function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
   if (ssl !== undefined && (typeof ssl !== 'object' || ssl === null || typeof (ssl as SslWrapper).wrapSocket !== 'function')) {
     throw new TypeError(`${name}(): ssl must be an SSL context from @curio/ssl (an object with wrapSocket), got ${show(ssl)}`);
   }
   if (serverHostname !== undefined && ssl === undefined) throw new TypeError(`${name}(): serverHostname only applies with ssl`);
-}
-
-/**
- * Error codes of a peer that went away (reset, vanished, timed out): routine for a
- * server, so reported in one line rather than with a stack.
- */
-const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETRESET']);
-
-function defaultReport(name: string): (error: unknown, address: SocketAddress) => void {
-  return (error, address) => {
-    const client = formatAddress(address) || '(unix)';
-    if (error instanceof IOError && PEER_GONE.has(error.code)) console.error(`${name}: client ${client} went away: ${error.code} (${error.message})`);
-    else console.error(`${name}: the handler for client ${client} failed:`, error);
-  };
 }

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import tls from 'node:tls';
-import { randomBytes } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
@@ -14,7 +13,6 @@ import {
 import { readPem, type PemSource } from './pem.js';
 import { checkAlpn, describe } from './check.js';
 import { SSLError } from './errors.js';
-import { HandshakeServers } from './handshake-servers.js';
 import { wrapWithContext, type WrapSocketOptions } from './wrap.js';
 import type { SSLSocket } from './ssl-socket.js';
 
@@ -81,9 +79,7 @@ export class SSLContext implements SslWrapper {
   private cipherList: string | null = null;
   private sni: SniCallback | null = null;
   /** Shared by this context's handshake servers so session tickets work across them. */
-  private readonly ticketKeys = randomBytes(48);
   private cachedSecureContext: tls.SecureContext | null = null;
-  private cachedServers: HandshakeServers | null = null;
 
   /**
    * A context for one side: {@link PROTOCOL_TLS_CLIENT} (the default) or {@link PROTOCOL_TLS_SERVER}.
@@ -256,11 +252,6 @@ export class SSLContext implements SslWrapper {
     return (this.cachedSecureContext ??= tls.createSecureContext(this.secureContextOptions()));
   }
 
-  /** @internal The handshake servers of this context (server side). */
-  handshakeServers(): HandshakeServers {
-    return (this.cachedServers ??= new HandshakeServers(this.serverOptions()));
-  }
-
   /** @internal The settings as `tls.createSecureContext` options. */
   secureContextOptions(): tls.SecureContextOptions {
     if (TLS_VERSION_RANK[this.minVersion] > TLS_VERSION_RANK[this.maxVersion]) {
@@ -292,25 +283,8 @@ export class SSLContext implements SslWrapper {
     };
   }
 
-  private serverOptions(): tls.TlsOptions {
-    return {
-      ...this.secureContextOptions(),
-      requestCert: this.mode !== CERT_NONE,
-      // CERT_REQUIRED: OpenSSL refuses a client without a certificate (it gets an alert);
-      // a certificate that does not verify is refused by Node after the handshake.
-      rejectUnauthorized: this.mode === CERT_REQUIRED,
-      ALPNProtocols: this.alpn ?? undefined,
-      ticketKeys: this.ticketKeys,
-      // Timeouts are the task's (timeoutAfter); Node's own default would be 120 s.
-      handshakeTimeout: 2 ** 31 - 1,
-      SNICallback: this.nodeSniCallback(),
-    };
-  }
-
   private changed(): void {
     this.cachedSecureContext = null;
-    this.cachedServers?.close();
-    this.cachedServers = null;
   }
 }
 

@@ -1,14 +1,13 @@
 /**
  * The TLS handshake as an operation, on each side: the task parks in `TLS_HANDSHAKE`
- * until Node reports the handshake done or failed; cancelling the wait (or a timeout)
- * destroys the connection.
+ * until Node reports the handshake done or failed, or the peer closes or resets the
+ * connection; cancelling the wait (or a timeout) destroys the connection.
  * @packageDocumentation
  */
 import type net from 'node:net';
 import tls from 'node:tls';
 import { park, type Operation, type Waker } from '@curio/kernel';
 import { SSLError, toSSLError, verifyFailure } from './errors.js';
-import type { HandshakeServers } from './handshake-servers.js';
 
 /** What the client side of a handshake needs. */
 export interface ClientHandshake {
@@ -38,127 +37,111 @@ export function clientHandshake(raw: net.Socket, hs: ClientHandshake, where: str
       allowHalfOpen: true,
     };
     const sock = tls.connect(options);
-    return settleOnHandshake(sock, 'secureConnect', waker, (error) => toSSLError(error, where), where);
+    return settleOnHandshake(sock, 'secureConnect', waker, where, () => null);
   });
 }
 
-/**
- * Wakes `waker` with `sock` when it emits `readyEvent` (the handshake is done), or fails
- * it on the socket's 'error' (as `asError` makes it) or 'close'. Returns the park's
- * cancel: it stops listening and destroys the socket.
- */
-function settleOnHandshake(
-  sock: tls.TLSSocket,
-  readyEvent: 'secureConnect' | 'secure',
-  waker: Waker<tls.TLSSocket>,
-  asError: (error: Error) => unknown,
-  where: string,
-): () => void {
-  // An error after the handshake must not crash the process before the Socket adopts this.
-  sock.on('error', ignore);
-  const done = (): void => {
-    sock.off(readyEvent, onSecure);
-    sock.off('error', onError);
-    sock.off('close', onClose);
-  };
-  const onSecure = (): void => {
-    done();
-    waker.wake(sock);
-  };
-  const onError = (error: Error): void => {
-    done();
-    sock.destroy();
-    waker.fail(asError(error));
-  };
-  const onClose = (): void => {
-    done();
-    waker.fail(eofError(where));
-  };
-  sock.once(readyEvent, onSecure);
-  sock.once('error', onError);
-  sock.once('close', onClose);
-  return () => {
-    done();
-    sock.destroy();
-  };
-}
-
-/** What a server-side handshake without client certificates needs. */
-export interface DirectServerHandshake {
+/** What the server side of a handshake needs. */
+export interface ServerHandshake {
   secureContext: tls.SecureContext;
   alpnProtocols: string[] | null;
   sniCallback: ((serverName: string, done: (error: Error | null, context?: tls.SecureContext) => void) => void) | undefined;
+  /** Ask for a client certificate (CERT_OPTIONAL and CERT_REQUIRED). */
+  requestCert: boolean;
+  /** CERT_REQUIRED: OpenSSL refuses a client that sends no certificate. */
+  requireCert: boolean;
 }
 
 /**
- * Runs the server side of a handshake over `raw` when no client certificate is asked for:
- * a `TLSSocket` made directly over it (a server that verifies clients goes through
- * {@link serverHandshake} instead, where Node does the verifying).
+ * Runs the server side of a handshake over `raw`: a `TLSSocket` made directly over it
+ * (not through a `tls.Server`, whose handshakes cannot see a peer's early end of stream).
+ * A client certificate that is sent must verify: OpenSSL lets the handshake finish and
+ * records its verdict, which is checked once it is done, as Node's `tls.Server` does.
  */
-export function directServerHandshake(raw: net.Socket, hs: DirectServerHandshake, where: string): Operation<tls.TLSSocket> {
+export function serverHandshake(raw: net.Socket, hs: ServerHandshake, where: string): Operation<tls.TLSSocket> {
   return park<tls.TLSSocket>('TLS_HANDSHAKE', (waker) => {
     const sock = new tls.TLSSocket(raw, {
       isServer: true,
       secureContext: hs.secureContext,
       ALPNProtocols: hs.alpnProtocols ?? undefined,
       SNICallback: hs.sniCallback,
+      requestCert: hs.requestCert,
+      rejectUnauthorized: hs.requireCert,
     });
-    return settleOnHandshake(sock, 'secure', waker, (error) => (isTlsLike(error) ? toSSLError(error, where) : eofError(where, error)), where);
+    const refusal = (): SSLError | null => {
+      // No certificate is fine here: CERT_REQUIRED's OpenSSL already refused that client.
+      if (!hs.requestCert || !hasPeerCertificate(sock)) return null;
+      const verdict = verifyErrorOf(sock);
+      return verdict === null ? null : verifyFailure(`${where}: the client's certificate was refused`, verdict);
+    };
+    return settleOnHandshake(sock, 'secure', waker, where, refusal);
   });
-}
-
-/** What the server side of a handshake checks beyond what Node does. */
-export interface ServerHandshake {
-  servers: HandshakeServers;
-  /** CERT_OPTIONAL: a client certificate that is sent must verify. */
-  verifyIfSent: boolean;
 }
 
 /**
- * Runs the server side of a handshake over `raw` for a server that asks for client
- * certificates, through a borrowed `tls.Server` (see handshake-servers.ts); returns the
- * TLS socket.
+ * Wakes `waker` with `sock` when it emits `readyEvent` (the handshake is done) and
+ * `refusal()` finds nothing wrong, or fails it on the socket's 'error', its end of stream
+ * or its 'close'. Returns the park's cancel: it stops listening and destroys the socket.
  */
-export function serverHandshake(raw: net.Socket, hs: ServerHandshake, where: string): Operation<tls.TLSSocket> {
-  return park<tls.TLSSocket>('TLS_HANDSHAKE', (waker) => {
-    const server = hs.servers.take();
-    const done = (): void => {
-      server.off('secureConnection', onSecure);
-      server.off('tlsClientError', onFail);
-    };
-    const onSecure = (sock: tls.TLSSocket): void => {
-      done();
-      hs.servers.give(server);
-      sock.on('error', ignore);
-      if (hs.verifyIfSent && !sock.authorized && hasPeerCertificate(sock)) {
-        sock.destroy();
-        waker.fail(verifyFailure(`${where}: the client's certificate was refused`, sock.authorizationError?.toString() ?? 'CERT_REJECTED'));
-        return;
-      }
-      waker.wake(sock);
-    };
-    const onFail = (error: Error, sock: tls.TLSSocket): void => {
-      done();
-      hs.servers.give(server);
-      sock.destroy();
-      // Node refuses a client certificate that does not verify by closing the connection;
-      // what it found is on the socket.
-      const refused = sock.authorizationError;
-      if (refused !== undefined && refused !== null) {
-        waker.fail(verifyFailure(`${where}: the client's certificate was refused`, refused.toString()));
-      } else {
-        waker.fail(isTlsLike(error) ? toSSLError(error, where) : eofError(where, error));
-      }
-    };
-    server.on('secureConnection', onSecure);
-    server.on('tlsClientError', onFail);
-    server.emit('connection', raw);
-    return () => {
-      // The server is not given back: it may still report on this connection.
-      done();
-      raw.destroy();
-    };
-  });
+function settleOnHandshake(
+  sock: tls.TLSSocket,
+  readyEvent: 'secureConnect' | 'secure',
+  waker: Waker<tls.TLSSocket>,
+  where: string,
+  refusal: () => SSLError | null,
+): () => void {
+  // An error after the handshake must not crash the process before the Socket adopts this.
+  sock.on('error', ignore);
+  const done = (): void => {
+    sock.off(readyEvent, onSecure);
+    sock.off('error', onError);
+    sock.off('end', onEnd);
+    sock.off('close', onEnd);
+    sock.off('readable', onReadable);
+  };
+  const fail = (error: unknown): void => {
+    done();
+    sock.destroy();
+    waker.fail(error);
+  };
+  const onSecure = (): void => {
+    const refused = refusal();
+    if (refused !== null) return fail(refused);
+    done();
+    waker.wake(sock);
+  };
+  const onError = (error: Error): void => fail(isTlsLike(error) ? toSSLError(error, where) : eofError(where, error));
+  const onEnd = (): void => fail(eofError(where));
+  // Node's stream reports the peer's end of stream ('end') only to a reader, and nothing
+  // reads before the handshake is done: on 'readable' with nothing buffered (the end
+  // came), a read of 0 bytes makes it emit 'end'. Without this a peer that closes
+  // before finishing the handshake (a port scanner) leaves it waiting for ever.
+  const onReadable = (): void => {
+    if (sock.readableLength === 0) sock.read(0);
+  };
+  sock.once(readyEvent, onSecure);
+  sock.once('error', onError);
+  sock.once('end', onEnd);
+  sock.once('close', onEnd);
+  sock.on('readable', onReadable);
+  return () => {
+    done();
+    sock.destroy();
+  };
+}
+
+/**
+ * The verdict OpenSSL recorded on a client's certificate, as an `X509_V_ERR_*` name
+ * (`'UNABLE_TO_VERIFY_LEAF_SIGNATURE'`), or null if it verified or none was sent. Node
+ * reads it the same way for its `tls.Server` (`authorizationError`), from the socket's
+ * TLS handle, which it offers as `tlsSocket.ssl`.
+ */
+function verifyErrorOf(sock: tls.TLSSocket): string | null {
+  const handle = (sock as unknown as { ssl?: { verifyError?: () => (Error & { code?: string }) | null } }).ssl;
+  if (typeof handle?.verifyError !== 'function') throw new TypeError('TLS: this Node has no TLSSocket.ssl.verifyError(); client certificates cannot be checked');
+  const verdict = handle.verifyError();
+  if (verdict === null || verdict === undefined) return null;
+  return typeof verdict.code === 'string' ? verdict.code : 'CERT_REJECTED';
 }
 
 function hasPeerCertificate(sock: tls.TLSSocket): boolean {

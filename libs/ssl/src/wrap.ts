@@ -4,11 +4,12 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import type { Operation } from '@curio/kernel';
+import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
 import { Socket, SOCK_STREAM, type SocketAddress } from '@curio/io';
-import { CERT_NONE, CERT_OPTIONAL, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
+import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
 import type { SSLContext } from './context.js';
-import { clientHandshake, directServerHandshake, serverHandshake } from './handshake.js';
+import { clientHandshake, serverHandshake } from './handshake.js';
+import { SSLError } from './errors.js';
 import { SSLSocket } from './ssl-socket.js';
 import { checkAlpn, describe } from './check.js';
 
@@ -32,6 +33,13 @@ export interface WrapSocketOptions {
   serverHostname?: string;
   /** Client side: ALPN protocols to offer instead of the context's. */
   alpnProtocols?: string[];
+  /**
+   * The longest the handshake may take, in ms (default: no limit of its own; servers
+   * pass their `handshakeTimeout`, 10 s by default). When it runs out the connection is
+   * closed and the handshake fails with an {@link SSLError} whose reason is
+   * `'TLS_HANDSHAKE_TIMEOUT'` (code `'ERR_TLS_HANDSHAKE_TIMEOUT'`, as Node names it).
+   */
+  handshakeTimeout?: number;
 }
 
 /** @internal The work of `wrapSocket`, once the context is known to be an SSLContext. */
@@ -58,17 +66,20 @@ export function* wrapWithContext(sock: Socket, context: SSLContext, options: Wra
 
   // Everything that can be refused is checked before the socket is taken over.
   let handshake;
+  const { handshakeTimeout } = options;
+  if (handshakeTimeout !== undefined && (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0))) {
+    throw new TypeError(`wrapSocket(): handshakeTimeout must be a positive number of ms (or Infinity), got ${describe(handshakeTimeout)}`);
+  }
   if (serverSide) {
     if (serverHostname !== undefined) throw new TypeError('wrapSocket(): serverHostname is for the client side');
-    if (context.verifyMode === CERT_NONE) {
-      // No client certificate to verify: a TLSSocket straight over the connection.
-      const hs = { secureContext: context.secureContext(), alpnProtocols: context.alpnProtocols, sniCallback: context.nodeSniCallback() };
-      handshake = (raw: import('node:net').Socket) => directServerHandshake(raw, hs, where);
-    } else {
-      // Client certificates: Node verifies them only for a tls.Server's connections.
-      const hs = { servers: context.handshakeServers(), verifyIfSent: context.verifyMode === CERT_OPTIONAL };
-      handshake = (raw: import('node:net').Socket) => serverHandshake(raw, hs, where);
-    }
+    const hs = {
+      secureContext: context.secureContext(),
+      alpnProtocols: context.alpnProtocols,
+      sniCallback: context.nodeSniCallback(),
+      requestCert: context.verifyMode !== CERT_NONE,
+      requireCert: context.verifyMode === CERT_REQUIRED,
+    };
+    handshake = (raw: import('node:net').Socket) => serverHandshake(raw, hs, where);
   } else {
     const peerHost = typeof peer === 'string' ? null : peer[0];
     const expectedHost = context.checkHostname ? (serverHostname ?? peerHost) : null;
@@ -87,14 +98,24 @@ export function* wrapWithContext(sock: Socket, context: SSLContext, options: Wra
   }
 
   const raw = sock.detach();
+  const limit = handshakeTimeout ?? Infinity;
   let secured;
   try {
-    secured = yield* handshake(raw);
+    secured = limit === Infinity ? yield* handshake(raw) : yield* timeoutAfter(limit, handshake(raw));
   } catch (error) {
     raw.destroy();
+    // With a limit of its own, a TaskTimeout is always the handshake's (an enclosing timeoutAfter's arrives as TimeoutCancellationError).
+    if (limit !== Infinity && error instanceof TaskTimeout) throw handshakeTimedOut(where, limit, error);
     throw error;
   }
   return SSLSocket.adoptTls(secured, family, peer, { context, serverSide, serverHostname: serverHostname ?? null });
+}
+
+/** The handshake's own timeout ran out (a TaskTimeout here is always ours: see timeoutAfter). */
+function handshakeTimedOut(where: string, ms: number, cause: TaskTimeout): SSLError {
+  return new SSLError(`${where}: TLS_HANDSHAKE_TIMEOUT: the handshake did not finish within ${ms} ms`, {
+    reason: 'TLS_HANDSHAKE_TIMEOUT', code: 'ERR_TLS_HANDSHAKE_TIMEOUT', cause,
+  });
 }
 
 function formatPeer(peer: SocketAddress): string {
