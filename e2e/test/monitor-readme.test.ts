@@ -1,7 +1,7 @@
 /**
  * The README's monitor sequence, as a user types it: `CURIO_MONITOR=1 npm start`, then
  * `npx curio-monitor` in another terminal, then `ps`. Real npm, real Nx build, the real
- * bin link in node_modules/.bin (which needs the built cli.js to be executable).
+ * bin link in node_modules/.bin, which npm makes at install time, before any build.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';

@@ -16,8 +16,8 @@ export { NodeWriter, type NodeWriterOptions, type BytesLike } from './writer.js'
 export { Socket, socket, type NodeSocket, type SocketStreamOptions } from './socket.js';
 export { Stream, SocketStream, type LineHandler } from './stream.js';
 export {
-  tcpServerSocket, unixServerSocket, tcpServer, unixServer, runServer, openConnection, openUnixConnection, DEFAULT_HANDSHAKE_TIMEOUT,
-  type SslWrapper, type SslWrapOptions, type TcpServerSocketOptions, type UnixServerSocketOptions, type ClientHandler,
+  tcpServerSocket, unixServerSocket, tcpServer, unixServer, runServer, openConnection, openUnixConnection,
+  type SslWrapper, type SslWrapOptions, type ListeningAddress, type TcpServerSocketOptions, type UnixServerSocketOptions, type ClientHandler,
   type ServeOptions, type TcpServerOptions, type UnixServerOptions, type OpenConnectionOptions, type OpenUnixConnectionOptions,
 } from './network.js';
 export { getaddrinfo, gethostbyname, getnameinfo, type AddrInfo, type GetAddrInfoOptions } from './dns.js';

@@ -4,12 +4,12 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import { CancelledError, CurioError, currentTask, disableCancellation, spawn, type Operation, type Task } from '@curio/kernel';
+import { CurioError, type Operation } from '@curio/kernel';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from './constants.js';
-import { formatAddress, show, type SocketAddress } from './address.js';
+import { show, type SocketAddress } from './address.js';
 import { Socket } from './socket.js';
 import { getaddrinfo } from './dns.js';
-import { IOError } from './io-error.js';
+import { checkServe, serve } from './serve.js';
 
 /**
  * The `ssl` option of the servers and connections here: something that wraps a
@@ -42,22 +42,12 @@ export interface SslWrapOptions {
   /** ALPN protocols to offer (client side). */
   alpnProtocols?: string[];
   /**
-   * The longest the handshake may take, in ms; when it runs out the connection is closed
-   * and the handshake fails. Servers pass their {@link ServeOptions.handshakeTimeout}.
+   * The longest the handshake may take, in ms; when it runs out the wrapper closes the
+   * connection and fails (an `SSLError` with reason `'TLS_HANDSHAKE_TIMEOUT'` from
+   * `@curio/ssl`). Servers pass their {@link ServeOptions.handshakeTimeout}.
    */
   handshakeTimeout?: number;
 }
-
-/**
- * How long a TLS server waits for a client's handshake by default (ms): a client that
- * connects and says nothing (a port scanner, a health check, a slowloris) is dropped then.
- *
- * @example
- * ```ts
- * yield* tcpServer('', 8443, handler, { ssl: context, handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT / 2 });
- * ```
- */
-export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
  * Options of {@link tcpServerSocket}.
@@ -105,52 +95,84 @@ export interface UnixServerSocketOptions {
 export type ClientHandler = (client: Socket, address: SocketAddress) => Operation<unknown>;
 
 /**
+ * Where a server listens, as its {@link ServeOptions.onListening} is told: `{ host, port }`
+ * for TCP (the real port when port 0 was asked for), `{ path }` for a Unix socket.
+ * @example
+ * ```ts
+ * const where = (a: ListeningAddress) => ('path' in a ? a.path : `${a.host}:${a.port}`);
+ * ```
+ */
+export type ListeningAddress = { host: string; port: number } | { path: string };
+
+/**
  * Options shared by the servers ({@link tcpServer}, {@link unixServer}, {@link runServer}).
+ * `A` is what {@link ServeOptions.onListening} is told: `{ host, port }` for
+ * {@link tcpServer}, `{ path }` for {@link unixServer}.
  * @example
  * ```ts
  * const options: ServeOptions = {
- *   onListening: (sock) => console.log('listening on', sock.getsockname()),
+ *   onListening: (_sock, address) => console.log('listening on', address),
  *   onClientError: (error, addr) => console.error(addr, 'failed:', error),
+ *   maxConnections: 1000,
+ *   onReject: (addr, rejected) => console.error('busy: refused', addr, `(${rejected} so far)`),
  * };
  * yield* unixServer('/tmp/app.sock', handler, options);
  * ```
  */
-export interface ServeOptions {
+export interface ServeOptions<A extends ListeningAddress = ListeningAddress> {
   /** TLS for every client (from `@curio/ssl`); the handler gets the TLS socket. */
   ssl?: SslWrapper;
-  /** Called once the server is listening, with its socket (e.g. to read the port bound for port 0). */
-  onListening?: (sock: Socket) => void;
   /**
-   * Called when a client's handler fails (with anything but a cancellation). The server
-   * goes on. Default: `console.error` of one line for a peer that went away (an
-   * {@link IOError} `ECONNRESET`, `EPIPE`, `ETIMEDOUT`, `ECONNABORTED`, `EHOSTUNREACH`,
-   * `ENETUNREACH`, `ENETRESET`), and of the error with its stack for anything else.
-   */
-  onClientError?: (error: unknown, address: SocketAddress) => void;
-  /**
-   * With `ssl`: how long (ms) a client may take to finish its TLS handshake before it is
-   * dropped, its handshake failing with an SSLError to `onClientError`. Default
-   * {@link DEFAULT_HANDSHAKE_TIMEOUT} (10 s); `Infinity` for none.
+   * With `ssl`: the longest a client's TLS handshake may take, in ms (default 10 000;
+   * `Infinity` for no limit). A client that connects and says nothing is dropped when it
+   * runs out: its socket is closed and {@link ServeOptions.onClientError} gets the
+   * wrapper's error (an `SSLError` `TLS_HANDSHAKE_TIMEOUT` from `@curio/ssl`).
    */
   handshakeTimeout?: number;
   /**
-   * The most clients served at once (default `Infinity`). A connection past the cap is
-   * accepted and closed at once (the peer sees its end of stream), and `onReject` is told.
+   * The most clients served at once (default `Infinity`), TLS handshakes in progress
+   * included. A connection past it is accepted and closed at once, without running the
+   * handler, and counted (see {@link ServeOptions.onReject}).
    */
   maxConnections?: number;
-  /** Called for each connection closed because `maxConnections` clients were being served (to count them). */
-  onReject?: (address: SocketAddress) => void;
+  /**
+   * Called for each connection closed because {@link ServeOptions.maxConnections} clients
+   * were being served, with its address and how many this server has rejected so far
+   * (this one included). Default: nothing (the count is only told here).
+   */
+  onReject?: (address: SocketAddress, rejected: number) => void;
+  /**
+   * The name of each client's task, as `where()`, the monitor and diagnostics show it:
+   * a string, or a function of the client's address (default `'tcpServer client'`,
+   * `'unixServer client'` or `'runServer client'`).
+   */
+  clientName?: string | ((address: SocketAddress) => string);
+  /**
+   * Called once the server is listening, with its socket and its address (for port 0,
+   * the port bound): `onListening: (_sock, { port }) => console.log(port)`.
+   */
+  onListening?: (sock: Socket, address: A) => void;
+  /**
+   * Called when a client's handler (or its TLS handshake) fails with anything but a
+   * cancellation. The server goes on. Default: a peer that went away (an
+   * `IOError` `ECONNRESET`, `EPIPE`, `ETIMEDOUT`, `ECONNABORTED`, `EHOSTUNREACH`,
+   * `ENETUNREACH`, `ENETRESET`, or a TLS handshake the peer closed or let time out) gets
+   * one line on stderr; anything else goes to the kernel's crash reporter when one was
+   * installed (`logcrash` of `@curio/diagnostics` makes it a pino record), and otherwise
+   * to stderr with its stack.
+   */
+  onClientError?: (error: unknown, address: SocketAddress) => void;
 }
 
 /**
  * Options of {@link tcpServer} and of {@link runServer} given a host and port.
  * @example
  * ```ts
- * const options: TcpServerOptions = { backlog: 512, onListening: (sock) => console.log(sock.getsockname()) };
+ * const options: TcpServerOptions = { backlog: 512, onListening: (_sock, { port }) => console.log('port', port) };
  * yield* tcpServer('127.0.0.1', 0, handler, options);
  * ```
  */
-export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {}
+export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions<{ host: string; port: number }> {}
 
 /**
  * Options of {@link unixServer}.
@@ -160,7 +182,7 @@ export interface TcpServerOptions extends TcpServerSocketOptions, ServeOptions {
  * yield* unixServer('/tmp/app.sock', handler, options);
  * ```
  */
-export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions {}
+export interface UnixServerOptions extends UnixServerSocketOptions, ServeOptions<{ path: string }> {}
 
 /**
  * Options of {@link openConnection}.
@@ -309,7 +331,7 @@ export function* runServer(
   fourth?: TcpServerOptions,
 ): Operation<never> {
   if (first instanceof Socket) {
-    checkServe('runServer', second, third as ServeOptions | undefined);
+    checkServe('runServer', second, third as ServeOptions<never> | undefined);
     return yield* serve(first, second as ClientHandler, (third as ServeOptions | undefined) ?? {}, 'runServer');
   }
   if (typeof first !== 'string' || typeof second !== 'number') {
@@ -379,66 +401,6 @@ export function* openUnixConnection(path: string, options: OpenUnixConnectionOpt
 
 // ---------------------------------------------------------------------- internals
 
-/** Accepts until cancelled; each client in its own task; on the way out, cancels and waits for them. */
-function* serve(sock: Socket, handler: ClientHandler, options: ServeOptions, name: string): Operation<never> {
-  const clients = new Set<Task>();
-  const report = options.onClientError ?? defaultReport(name);
-  const spawnClient = spawn.with({ name: `${name} client` });
-  const tls = options.ssl === undefined ? null : { wrapper: options.ssl, timeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT };
-  const maxConnections = options.maxConnections ?? Infinity;
-  try {
-    options.onListening?.(sock);
-    for (;;) {
-      const [client, address] = yield* sock.accept();
-      if (clients.size >= maxConnections) {
-        // Accepted so that it leaves the backlog (where it would wait unseen), then let go.
-        client.close();
-        options.onReject?.(address);
-        continue;
-      }
-      clients.add(yield* spawnClient(runClient, client, address, handler, tls, report, clients));
-    }
-  } finally {
-    sock.close();
-    if (clients.size > 0) {
-      // Cleanup is not itself interrupted: every client task is gone when this returns.
-      yield* disableCancellation(function* () {
-        const running = [...clients];
-        for (const task of running) yield* task.cancel({ blocking: false });
-        for (const task of running) yield* task.wait();
-      });
-    }
-  }
-}
-
-/** One client's task: (TLS,) the handler, then close; failures reported, not raised. */
-function* runClient(
-  client: Socket,
-  address: SocketAddress,
-  handler: ClientHandler,
-  tls: { wrapper: SslWrapper; timeout: number } | null,
-  report: (error: unknown, address: SocketAddress) => void,
-  clients: Set<Task>,
-): Operation<void> {
-  const self = yield* currentTask();
-  let sock = client;
-  try {
-    if (tls !== null) sock = yield* tls.wrapper.wrapSocket(client, { serverSide: true, handshakeTimeout: tls.timeout });
-    const op = handler(sock, address);
-    if (typeof op !== 'object' || op === null || typeof (op as Operation<unknown>).next !== 'function') {
-      throw new TypeError('the client handler must be a generator function (function*) returning an Operation');
-    }
-    yield* op;
-  } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    report(error, address);
-  } finally {
-    sock.close();
-    if (sock !== client) client.close();
-    clients.delete(self);
-  }
-}
-
 function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrapOptions): Operation<Socket> {
   if (ssl === undefined) return sock;
   try {
@@ -449,37 +411,10 @@ function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrap
   }
 }
 
-function checkServe(name: string, handler: unknown, options: ServeOptions | undefined): void {
-  if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${show(handler)}`);
-  checkSslOptions(name, options?.ssl, undefined);
-  const { handshakeTimeout, maxConnections, onReject } = options ?? {};
-  if (handshakeTimeout !== undefined && (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0))) {
-    throw new TypeError(`${name}(): handshakeTimeout must be a positive number of ms (or Infinity), got ${show(handshakeTimeout)}`);
-  }
-  if (handshakeTimeout !== undefined && options?.ssl === undefined) throw new TypeError(`${name}(): handshakeTimeout only applies with ssl`);
-  if (maxConnections !== undefined && maxConnections !== Infinity && !(Number.isSafeInteger(maxConnections) && maxConnections > 0)) {
-    throw new TypeError(`${name}(): maxConnections must be a positive whole number (or Infinity), got ${show(maxConnections)}`);
-  }
-  if (onReject !== undefined && typeof onReject !== 'function') throw new TypeError(`${name}(): onReject must be a function, got ${show(onReject)}`);
-}
-
-function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
+/** @internal Throws a clear TypeError for an `ssl` option that is not an SslWrapper, or a stray serverHostname. */
+export function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
   if (ssl !== undefined && (typeof ssl !== 'object' || ssl === null || typeof (ssl as SslWrapper).wrapSocket !== 'function')) {
     throw new TypeError(`${name}(): ssl must be an SSL context from @curio/ssl (an object with wrapSocket), got ${show(ssl)}`);
   }
   if (serverHostname !== undefined && ssl === undefined) throw new TypeError(`${name}(): serverHostname only applies with ssl`);
-}
-
-/**
- * Error codes of a peer that went away (reset, vanished, timed out): routine for a
- * server, so reported in one line rather than with a stack.
- */
-const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETRESET']);
-
-function defaultReport(name: string): (error: unknown, address: SocketAddress) => void {
-  return (error, address) => {
-    const client = formatAddress(address) || '(unix)';
-    if (error instanceof IOError && PEER_GONE.has(error.code)) console.error(`${name}: client ${client} went away: ${error.code} (${error.message})`);
-    else console.error(`${name}: the handler for client ${client} failed:`, error);
-  };
 }

@@ -356,8 +356,14 @@ export class Socket {
    * high-water mark; otherwise waits for `'drain'`, so a slow reader holds the writer
    * back instead of letting it buffer without bound. Large data is handed to Node in
    * 64 KiB pieces, each once the previous one has drained, so a cancelled `sendall`
-   * leaves at most one piece queued (how much of `data` was sent is then unknown, as in
-   * Python).
+   * leaves at most one piece queued.
+   *
+   * A cancelled (or timed out) `sendall` tells how far it got, as Curio's `bytes_sent`:
+   * the `CancelledError` it raises has `bytesSent`, the bytes of `data` handed to Node,
+   * which still delivers them (a `close()` flushes them too). The peer gets exactly
+   * that prefix, so the stream stays at a known position; but the message was cut short,
+   * so the connection is usually only good for closing, unless the protocol can resume
+   * (send the rest, `data.subarray(e.bytesSent)`).
    */
   sendall(data: BytesLike): Operation<void> {
     // A plain method handing out the writer's operation: one generator less per call.
@@ -488,6 +494,22 @@ export class Socket {
     const l = this.local;
     if (l !== null) return l.kind === 'unix' ? l.path : [l.host, l.port];
     return this.family === AF_UNIX ? '' : [this.family === AF_INET ? '0.0.0.0' : '::', 0];
+  }
+
+  /**
+   * The socket's own address as a typed `[host, port]` tuple, for TCP and UDP sockets:
+   * what {@link Socket.getsockname} gives, without a cast (e.g. the port a listener on
+   * port 0 was given).
+   * @throws TypeError on a Unix socket, whose address is a path: use `getsockname()`.
+   * @example
+   * ```ts
+   * using listener = yield* tcpServerSocket('127.0.0.1', 0);
+   * const [, port] = listener.getsocknameInet();
+   * ```
+   */
+  getsocknameInet(): InetAddress {
+    if (this.family === AF_UNIX) throw new TypeError('getsocknameInet(): this is a Unix socket, whose address is a path: use getsockname()');
+    return this.getsockname() as InetAddress;
   }
 
   /**

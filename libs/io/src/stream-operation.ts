@@ -30,6 +30,8 @@ export interface OperationSteps<T> {
   _trap(): Trap;
   /** Lets go of the resource a waiting operation held. */
   _release(): void;
+  /** A waiting operation is being interrupted by `error` (thrown in by the kernel): a last look at it, e.g. to tell how far a write got. */
+  _interrupted?(op: StreamOperation<T>, error: unknown): void;
 }
 
 /** A read (`arg`: the byte count) or a write (`arg`: the data) as a hand-written operation. */
@@ -71,6 +73,7 @@ export class StreamOperation<T> implements Operation<T> {
   }
 
   throw(error: unknown): IteratorResult<Trap, T> {
+    if (this.phase === 'waiting') this.steps._interrupted?.(this, error);
     this.end();
     throw error;
   }

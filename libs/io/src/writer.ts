@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
-import { SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { CancelledError, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';
 import { ioError, ioFailure, type IOError } from './io-error.js';
 import { show } from './address.js';
@@ -92,7 +92,8 @@ export class NodeWriter {
    * earlier (cancelled) write, waits for it to drain first, so a write cancelled before
    * it starts sends nothing. Data over 64 KiB is handed over in
    * pieces, each once the previous one drained: a write cancelled midway leaves at most
-   * one piece queued in Node (which still sends it), the rest is not written.
+   * one piece queued in Node (which still sends it), the rest is not written; the
+   * `CancelledError` then has `bytesSent`, the bytes handed on (see `Socket.sendall`).
    */
   write(data: BytesLike): Operation<void> {
     return this.writeAs('write', data);
@@ -145,6 +146,11 @@ export class NodeWriter {
     this.busy = false;
   }
 
+  /** @internal A waiting write was interrupted by `error`: a cancellation learns how much it had handed on. */
+  _interrupted(op: StreamOperation<void>, error: unknown): void {
+    if (error instanceof CancelledError) error.bytesSent = op.written ? byteLength(op.arg as BytesLike) : 0;
+  }
+
   /** A write of more than one piece: requireTask and the checks, then {@link NodeWriter.writeInPieces}. */
   private *writeLarge(operation: string, data: BytesLike): Operation<void> {
     requireTask(operation);
@@ -166,7 +172,7 @@ export class NodeWriter {
     if (this.busy) throw this.busyError(operation);
     checkBytes(operation, data);
     const w = this.writable;
-    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    const length = byteLength(data);
     if (this.failure === null && this.state === 'open' && w.writable && !w.writableNeedDrain) {
       w.write(data);
       return length;
@@ -236,12 +242,18 @@ export class NodeWriter {
   /** Writes `bytes` one piece at a time, each once Node's buffer drained. */
   private *writeInPieces(bytes: Uint8Array, operation: string): Operation<void> {
     this.busy = true;
+    let sent = 0;
     try {
-      for (let at = 0; at < bytes.length; at += WRITE_PIECE) {
+      while (sent < bytes.length) {
         yield* this.drained(operation);
-        this.writable.write(bytes.subarray(at, at + WRITE_PIECE));
+        const piece = bytes.subarray(sent, sent + WRITE_PIECE);
+        this.writable.write(piece);
+        sent += piece.length;
       }
       yield* this.drained(operation);
+    } catch (error) {
+      if (error instanceof CancelledError) error.bytesSent = sent;
+      throw error;
     } finally {
       this.busy = false;
     }
@@ -279,6 +291,10 @@ export class NodeWriter {
     const where = this.describe();
     return new WriteResourceBusy(`${operation}(): another task is already writing to this ${this.kind}${where === '' ? '' : ` (${where})`}`);
   }
+}
+
+function byteLength(data: BytesLike): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
 /** Throws a clear TypeError unless `data` is bytes or a string. */

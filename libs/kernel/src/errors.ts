@@ -36,7 +36,24 @@ export class CurioError extends Error {
  * }
  * ```
  */
-export class CancelledError extends CurioError {}
+export class CancelledError extends CurioError {
+  /**
+   * Set by an operation that sends (`sendall`, a stream's `write` in `@curio/io`) when it
+   * is the one cancelled: how many bytes of its data it had handed on before it stopped
+   * (Curio's `bytes_sent`). Undefined when the cancellation hit anything else.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   yield* timeoutAfter(1000, sock.sendall(data));
+   * } catch (e) {
+   *   if (e instanceof CancelledError && e.bytesSent !== undefined) console.log(`the peer got ${e.bytesSent} of ${data.length} bytes`);
+   *   throw e;
+   * }
+   * ```
+   */
+  declare bytesSent?: number;
+}
 
 /**
  * Thrown into a task by {@link Task.cancel} (the default cancellation exception).

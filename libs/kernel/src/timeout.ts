@@ -11,7 +11,7 @@
  *    UncaughtTimeoutError.
  * @packageDocumentation
  */
-import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError } from './errors.js';
+import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError, type CancelledError } from './errors.js';
 import type { Operation } from './traps.js';
 import { _requireTask } from './current.js';
 import { shown, toOperation, type OperationOrBlock } from './operation.js';
@@ -115,10 +115,10 @@ function* underDeadline<T, R>(
       if (expired < 0) throw new UncaughtTimeoutError(`${name}(): a timeout escaped the block it belonged to (uncaught timeout received)`, { cause: error });
       if (expired < deadlines.length - 1) {
         // An enclosing block timed out: this one is just being cancelled.
-        throw error instanceof TaskTimeout ? new TimeoutCancellationError(error.clock) : error;
+        throw error instanceof TaskTimeout ? keepBytesSent(new TimeoutCancellationError(error.clock), error) : error;
       }
       if (ignore) return timeoutResult;
-      throw error instanceof TimeoutCancellationError ? new TaskTimeout(error.clock) : error;
+      throw error instanceof TimeoutCancellationError ? keepBytesSent(new TaskTimeout(error.clock), error) : error;
     } finally {
       deadlines.pop();
     }
@@ -126,4 +126,10 @@ function* underDeadline<T, R>(
   kernel._unsetTimeout(task, prior);
   deadlines.pop();
   return result;
+}
+
+/** A timeout turned into another kind on its way out keeps what the cancelled send told (see CancelledError.bytesSent). */
+function keepBytesSent<E extends CancelledError>(fresh: E, from: CancelledError): E {
+  if (from.bytesSent !== undefined) fresh.bytesSent = from.bytesSent;
+  return fresh;
 }

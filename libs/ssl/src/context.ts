@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import tls from 'node:tls';
-import { randomBytes } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
@@ -79,8 +78,7 @@ export class SSLContext implements SslWrapper {
   private alpn: string[] | null = null;
   private cipherList: string | null = null;
   private sni: SniCallback | null = null;
-  /** Shared by this context's server handshakes so session tickets work across them. */
-  private readonly ticketKeys = randomBytes(48);
+  /** Shared by this context's handshake servers so session tickets work across them. */
   private cachedSecureContext: tls.SecureContext | null = null;
 
   /**
@@ -259,9 +257,7 @@ export class SSLContext implements SslWrapper {
     if (TLS_VERSION_RANK[this.minVersion] > TLS_VERSION_RANK[this.maxVersion]) {
       throw new TypeError(`SSLContext: minimumVersion ${this.minVersion} is above maximumVersion ${this.maxVersion}`);
     }
-    // The ticket keys are this context's, so a session ticket issued by one of its server
-    // handshakes is taken by the next.
-    const options: tls.SecureContextOptions = { minVersion: this.minVersion, maxVersion: this.maxVersion, ticketKeys: this.ticketKeys };
+    const options: tls.SecureContextOptions = { minVersion: this.minVersion, maxVersion: this.maxVersion };
     if (this.certChain !== null) Object.assign(options, this.certChain);
     // Node's `ca` replaces its default roots: add them back if they are wanted too.
     if (this.caCerts.length > 0) options.ca = this.defaultCerts ? [...tls.rootCertificates, ...this.caCerts] : this.caCerts;

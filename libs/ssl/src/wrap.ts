@@ -98,15 +98,14 @@ export function* wrapWithContext(sock: Socket, context: SSLContext, options: Wra
   }
 
   const raw = sock.detach();
-  const limited = handshakeTimeout !== undefined && handshakeTimeout !== Infinity;
+  const limit = handshakeTimeout ?? Infinity;
   let secured;
   try {
-    secured = limited ? yield* timeoutAfter(handshakeTimeout, handshake(raw)) : yield* handshake(raw);
+    secured = limit === Infinity ? yield* handshake(raw) : yield* timeoutAfter(limit, handshake(raw));
   } catch (error) {
     raw.destroy();
-    // A TaskTimeout here is our own timeoutAfter's (a caller's that expires reaches us as a
-    // TimeoutCancellationError); without one of ours, the caller's TaskTimeout passes on.
-    if (limited && error instanceof TaskTimeout) throw handshakeTimedOut(where, handshakeTimeout, error);
+    // With a limit of its own, a TaskTimeout is always the handshake's (an enclosing timeoutAfter's arrives as TimeoutCancellationError).
+    if (limit !== Infinity && error instanceof TaskTimeout) throw handshakeTimedOut(where, limit, error);
     throw error;
   }
   return SSLSocket.adoptTls(secured, family, peer, { context, serverSide, serverHostname: serverHostname ?? null });
