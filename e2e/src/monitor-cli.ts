@@ -18,10 +18,13 @@ export interface CliSession {
   code: number | null;
 }
 
-/** Runs `curio-monitor host:port`, sends `commands` one line each, and waits for it to exit. */
-export function monitorCli(port: number, commands: readonly string[], host = '127.0.0.1'): Promise<CliSession> {
+/**
+ * Runs `curio-monitor ADDRESS` (a port on 127.0.0.1, or the text it takes: `HOST:PORT`,
+ * `unix:PATH`), sends `commands` one line each, and waits for it to exit.
+ */
+export function monitorCli(address: number | string, commands: readonly string[]): Promise<CliSession> {
   if (!existsSync(MONITOR_CLI)) throw new Error(`${MONITOR_CLI} is missing: build the monitor first (npx nx run @curio/monitor:build)`);
-  const child = spawn(process.execPath, [MONITOR_CLI, `${host}:${port}`], { cwd: WORKSPACE_ROOT, env: CHILD_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MONITOR_CLI, typeof address === 'number' ? `127.0.0.1:${address}` : address], { cwd: WORKSPACE_ROOT, env: CHILD_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,7 +4,7 @@
  * answered while a task holds the CPU of a program.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,9 @@ test('echo server with the monitor: list clients with curio-monitor, cancel one,
   const victim = echoClients[0].id;
   const second = await monitorCli(port, [`where ${victim}`, `cancel ${victim}`, 'ps', 'signal USR2', 'bogus']);
   expect(second.stdout).toContain(`Stack for Task(id=${victim}, name='echoClient', state='READ_WAIT')`);
-  expect(second.stdout).toMatch(/ at echoClient \(.*echo-server\.js:\d+:\d+\)/);
+  // The built server's frames, read through its source maps: the TypeScript file and line.
+  expect(second.stdout).toMatch(/ at echoClient \(.*examples\/src\/echo-server\.ts:\d+:\d+\)/);
+  expect(second.stdout).not.toMatch(/\.js:\d+:\d+\)/);
   expect(second.stdout).toContain(`Cancelled task ${victim} (echoClient)`);
   await clients[0].ended;
   const [after] = psTables(second.stdout);
@@ -72,6 +74,29 @@ test('echo server with the monitor: list clients with curio-monitor, cancel one,
   for (const c of clients.slice(1)) c.socket.destroy();
   expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
   expect(s.stderr).toBe('');
+});
+
+test('CURIO_MONITOR=unix:PATH: a socket only its owner can use (mode 0600), which curio-monitor unix:PATH reaches for ps, gone when the program ends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'curio-e2e-unix-'));
+  const path = join(dir, 'echo.monitor');
+  try {
+    const s = (server = await ServerProcess.start({ env: { CURIO_MONITOR: `unix:${path}` } }));
+    expect(await s.waitForLine((l) => l.startsWith('Monitor listening at'))).toBe(`Monitor listening at ${path}`);
+    const stat = statSync(path);
+    expect({ socket: stat.isSocket(), mode: (stat.mode & 0o777).toString(8), uid: stat.uid }).toEqual({ socket: true, mode: '600', uid: process.getuid!() });
+
+    const client = await echoingClient(s.port, 'hello');
+    const session = await monitorCli(`unix:${path}`, ['ps']);
+    expect({ code: session.code, stderr: session.stderr }).toEqual({ code: 0, stderr: '' });
+    const [table] = psTables(session.stdout);
+    expect(table.map((r) => [r.name, r.state])).toEqual([['echoServer', 'READ_WAIT'], ['echoClient', 'READ_WAIT']]);
+    client.socket.destroy();
+    expect(await s.stop('SIGTERM')).toEqual({ code: 143, signal: null });
+    // The monitor removes its socket when the program ends.
+    expect(existsSync(path)).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('ps while a task holds the CPU: answered, naming the task and how long', async () => {

@@ -110,7 +110,7 @@ export function serverMain<A extends unknown[]>(server: (...args: A) => Operatio
     if (kernel !== null) console.log(`stats ${JSON.stringify(snapshot(kernel, counter))}`);
   });
   const monitor = monitorFromEnvironment();
-  void monitor?.listening.then(({ host, port }) => console.log(`Monitor listening at ${formatAddress([host, port])}`));
+  void monitor?.listening.then((address) => console.log(`Monitor listening at ${address.path === undefined ? formatAddress([address.host, address.port]) : address.path}`));
   return main(server, {
     args,
     activations: [remember, countingActivation(counter), ...(diagnostics ? diagnosticActivations() : []), ...(monitor === null ? [] : [monitor])],

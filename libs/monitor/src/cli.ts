@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `curio-monitor [HOST:PORT | PORT]`: the monitor's command-line client. Connects to a
+ * `curio-monitor [HOST:PORT | PORT | unix:PATH]`: the monitor's command-line client. Connects to a
  * program's monitor console (default 127.0.0.1:48802, or `CURIO_MONITOR`), with a
  * prompt and a command history (kept in ~/.curio_monitor_history) in a terminal. Piped
  * input is sent a line at a time, each after the answer to the one before.
@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseMonitorAddress } from './options.js';
+import { formatMonitorAddress, parseMonitorAddress } from './options.js';
 import { consoleUsage } from './console.js';
 
 const PROMPT = 'curio > ';
@@ -19,7 +19,7 @@ const HISTORY_FILE = join(homedir(), '.curio_monitor_history');
 const HISTORY_SIZE = 500;
 
 function usage(): string {
-  return `Usage: curio-monitor [HOST:PORT | PORT]   (default 127.0.0.1:48802, or CURIO_MONITOR)\nCommands once connected: ${consoleUsage()}`;
+  return `Usage: curio-monitor [HOST:PORT | PORT | unix:PATH]   (default 127.0.0.1:48802, or CURIO_MONITOR)\nCommands once connected: ${consoleUsage()}`;
 }
 
 function readHistory(): string[] {
@@ -44,7 +44,7 @@ function main(argv: readonly string[]): void {
     return;
   }
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
-  const socket = connect(address.port, address.host);
+  const socket = address.path === undefined ? connect(address.port, address.host) : connect(address.path);
   socket.setEncoding('utf8');
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, prompt: PROMPT, history: terminal ? readHistory() : [], historySize: HISTORY_SIZE });
   const queued: string[] = [];
@@ -76,7 +76,7 @@ function main(argv: readonly string[]): void {
     sendNext();
   });
   socket.on('error', (error: NodeJS.ErrnoException) => {
-    console.error(`curio-monitor: ${address.host}:${address.port}: ${error.code ?? error.message}`);
+    console.error(`curio-monitor: ${formatMonitorAddress(address)}: ${error.code ?? error.message}`);
     process.exitCode = 1;
   });
   socket.on('close', () => {

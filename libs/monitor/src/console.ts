@@ -8,6 +8,10 @@
  * @packageDocumentation
  */
 import type { TaskRow } from './protocol.js';
+import type { ConsoleAnswer, serveSession } from './session.js';
+import type { listenConsole } from './listen.js';
+import type { originalFrames } from './frames.js';
+import type { MonitorAddress } from './options.js';
 
 /** The commands, one line each, for `help` and for the usage line of a bad command. */
 export function consoleUsage(): string {
@@ -90,12 +94,21 @@ export function parseCommand(line: string, signalNames: readonly string[]): Pars
 
 /** What the worker is started with. */
 export interface ConsoleConfig {
-  host: string;
-  port: number;
+  address: MonitorAddress;
   /** The running-task slot (see protocol.ts): task id and step count. */
   slot: SharedArrayBuffer;
   /** How long to wait for the kernel's thread before answering from the published table. */
   answerMs: number;
+}
+
+/**
+ * The worker's parts defined in other modules, passed in by name: a function sent as
+ * source cannot import, and a call across modules compiles to a module reference in CommonJS.
+ */
+export interface ConsoleParts {
+  serveSession: typeof serveSession;
+  listenConsole: typeof listenConsole;
+  originalFrames: typeof originalFrames;
 }
 
 /**
@@ -104,7 +117,7 @@ export interface ConsoleConfig {
  * long: a kernel held up by a task still gets `ps` answered from the last published
  * table, with the task that holds the CPU and for how long.
  */
-export function serveConsole(config: ConsoleConfig): void {
+export function serveConsole(config: ConsoleConfig, parts: ConsoleParts): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const net = require('node:net') as typeof import('node:net');
   const os = require('node:os') as typeof import('node:os');
@@ -121,10 +134,13 @@ export function serveConsole(config: ConsoleConfig): void {
   let clients = 0;
 
   const sockets = new Set<import('node:net').Socket>();
+  // Each built file's source map, read once, for `where` (see frames.ts).
+  const sourceMaps = new Map<string, import('node:module').SourceMap | null>();
   port.on('message', (message: { type: string; id?: number; rows?: TaskRow[]; text?: string; at?: number }) => {
     if (message.type === 'stop') {
       // The kernel is shutting down: stop listening now, say goodbye, then report back.
       server.close();
+      stopBinding();
       for (const socket of sockets) socket.end('Curio Monitor: the program is shutting down\n');
       port.postMessage({ type: 'stopped' });
     } else if (message.type === 'table') table = { rows: message.rows ?? [], at: message.at ?? Date.now() };
@@ -173,7 +189,7 @@ export function serveConsole(config: ConsoleConfig): void {
   };
   const busy = (what: string) => `${hogging() || 'The kernel did not answer in time.'} ${what}`;
 
-  const run = async (line: string): Promise<{ text: string; quit?: boolean }> => {
+  const run = async (line: string): Promise<ConsoleAnswer> => {
     const parsed = parseCommand(line, signalNames);
     switch (parsed.command) {
       case 'empty':
@@ -198,7 +214,7 @@ export function serveConsole(config: ConsoleConfig): void {
       }
       case 'where': {
         const reply = await ask({ command: 'where', taskId: parsed.taskId }, config.answerMs);
-        return { text: reply === null ? busy(`Cannot read task ${parsed.taskId}'s stack until it yields.`) : (reply.text ?? '') };
+        return { text: reply === null ? busy(`Cannot read task ${parsed.taskId}'s stack until it yields.`) : parts.originalFrames(reply.text ?? '', sourceMaps) };
       }
       case 'cancel': {
         // Cancelling waits for the task's cleanup; give it longer, and say so if it takes longer still.
@@ -215,63 +231,18 @@ export function serveConsole(config: ConsoleConfig): void {
     clients++;
     sockets.add(socket);
     port.postMessage({ type: 'clients', count: clients });
-    socket.setEncoding('utf8');
-    socket.on('error', () => {
-      // A client that vanishes mid-answer is its own problem, not the program's.
-    });
-    let buffered = '';
-    let queue = Promise.resolve();
-    let closed = false;
-    const answer = (text: string) => {
-      if (!closed) socket.write(text === '' ? 'curio > ' : `${text}\ncurio > `);
-    };
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      if (buffered.length > MAX_LINE && !buffered.includes('\n')) {
-        buffered = '';
-        answer(`Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}`);
-        return;
-      }
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).replace(/\r$/, '');
-        buffered = buffered.slice(newline + 1);
-        if (line.length > MAX_LINE) {
-          queue = queue.then(() => answer(`Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}`));
-          continue;
-        }
-        // One command at a time per client, in order.
-        queue = queue.then(async () => {
-          if (closed) return;
-          let result: { text: string; quit?: boolean };
-          try {
-            result = await run(line);
-          } catch (error) {
-            result = { text: `Error: ${error instanceof Error ? error.message : String(error)}` };
-          }
-          if (result.quit === true) {
-            closed = true;
-            socket.end(`${result.text}\n`);
-          } else {
-            answer(result.text);
-          }
-        });
-      }
-    });
     socket.on('close', () => {
-      closed = true;
       sockets.delete(socket);
       clients--;
       port.postMessage({ type: 'clients', count: clients });
     });
-    void ask({ command: 'ps' }, config.answerMs).then((reply) => {
+    const greeting = ask({ command: 'ps' }, config.answerMs).then((reply) => {
       const count = (reply?.rows ?? table.rows).length;
-      answer(`Curio Monitor: ${count} tasks running\nType help for commands`);
+      return `Curio Monitor: ${count} tasks running\nType help for commands`;
     });
+    parts.serveSession(socket, { run, greeting, maxLine: MAX_LINE, tooLong: `Line too long (over ${MAX_LINE} characters). Usage: ${consoleUsage()}` });
   });
-  server.on('error', (error: Error) => port.postMessage({ type: 'failed', message: error.message }));
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    if (address !== null && typeof address === 'object') port.postMessage({ type: 'listening', host: address.address, port: address.port });
-  });
+  const failed = (error: Error) => port.postMessage({ type: 'failed', message: error.message });
+  server.on('error', failed);
+  const stopBinding = parts.listenConsole(server, config.address, (address) => port.postMessage({ type: 'listening', address }), failed);
 }

@@ -19,8 +19,8 @@ export type MonitorSetting = boolean | MonitorOptions;
 
 /**
  * The monitor asked for: by `setting` when given, otherwise by the environment variable
- * `CURIO_MONITOR` (`1` for the default address, or `HOST:PORT`, like Curio's
- * `CURIOMONITOR`); null when neither asks for one.
+ * `CURIO_MONITOR` (`1` for the default address, `HOST:PORT` like Curio's `CURIOMONITOR`,
+ * or `unix:PATH` for a Unix socket only its owner can reach); null when neither asks for one.
  *
  * @example
  * ```ts
@@ -33,7 +33,7 @@ export function monitorFromEnvironment(setting?: MonitorSetting, env: NodeJS.Pro
   if (setting === false) return null;
   if (setting === true) return monitor();
   if (setting !== undefined) {
-    if (typeof setting !== 'object' || setting === null) throw new TypeError(`monitor option: expected true, false or { host, port }; got ${String(setting)}`);
+    if (typeof setting !== 'object' || setting === null) throw new TypeError(`monitor option: expected true, false, { host, port } or { path }; got ${String(setting)}`);
     return monitor(setting);
   }
   const value = env.CURIO_MONITOR;

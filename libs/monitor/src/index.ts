@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { monitor, type MonitorActivation } from './monitor.js';
-export { DEFAULT_MONITOR_PORT, DEFAULT_MONITOR_HOST, parseMonitorAddress, type MonitorOptions, type MonitorAddress } from './options.js';
+export { DEFAULT_MONITOR_PORT, DEFAULT_MONITOR_HOST, parseMonitorAddress, formatMonitorAddress, type MonitorOptions, type MonitorAddress, type MonitorTcpAddress, type MonitorUnixAddress } from './options.js';
 export { monitorFromEnvironment, type MonitorSetting } from './environment.js';
 export type { TaskRow } from './protocol.js';

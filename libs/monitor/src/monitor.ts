@@ -8,10 +8,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Activation, Kernel } from '@curio/kernel';
-import { resolveMonitorOptions, type MonitorAddress, type MonitorOptions } from './options.js';
+import { formatMonitorAddress, resolveMonitorOptions, type MonitorAddress, type MonitorOptions, type MonitorTcpAddress, type MonitorUnixAddress } from './options.js';
 import { RUNNING_ID, RUNNING_STEP, SLOT_LENGTH, type KernelMessage, type KernelRequest, type WorkerStatus } from './protocol.js';
 import { cancelTask, taskRows, whereText } from './table.js';
 import { workerSource } from './worker-source.js';
+import { ownSocketFile } from './socket-file.js';
 
 /** How often the task table is published after changes while a client is connected (ms). */
 const PUBLISH_WATCHED_MS = 100;
@@ -24,20 +25,21 @@ const PUBLISH_UNWATCHED_MS = 1000;
 const KERNEL_ANSWER_MS = 1000;
 
 /**
- * The activation {@link monitor} returns: an {@link Activation} that also tells where it listens.
+ * The activation {@link monitor} returns: an {@link Activation} that also tells where it
+ * listens (`A`: a TCP or a Unix socket address, as the options asked for).
  *
  * @example
  * ```ts
- * const mon: MonitorActivation = monitor({ port: 0 });
+ * const mon: MonitorActivation<MonitorTcpAddress> = monitor({ port: 0 });
  * await run(program, { activations: [mon] });
  * ```
  */
-export interface MonitorActivation extends Activation {
+export interface MonitorActivation<A extends MonitorAddress = MonitorAddress> extends Activation {
   /**
    * Settles once the kernel has started and the console listens: with its address (the
    * port actually bound, for port 0), or rejects if it could not listen.
    */
-  readonly listening: Promise<MonitorAddress>;
+  readonly listening: Promise<A>;
   /** Stops the console (the kernel's shutdown does it too). */
   close(): Promise<void>;
 }
@@ -46,19 +48,24 @@ export interface MonitorActivation extends Activation {
  * Curio's monitor: a console on `127.0.0.1:48802` (by default) where `ps`, `where ID`,
  * `cancel ID`, `parents ID`, `signal NAME`, `help` and `quit` inspect and steer the
  * running program. Connect with `curio-monitor` (a bin of this package), `nc` or
- * `telnet`. The console runs in a worker thread, so it answers `ps` even while a task
+ * `telnet`. On a shared machine give it a Unix socket `path` instead: loopback TCP is open
+ * to every local user, and the console cancels tasks and sends signals. The console runs in a worker thread, so it answers `ps` even while a task
  * holds the CPU, and then names that task and for how long. A client can neither crash
  * the program nor hold up its tasks. Pass `traceStacks: true` to the kernel for `where`.
  *
  * @example
  * ```ts
  * const mon = monitor({ port: 0 });
- * mon.listening.then(({ host, port }) => console.log(`monitor on ${host}:${port}`));
+ * mon.listening.then((address) => console.log(`monitor on ${formatMonitorAddress(address)}`));
  * await run(program, { activations: [mon], traceStacks: true });
  * ```
  */
+export function monitor(options: MonitorOptions & { path: string }): MonitorActivation<MonitorUnixAddress>;
+export function monitor(options?: MonitorOptions & { path?: undefined }): MonitorActivation<MonitorTcpAddress>;
+export function monitor(options?: MonitorOptions): MonitorActivation;
 export function monitor(options?: MonitorOptions): MonitorActivation {
-  const { host, port } = resolveMonitorOptions(options);
+  const address = resolveMonitorOptions(options);
+  const listenText = formatMonitorAddress(address);
   const shared = new SharedArrayBuffer(SLOT_LENGTH * Float64Array.BYTES_PER_ELEMENT);
   const slot = new Float64Array(shared);
   let steps = 0;
@@ -96,11 +103,15 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     else cancelTask(k, request.taskId, (text) => post({ type: 'reply', id: request.id, text }));
   };
 
+  // Removes the Unix socket file, once the worker has bound one.
+  let removeSocket = () => {};
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= stopWorker());
   const stopWorker = async () => {
     const w = worker;
     worker = null;
+    // At once: a program may exit right after its kernel's shutdown, before the worker acts.
+    removeSocket();
     if (publishTimer !== null) clearTimeout(publishTimer);
     publishTimer = null;
     slot[RUNNING_ID] = 0;
@@ -115,6 +126,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
       w.postMessage({ type: 'stop' });
     });
     await w.terminate();
+    removeSocket(); // in case the worker bound it while stopping
   };
 
   return {
@@ -124,7 +136,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
       kernel = k;
       const w = new Worker(workerSource(), {
         eval: true,
-        workerData: { host, port, slot: shared, answerMs: KERNEL_ANSWER_MS },
+        workerData: { address, slot: shared, answerMs: KERNEL_ANSWER_MS },
         // The worker's source is a CommonJS script, whatever the program was started as (`node --input-type=module -e`).
         execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
       });
@@ -136,10 +148,13 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
         else if (message.type === 'clients') {
           clients = message.count;
           changed();
-        } else if (message.type === 'listening') resolveListening({ host: message.host, port: message.port });
+        } else if (message.type === 'listening') {
+          if (message.address.path !== undefined) removeSocket = ownSocketFile(message.address.path);
+          resolveListening(message.address);
+        }
         else if (message.type === 'failed') {
-          process.stderr.write(`curio monitor: cannot listen on ${host}:${port}: ${message.message}\n`);
-          rejectListening(new Error(`monitor(): cannot listen on ${host}:${port}: ${message.message}`));
+          process.stderr.write(`curio monitor: cannot listen on ${listenText}: ${message.message}\n`);
+          rejectListening(new Error(`monitor(): cannot listen on ${listenText}: ${message.message}`));
           void stop();
         }
       });

@@ -2,6 +2,7 @@
  * What the kernel's thread and the monitor's worker thread tell each other.
  * @packageDocumentation
  */
+import type { MonitorAddress } from './options.js';
 
 /**
  * One line of the `ps` table. Times are kernel clock milliseconds left, or null.
@@ -37,7 +38,7 @@ export type KernelMessage =
   | { type: 'table'; rows: TaskRow[]; at: number };
 
 /** @internal Worker to kernel, at start. */
-export type WorkerStatus = { type: 'listening'; host: string; port: number } | { type: 'failed'; message: string };
+export type WorkerStatus = { type: 'listening'; address: MonitorAddress } | { type: 'failed'; message: string };
 
 /**
  * @internal Layout of the shared running-task slot (a Float64Array over a

@@ -5,9 +5,12 @@
  * @packageDocumentation
  */
 import { ancestry, consoleHelp, consoleUsage, formatMs, formatTable, parseCommand, serveConsole } from './console.js';
+import { listenConsole } from './listen.js';
+import { originalFrames } from './frames.js';
+import { serveSession } from './session.js';
 
-/** @internal The worker's program: the console functions, then a call of serveConsole with workerData. */
+/** @internal The worker's program: the console functions, then a call of serveConsole with workerData and its parts. */
 export function workerSource(): string {
-  const parts = [consoleUsage, consoleHelp, formatMs, formatTable, ancestry, parseCommand, serveConsole].map((f) => f.toString());
-  return `'use strict';\n${parts.join('\n')}\nserveConsole(require('node:worker_threads').workerData);\n`;
+  const parts = [consoleUsage, consoleHelp, formatMs, formatTable, ancestry, parseCommand, serveConsole, serveSession, listenConsole, originalFrames].map((f) => f.toString());
+  return `'use strict';\n${parts.join('\n')}\nserveConsole(require('node:worker_threads').workerData, { serveSession, listenConsole, originalFrames });\n`;
 }

@@ -17,9 +17,9 @@ export class ConsoleClient {
     this.closed = new Promise((resolve) => socket.on('close', () => resolve(this.received)));
   }
 
-  /** Connects and returns the client with the console's greeting. */
-  static async open(port: number, host = '127.0.0.1'): Promise<{ client: ConsoleClient; greeting: string }> {
-    const socket = connect(port, host);
+  /** Connects (to a TCP port, or a Unix socket's path) and returns the client with the console's greeting. */
+  static async open(port: number | string, host = '127.0.0.1'): Promise<{ client: ConsoleClient; greeting: string }> {
+    const socket = typeof port === 'string' ? connect(port) : connect(port, host);
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const client = new ConsoleClient(socket);
     const closedFirst = client.closed.then((text) => Promise.reject(new Error(`the console closed before greeting; it sent '${text}'`)));

@@ -1,16 +1,24 @@
 import { Kernel, sleep } from '@curio/kernel';
-import { monitorFromEnvironment, parseMonitorAddress, DEFAULT_MONITOR_PORT } from '../src/index.js';
+import { resolve } from 'node:path';
+import { monitorFromEnvironment, parseMonitorAddress, formatMonitorAddress, DEFAULT_MONITOR_PORT } from '../src/index.js';
 
 describe('parseMonitorAddress', () => {
-  it('reads 1, PORT, HOST:PORT and [IPV6]:PORT', () => {
+  it('reads 1, PORT, HOST:PORT, [IPV6]:PORT and unix:PATH', () => {
     expect(parseMonitorAddress('1')).toEqual({ host: '127.0.0.1', port: DEFAULT_MONITOR_PORT });
     expect(parseMonitorAddress('9000')).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(parseMonitorAddress('localhost:0')).toEqual({ host: 'localhost', port: 0 });
     expect(parseMonitorAddress('[::1]:9001')).toEqual({ host: '::1', port: 9001 });
+    expect(parseMonitorAddress('unix:/run/app.monitor')).toEqual({ path: '/run/app.monitor' });
+    expect(parseMonitorAddress('unix:app.monitor')).toEqual({ path: resolve('app.monitor') });
+  });
+
+  it('formatMonitorAddress writes what it reads', () => {
+    for (const text of ['127.0.0.1:48802', '[::1]:9001', 'unix:/run/app.monitor']) expect(formatMonitorAddress(parseMonitorAddress(text))).toBe(text);
   });
 
   it('names what it could not read', () => {
-    expect(() => parseMonitorAddress('yes please')).toThrow("expected a monitor address: 1, PORT, HOST:PORT or [IPV6]:PORT (e.g. 127.0.0.1:48802); got 'yes please'");
+    expect(() => parseMonitorAddress('yes please')).toThrow("expected a monitor address: 1, PORT, HOST:PORT, [IPV6]:PORT or unix:PATH (e.g. 127.0.0.1:48802); got 'yes please'");
+    expect(() => parseMonitorAddress('unix:')).toThrow("got 'unix:'");
     expect(() => parseMonitorAddress('host:99999')).toThrow("got 'host:99999'");
   });
 });
@@ -34,7 +42,7 @@ describe('monitorFromEnvironment', () => {
   });
 
   it('says which variable was wrong', () => {
-    expect(() => monitorFromEnvironment(undefined, { CURIO_MONITOR: 'on' })).toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT or [IPV6]:PORT (e.g. 127.0.0.1:48802); got 'on'");
-    expect(() => monitorFromEnvironment('yes' as never, {})).toThrow('monitor option: expected true, false or { host, port }; got yes');
+    expect(() => monitorFromEnvironment(undefined, { CURIO_MONITOR: 'on' })).toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT, [IPV6]:PORT or unix:PATH (e.g. 127.0.0.1:48802); got 'on'");
+    expect(() => monitorFromEnvironment('yes' as never, {})).toThrow('monitor option: expected true, false, { host, port } or { path }; got yes');
   });
 });

@@ -127,6 +127,17 @@ describe('monitor console over a real socket', () => {
     expect(await client.closed).toBe('Bye\n');
   });
 
+  it('an over-long line gets one answer: the rest of it, up to its newline, is dropped, not run', async () => {
+    const { client } = await ConsoleClient.open(port);
+    // 10 MB arrive in many chunks; each chunk is still part of the one line.
+    expect(await client.command('x'.repeat(10_000_000))).toBe('Line too long (over 4096 characters). Usage: ps | where ID | cancel ID | parents ID | signal NAME | help | quit');
+    expect(await client.command('help')).toMatch(/^Commands:/);
+    // A tail that reads as a command is not run either.
+    expect(await client.command(`${'x'.repeat(200_000)} quit`)).toMatch(/^Line too long/);
+    expect(await client.command('ps ')).toMatch(/^Task {3}State/);
+    client.close();
+  });
+
   it('survives clients that vanish mid-command or send garbage; the program keeps running', async () => {
     for (let i = 0; i < 5; i++) {
       const { client } = await ConsoleClient.open(port);
