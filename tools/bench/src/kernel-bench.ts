@@ -51,7 +51,7 @@ function main(): void {
   out.push(table(options, results));
   out.push('');
   out.push("curio ÷ X: Curio's median divided by X's. For rates > 1x means Curio is faster; for bytes/task < 1x means Curio uses less memory.");
-  out.push("best of all: Curio is ahead of every alternative in the table on that row, their spreads of runs apart (the issue's 'ahead of all three'); 'spreads overlap' when one is too close to call.");
+  out.push("best of all: Curio is ahead of every alternative in the table on that row, their spreads of runs apart (the issue's 'ahead of all three'); otherwise the verdict that stops it ('spreads overlap', 'too few samples').");
   out.push('');
   out.push('Spread of the measured runs (min .. max; every run in the --json output):');
   out.push(spreadTable(options, results));

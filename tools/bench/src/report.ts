@@ -6,7 +6,7 @@ import { formatNumber, formatRatio, renderTable } from './format.js';
 import type { Options } from './options.js';
 import type { Measurement } from './protocol.js';
 import type { Comparison } from './report-json.js';
-import { verdict } from './verdict.js';
+import { verdict, type Verdict } from './verdict.js';
 import type { Workload } from './workloads.js';
 
 /** Measurements by `${contender} ${workload}`; a string says why a cell failed. */
@@ -24,13 +24,14 @@ function meets(w: Workload, m: Measurement): boolean {
 }
 
 /**
- * 'yes' when Curio is ahead of every alternative, 'NO' when behind one, else 'spreads
- * overlap'; '-' when a cell failed or there is no alternative.
+ * 'yes' when Curio is ahead of every alternative, 'NO' when behind one, else the verdict
+ * that kept it from a lead ('spreads overlap', 'too few samples'); '-' when a cell failed
+ * or there is no alternative.
  */
-function bestOfAllText(verdicts: readonly (string | null)[]): string {
+function bestOfAllText(verdicts: readonly (Verdict | null)[]): string {
   if (verdicts.length === 0 || verdicts.includes(null)) return '-';
-  if (verdicts.every((v) => v === 'ahead')) return 'yes';
-  return verdicts.includes('behind') ? 'NO' : 'spreads overlap';
+  if (verdicts.includes('behind')) return 'NO';
+  return verdicts.find((v) => v !== 'ahead') ?? 'yes';
 }
 
 /** The main table: medians, Curio's ratios, targets. */
@@ -53,7 +54,7 @@ export function table(options: Options, results: Results): string {
     if (withCurio) {
       const mine = value('curio');
       const curio = results.get(`curio ${w.id}`);
-      const verdicts = [];
+      const verdicts: (Verdict | null)[] = [];
       for (const a of alternatives) {
         const theirs = results.get(`${a} ${w.id}`);
         row.push(mine === null || typeof theirs !== 'object' ? '-' : formatRatio(mine / theirs.median));

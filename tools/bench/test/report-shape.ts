@@ -21,7 +21,7 @@ export function expectReport(value: unknown): BenchReport {
   r.rows.forEach((row: Record<string, unknown>, i: number) => {
     for (const k of ['case', 'contender', 'baseline', 'unit']) if (typeof row[k] !== 'string' || row[k] === '') fail(`rows[${i}].${k}`);
     if (typeof row.higherIsBetter !== 'boolean') fail(`rows[${i}].higherIsBetter`);
-    if (!['ahead', 'behind', 'spreads overlap'].includes(row.verdict as string)) fail(`rows[${i}].verdict`);
+    if (!['ahead', 'behind', 'spreads overlap', 'too few samples'].includes(row.verdict as string)) fail(`rows[${i}].verdict`);
     const ratio = row.ratio as Record<string, unknown>;
     if (!isNumber(ratio?.min) || !isNumber(ratio.median) || !isNumber(ratio.max) || ratio.min > ratio.median || ratio.median > ratio.max) fail(`rows[${i}].ratio`);
     for (const k of ['contenderSamples', 'baselineSamples']) {
