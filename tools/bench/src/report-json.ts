@@ -57,7 +57,7 @@ export interface BenchReport {
   /** The benchmark's name, as given to `npm run bench -- NAME`. */
   bench: string;
   machine: MachineInfo;
-  /** Counted rounds (or runs) behind each sample list. */
+  /** Rounds (or runs) the bench was asked for; a row with fewer samples (a part capped at 3 runs, a failed round) shows it in its sample lists. */
   rounds: number;
   rows: ReportRow[];
 }
