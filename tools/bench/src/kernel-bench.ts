@@ -64,8 +64,9 @@ function main(): void {
     out.push('');
   }
   for (const n of notes) out.push(`note: ${n}`);
-  for (const [key, m] of results) if (typeof m === 'string') out.push(`error: ${key}: ${m}`);
-  emitReport(options.output, benchReport('kernel', options.runs, comparisons(options, results)), out.join('\n'));
+  const errors = [...results].flatMap(([key, m]) => (typeof m === 'string' ? [`${key}: ${m}`] : []));
+  for (const e of errors) out.push(`error: ${e}`);
+  emitReport(options.output, benchReport('kernel', options.runs, comparisons(options, results), errors), out.join('\n'));
   if (measured.length < results.size) process.exitCode = 1;
 }
 

@@ -60,6 +60,8 @@ export interface BenchReport {
   /** Rounds (or runs) the bench was asked for; a row with fewer samples (a part capped at 3 runs, a failed round) shows it in its sample lists. */
   rounds: number;
   rows: ReportRow[];
+  /** Cells that failed, one line each (their comparisons are not in `rows`). */
+  errors: string[];
 }
 
 /** What a bench knows about one comparison; {@link compareRow} adds the ratio and verdict. */
@@ -100,9 +102,9 @@ export function machineInfo(): MachineInfo {
 
 /**
  * The report of a run of `bench`: the comparisons that have samples on both sides become
- * rows (a failed cell has none, and the bench reports it itself).
+ * rows (a failed cell has none; `errors` says why).
  */
-export function benchReport(bench: string, rounds: number, comparisons: readonly Comparison[]): BenchReport {
+export function benchReport(bench: string, rounds: number, comparisons: readonly Comparison[], errors: readonly string[] = []): BenchReport {
   const rows = comparisons.filter((c) => c.contenderSamples.length > 0 && c.baselineSamples.length > 0).map(compareRow);
-  return { schema: REPORT_SCHEMA, bench, machine: machineInfo(), rounds, rows };
+  return { schema: REPORT_SCHEMA, bench, machine: machineInfo(), rounds, rows, errors: [...errors] };
 }

@@ -34,10 +34,15 @@ describe('a real benchmark run with --json and --svg', () => {
   });
 
   it('prints the table and the verdicts without --json', () => {
-    const r = spawnSync(process.execPath, [join(BENCH, 'dist/hooks-bench.js'), '--runs=1', '--round-trips=200'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(BENCH, 'dist/hooks-bench.js'), '--runs=2', '--round-trips=200'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('| kernel ');
     expect(r.stdout).toMatch(/\| queue ping-pong \| monitor \(idle\) +\| plain +\| [\d.]+x +\| [\d.]+x \.\. [\d.]+x +\| (ahead|behind|spreads overlap) +\|/);
+  });
+
+  it("calls no lead from a single run", () => {
+    const r = spawnSync(process.execPath, [join(BENCH, 'dist/hooks-bench.js'), '--runs=1', '--round-trips=200', '--json'], { encoding: 'utf8' });
+    expect(expectReport(JSON.parse(r.stdout)).rows.map((row) => row.verdict)).toEqual(['too few samples', 'too few samples']);
   });
 
   it('rejects a value on --json and an empty --svg, naming them', () => {

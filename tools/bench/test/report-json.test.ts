@@ -23,11 +23,17 @@ describe('compareRow', () => {
 });
 
 describe('benchReport', () => {
-  it('leaves out comparisons whose cell failed and gives the machine', () => {
-    const report = benchReport('kernel', 3, [
-      { ...base, contenderSamples: [2, 2, 2], baselineSamples: [1, 1, 1] },
-      { ...base, baseline: 'Effection', contenderSamples: [2, 2, 2], baselineSamples: [] },
-    ]);
+  it('leaves out comparisons whose cell failed, keeps why, and gives the machine', () => {
+    const report = benchReport(
+      'kernel',
+      3,
+      [
+        { ...base, contenderSamples: [2, 2, 2], baselineSamples: [1, 1, 1] },
+        { ...base, baseline: 'Effection', contenderSamples: [2, 2, 2], baselineSamples: [] },
+      ],
+      ['Effection ping-pong: child exited with status 1'],
+    );
+    expect(report.errors).toEqual(['Effection ping-pong: child exited with status 1']);
     expect(expectReport(JSON.parse(JSON.stringify(report)))).toEqual(report);
     expect(report.rows.map((r) => r.baseline)).toEqual(['Effect']);
     expect(report.machine.node).toBe(process.version);

@@ -17,6 +17,7 @@ export function expectReport(value: unknown): BenchReport {
   if (!Number.isSafeInteger(r.rounds) || (r.rounds as number) < 1) fail('rounds');
   const m = r.machine as Record<string, unknown> | undefined;
   if (typeof m?.cpu !== 'string' || !isNumber(m.cores) || typeof m.node !== 'string' || !isNumber(m.loadAverage) || Number.isNaN(Date.parse(String(m.date)))) fail('machine');
+  if (!Array.isArray(r.errors) || !r.errors.every((e) => typeof e === 'string')) fail('errors');
   if (!Array.isArray(r.rows)) return fail('rows');
   r.rows.forEach((row: Record<string, unknown>, i: number) => {
     for (const k of ['case', 'contender', 'baseline', 'unit']) if (typeof row[k] !== 'string' || row[k] === '') fail(`rows[${i}].${k}`);

@@ -372,7 +372,7 @@ async function main(): Promise<void> {
   }
   for (const line of variantVerdicts(o, results)) out.push(line);
   for (const e of errors) out.push(`error: ${e}`);
-  emitReport(o.output, benchReport(o.servers.includes('curio-plain') ? 'diagnostics' : 'echo', o.rounds, comparisons(o, results)), out.join('\n'));
+  emitReport(o.output, benchReport(o.servers.includes('curio-plain') ? 'diagnostics' : 'echo', o.rounds, comparisons(o, results), errors), out.join('\n'));
   if (errors.length > 0) process.exitCode = 1;
 }
 

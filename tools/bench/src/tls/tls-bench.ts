@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     out.push('kernel stall: the longest gap a task sleeping 1 ms in a loop saw while the certificates were made (1-2 ms means no stall).');
   }
   for (const e of errors) out.push(`error: ${e}`);
-  emitReport(o.output, benchReport('tls', o.rounds, comparisons), out.join('\n'));
+  emitReport(o.output, benchReport('tls', o.rounds, comparisons, errors), out.join('\n'));
   if (errors.length > 0) process.exitCode = 1;
 }
 
