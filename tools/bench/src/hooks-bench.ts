@@ -5,7 +5,7 @@
  * `logcrash` + `longblock`, and a kernel with an idle `monitor` (no client), taking turns.
  * Measures CPU time (process.cpuUsage), which a shared machine disturbs less than wall time.
  *
- * Usage: `node dist/hooks-bench.js [--runs=9] [--round-trips=200000]`
+ * Usage: `node dist/hooks-bench.js [--runs=9] [--round-trips=200000] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { cpus } from 'node:os';
@@ -13,15 +13,18 @@ import { pino } from 'pino';
 import { Kernel, Queue, spawn, logcrash, longblock, monitor, type Operation } from 'curio';
 import { optionPairs, wholeNumber } from './args.js';
 import { renderTable } from './format.js';
+import { benchReport } from './report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from './report-output.js';
 import { runMain } from './script.js';
+import { median } from './stats.js';
 
-/** `--runs=N --round-trips=N`; called inside main, so a bad option is one line from runMain. */
-function parseArgs(argv: readonly string[]): { runs: number; roundTrips: number } {
-  const o = { runs: 9, roundTrips: 200_000 };
+/** `--runs=N --round-trips=N --json --svg=PATH`; called inside main, so a bad option is one line from runMain. */
+function parseArgs(argv: readonly string[]): { runs: number; roundTrips: number; output: OutputOptions } {
+  const o = { runs: 9, roundTrips: 200_000, output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--runs') o.runs = wholeNumber(key, value, 1);
     else if (key === '--round-trips') o.roundTrips = wholeNumber(key, value, 1);
-    else throw new Error(`unknown option '${key}' (options: --runs=N --round-trips=N)`);
+    else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --runs=N --round-trips=N ${OUTPUT_USAGE})`);
   }
   return o;
 }
@@ -46,7 +49,8 @@ function* pingPong(): Operation<void> {
 }
 
 async function main(): Promise<void> {
-  ({ runs, roundTrips } = parseArgs(process.argv.slice(2)));
+  const { output, ...counts } = parseArgs(process.argv.slice(2));
+  ({ runs, roundTrips } = counts);
   const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const idleMonitor = monitor({ port: 0 });
   const kernels: Record<string, Kernel> = {
@@ -69,7 +73,6 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${round === 0 ? 'warm-up round' : `round ${round}/${runs}`}: ${Object.keys(kernels).map((k) => `${k} ${round === 0 ? 'done' : `${samples[k][round - 1].toFixed(1)} ms`}`).join(', ')}\n`);
   }
   for (const kernel of Object.values(kernels)) await kernel.shutdown();
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
   const plain = median(samples.plain);
   const steps = 2 * roundTrips;
   const rows = [['kernel', 'CPU ms (median)', 'min - max', 'ns per step', 'extra ns per step', 'plain / this']];
@@ -77,13 +80,19 @@ async function main(): Promise<void> {
     const m = median(xs);
     rows.push([name, m.toFixed(1), `${Math.min(...xs).toFixed(1)} - ${Math.max(...xs).toFixed(1)}`, ((m * 1e6) / steps).toFixed(0), (((m - plain) * 1e6) / steps).toFixed(0), `${(plain / m).toFixed(3)}x`]);
   }
-  console.log('Curio hooks benchmark: queue ping-pong, CPU time per run');
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; ${roundTrips} round trips (${steps} task steps) a run, ${runs} runs after a warm-up`);
-  console.log('');
-  console.log(renderTable(rows));
-  console.log('');
-  console.log('A real program does far more per step than ping-pong (the echo server: about 15-20 µs of CPU per request),');
-  console.log("so the extra ns per step is the figure to carry over; bench:diagnostics measures the echo server itself.");
+  const text = [
+    'Curio hooks benchmark: queue ping-pong, CPU time per run',
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; ${roundTrips} round trips (${steps} task steps) a run, ${runs} runs after a warm-up`,
+    '',
+    renderTable(rows),
+    '',
+    'A real program does far more per step than ping-pong (the echo server: about 15-20 µs of CPU per request),',
+    'so the extra ns per step is the figure to carry over; bench:diagnostics measures the echo server itself.',
+  ];
+  const comparisons = Object.keys(kernels)
+    .filter((name) => name !== 'plain')
+    .map((name) => ({ case: 'queue ping-pong', contender: name, baseline: 'plain', unit: 'CPU ms per run', higherIsBetter: false, contenderSamples: samples[name], baselineSamples: samples.plain }));
+  emitReport(output, benchReport('hooks', runs, comparisons), text.join('\n'));
   process.exit(0);
 }
 

@@ -7,15 +7,18 @@
  * Each round starts one process per target in turns, `--per-round` times, so a slow
  * moment of the machine falls on every target alike; a round's figure is its median, and
  * the spread is the range of the rounds' figures. Progress goes to stderr, the table (or,
- * with `--json`, the figures) to stdout.
+ * with `--json`, the report) to stdout.
  *
- *   npm run bench -- imports [--rounds=5] [--per-round=10] [--json]
+ *   npm run bench -- imports [--rounds=5] [--per-round=10] [--json] [--svg=PATH]
  * @packageDocumentation
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { optionPairs, wholeNumber } from './args.js';
 import { formatNumber, formatRatio, renderTable } from './format.js';
+import { benchReport, spreadOf, type Comparison, type Spread } from './report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE } from './report-output.js';
+import { runMain } from './script.js';
 import { median } from './stats.js';
 
 /** What each process imports; `null` imports nothing (Node's own start-up). */
@@ -37,18 +40,19 @@ function sample(specifier: string | null): { ms: number; rssMb: number } {
   return { ms, rssMb: Number(r.stdout) / 1024 };
 }
 
+/** `--rounds=N --per-round=N --json --svg=PATH`. */
+function parseArgs(argv: readonly string[]) {
+  const o = { rounds: 5, perRound: 10, output: defaultOutput() };
+  for (const [key, value] of optionPairs(argv)) {
+    if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
+    else if (key === '--per-round') o.perRound = wholeNumber(key, value, 1);
+    else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --rounds=N --per-round=N ${OUTPUT_USAGE})`);
+  }
+  return o;
+}
+
 function main(): void {
-  const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, 'per-round': { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
-    strict: true,
-  });
-  const count = (flag: string, text: string) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1) throw new RangeError(`--${flag} must be a whole number of at least 1; got '${text}'`);
-    return n;
-  };
-  const rounds = count('rounds', values.rounds);
-  const perRound = count('per-round', values['per-round']);
+  const { rounds, perRound, output } = parseArgs(process.argv.slice(2));
 
   // rounds[target] = each round's median time and median RSS.
   const perTarget = new Map(TARGETS.map((t) => [t.name, { ms: [] as number[], rssMb: [] as number[] }]));
@@ -79,27 +83,32 @@ function main(): void {
     const extra = r.rssMb.map((mb, i) => mb - base.rssMb[i]);
     return {
       name: t.name,
-      ms: { median: median(r.ms), min: Math.min(...r.ms), max: Math.max(...r.ms) },
-      rssMb: { median: median(r.rssMb), min: Math.min(...r.rssMb), max: Math.max(...r.rssMb) },
-      timeRatio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
-      extraRssMb: { median: median(extra), min: Math.min(...extra), max: Math.max(...extra) },
+      ms: spreadOf(r.ms),
+      rssMb: spreadOf(r.rssMb),
+      timeRatio: spreadOf(ratios),
+      extraRssMb: spreadOf(extra),
     };
   });
-  if (values.json) {
-    console.log(JSON.stringify({ bench: 'imports', rounds, perRound, baseline: BASELINE, results }, null, 2));
-    return;
-  }
-  const range = (x: { median: number; min: number; max: number }, f: (n: number) => string) => `${f(x.median)} (${f(x.min)}–${f(x.max)})`;
+  // Each target against the baseline, round by round: start-up time and resident memory.
+  const comparisons: Comparison[] = TARGETS.filter((t) => t.name !== BASELINE).flatMap((t) => {
+    const r = perTarget.get(t.name)!;
+    return [
+      { case: 'start + import', contender: t.name, baseline: BASELINE, unit: 'ms', higherIsBetter: false, contenderSamples: r.ms, baselineSamples: base.ms },
+      { case: 'peak RSS', contender: t.name, baseline: BASELINE, unit: 'MB', higherIsBetter: false, contenderSamples: r.rssMb, baselineSamples: base.rssMb },
+    ];
+  });
+  const range = (x: Spread, f: (n: number) => string) => `${f(x.median)} (${f(x.min)}–${f(x.max)})`;
   const mb = (n: number) => n.toFixed(1);
-  console.log(`Import cost: a fresh process per sample, ${rounds} rounds x ${perRound} per target, median (range of the rounds)`);
-  console.log(
+  const curio = results.find((r) => r.name === 'curio')!;
+  const text = [
+    `Import cost: a fresh process per sample, ${rounds} rounds x ${perRound} per target, median (range of the rounds)`,
     renderTable([
       ['import', 'ms', `vs ${BASELINE}`, 'RSS MB', `MB vs ${BASELINE}`],
       ...results.map((r) => [r.name, range(r.ms, formatNumber), range(r.timeRatio, formatRatio), range(r.rssMb, mb), range(r.extraRssMb, mb)]),
     ]),
-  );
-  const curio = results.find((r) => r.name === 'curio')!;
-  console.log(`Target for curio: at most 1.3x the time and 3 MB more than ${BASELINE}: ${curio.timeRatio.max <= 1.3 && curio.extraRssMb.max <= 3 ? 'met in every round' : 'NOT met in every round'}`);
+    `Target for curio: at most 1.3x the time and 3 MB more than ${BASELINE}: ${curio.timeRatio.max <= 1.3 && curio.extraRssMb.max <= 3 ? 'met in every round' : 'NOT met in every round'}`,
+  ];
+  emitReport(output, benchReport('imports', rounds, comparisons), text.join('\n'));
 }
 
-main();
+runMain(main);

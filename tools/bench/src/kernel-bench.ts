@@ -6,14 +6,16 @@
  * and prints one table with Curio's ratio to each alternative.
  *
  * Usage: `node dist/kernel-bench.js [--runs=7] [--warmups=3] [--only=curio,Effect]
- * [--workloads=ping-pong] [--json]`
+ * [--workloads=ping-pong] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { cpus, loadavg } from 'node:os';
 import { formatNumber } from './format.js';
 import { parseArgs } from './options.js';
 import type { Measurement } from './protocol.js';
-import { floorTable, spreadTable, table, type Results } from './report.js';
+import { comparisons, floorTable, spreadTable, table, type Results } from './report.js';
+import { benchReport } from './report-json.js';
+import { emitReport } from './report-output.js';
 import { measure } from './run-child.js';
 import { runMain } from './script.js';
 
@@ -49,9 +51,9 @@ function main(): void {
   out.push(table(options, results));
   out.push('');
   out.push("curio ÷ X: Curio's median divided by X's. For rates > 1x means Curio is faster; for bytes/task < 1x means Curio uses less memory.");
-  out.push("best of all: Curio beats every alternative in the table on that row (the issue's 'ahead of all three').");
+  out.push("best of all: Curio is ahead of every alternative in the table on that row, their spreads of runs apart (the issue's 'ahead of all three'); otherwise the verdict that stops it ('spreads overlap', 'too few samples').");
   out.push('');
-  out.push('Spread of the measured runs (min .. max; runs per cell in the --json output):');
+  out.push('Spread of the measured runs (min .. max; every run in the --json output):');
   out.push(spreadTable(options, results));
   out.push('');
   const floors = floorTable(options, results);
@@ -62,9 +64,9 @@ function main(): void {
     out.push('');
   }
   for (const n of notes) out.push(`note: ${n}`);
-  for (const [key, m] of results) if (typeof m === 'string') out.push(`error: ${key}: ${m}`);
-  process.stdout.write(out.join('\n') + '\n');
-  if (options.json) process.stdout.write(JSON.stringify(measured, null, 2) + '\n');
+  const errors = [...results].flatMap(([key, m]) => (typeof m === 'string' ? [`${key}: ${m}`] : []));
+  for (const e of errors) out.push(`error: ${e}`);
+  emitReport(options.output, benchReport('kernel', options.runs, comparisons(options, results), errors), out.join('\n'));
   if (measured.length < results.size) process.exitCode = 1;
 }
 

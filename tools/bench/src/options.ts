@@ -6,17 +6,18 @@ import { CONTENDER_NAMES } from './contenders/index.js';
 import type { RunCounts } from './protocol.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 import { optionPairs, wholeNumber } from './args.js';
+import { defaultOutput, outputOption, OUTPUT_USAGE, type OutputOptions } from './report-output.js';
 
 /** What to run, and how often. */
 export interface Options extends RunCounts {
   contenders: string[];
   workloads: Workload[];
-  json: boolean;
+  output: OutputOptions;
 }
 
-/** Parses `--runs=N --warmups=N --only=a,b --workloads=a,b --json`; throws on anything else. */
+/** Parses `--runs=N --warmups=N --only=a,b --workloads=a,b --json --svg=PATH`; throws on anything else. */
 export function parseArgs(argv: string[]): Options {
-  const options: Options = { warmups: 3, runs: 7, contenders: [...CONTENDER_NAMES], workloads: [...WORKLOADS], json: false };
+  const options: Options = { warmups: 3, runs: 7, contenders: [...CONTENDER_NAMES], workloads: [...WORKLOADS], output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--runs' || key === '--warmups') {
       options[key === '--runs' ? 'runs' : 'warmups'] = wholeNumber(key, value, key === '--runs' ? 1 : 0);
@@ -31,10 +32,8 @@ export function parseArgs(argv: string[]): Options {
         if (w === undefined) throw new Error(`--workloads: unknown workload '${id}' (known: ${WORKLOADS.map((x) => x.id).join(', ')})`);
         return w;
       });
-    } else if (key === '--json') {
-      options.json = true;
-    } else {
-      throw new Error(`unknown option '${key}' (options: --runs=N --warmups=N --only=a,b --workloads=a,b --json)`);
+    } else if (!outputOption(options.output, key, value)) {
+      throw new Error(`unknown option '${key}' (options: --runs=N --warmups=N --only=a,b --workloads=a,b ${OUTPUT_USAGE})`);
     }
   }
   return options;

@@ -5,6 +5,8 @@
 import { formatNumber, formatRatio, renderTable } from './format.js';
 import type { Options } from './options.js';
 import type { Measurement } from './protocol.js';
+import type { Comparison } from './report-json.js';
+import { verdict, type Verdict } from './verdict.js';
 import type { Workload } from './workloads.js';
 
 /** Measurements by `${contender} ${workload}`; a string says why a cell failed. */
@@ -19,6 +21,17 @@ function targetText(w: Workload): string {
 function meets(w: Workload, m: Measurement): boolean {
   if (w.floor !== undefined) return m.floorRatio !== undefined && m.floorRatio >= w.target;
   return w.higherIsBetter ? m.median >= w.target : m.median <= w.target;
+}
+
+/**
+ * 'yes' when Curio is ahead of every alternative, 'NO' when behind one, else the verdict
+ * that kept it from a lead ('spreads overlap', 'too few samples'); '-' when a cell failed
+ * or there is no alternative.
+ */
+function bestOfAllText(verdicts: readonly (Verdict | null)[]): string {
+  if (verdicts.length === 0 || verdicts.includes(null)) return '-';
+  if (verdicts.includes('behind')) return 'NO';
+  return verdicts.find((v) => v !== 'ahead') ?? 'yes';
 }
 
 /** The main table: medians, Curio's ratios, targets. */
@@ -41,13 +54,13 @@ export function table(options: Options, results: Results): string {
     if (withCurio) {
       const mine = value('curio');
       const curio = results.get(`curio ${w.id}`);
-      let bestOfAll = mine !== null;
+      const verdicts: (Verdict | null)[] = [];
       for (const a of alternatives) {
-        const theirs = value(a);
-        row.push(mine === null || theirs === null ? '-' : formatRatio(mine / theirs));
-        if (mine !== null && theirs !== null && !(w.higherIsBetter ? mine > theirs : mine < theirs)) bestOfAll = false;
+        const theirs = results.get(`${a} ${w.id}`);
+        row.push(mine === null || typeof theirs !== 'object' ? '-' : formatRatio(mine / theirs.median));
+        verdicts.push(typeof curio !== 'object' || typeof theirs !== 'object' ? null : verdict(curio.samples, theirs.samples, w.higherIsBetter));
       }
-      row.push(targetText(w), typeof curio !== 'object' ? '-' : meets(w, curio) ? 'yes' : 'NO', mine === null || alternatives.length === 0 ? '-' : bestOfAll ? 'yes' : 'NO');
+      row.push(targetText(w), typeof curio !== 'object' ? '-' : meets(w, curio) ? 'yes' : 'NO', bestOfAllText(verdicts));
     }
     rows.push(row);
   }
@@ -86,4 +99,23 @@ export function floorTable(options: Options, results: Results): string {
     }
   }
   return rows.length === 1 ? '' : renderTable(rows);
+}
+
+/**
+ * The report's comparisons: Curio against each alternative on each workload, and each
+ * contender against the bare-V8 floor where a workload has one (paired runs).
+ */
+export function comparisons(options: Options, results: Results): Comparison[] {
+  const out: Comparison[] = [];
+  for (const w of options.workloads) {
+    const curio = results.get(`curio ${w.id}`);
+    for (const c of options.contenders) {
+      const m = results.get(`${c} ${w.id}`);
+      if (typeof m !== 'object') continue;
+      const common = { case: w.title, unit: w.unit, higherIsBetter: w.higherIsBetter };
+      if (c !== 'curio' && typeof curio === 'object') out.push({ ...common, contender: 'curio', baseline: c, contenderSamples: curio.samples, baselineSamples: m.samples });
+      if (m.floorSamples !== undefined) out.push({ ...common, contender: c, baseline: 'V8 floor', contenderSamples: m.samples, baselineSamples: m.floorSamples });
+    }
+  }
+  return out;
 }

@@ -23,7 +23,7 @@
  *
  * Usage: `node dist/echo/echo-bench.js [--connections=1,100,1000] [--servers=callback,async-iterator,curio,curio-closures,curio-after-work]
  * [--size=1000] [--warmup=500 (1000 with --windows=1)] [--duration=5000] [--rounds=1] [--windows=5] [--warmup-rounds=N] [--max-other=0.15] [--retries=4]
- * [--loadgen=c|node] [--json]`
+ * [--loadgen=c|node] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +36,8 @@ import { benchRounds, freePort, rotated, startListeningServer, stopServer } from
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './load-result.js';
 import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { benchReport, type Comparison } from '../report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 import { waitForQuietMachine } from './cpu.js';
 import { measureRound, type RoundSteps, type RunningServer } from './round.js';
 
@@ -94,11 +96,11 @@ interface Options {
   /** How many times a disturbed window is re-run before its least disturbed result is kept. */
   retries: number;
   loadgen: LoadgenKind;
-  json: boolean;
+  output: OutputOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: -1, duration: 5000, rounds: 1, windows: 5, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', json: false };
+  const o: Options = { connections: [1, 100, 1000], servers: [...DEFAULT_SERVERS], size: 1000, warmup: -1, duration: 5000, rounds: 1, windows: 5, warmupRounds: -1, maxOther: 0.15, retries: 4, loadgen: 'c', output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--connections') o.connections = value.split(',').map((v) => wholeNumber(key, v, 1));
     else if (key === '--servers') {
@@ -120,8 +122,9 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--loadgen') {
       if (value !== 'c' && value !== 'node') throw new Error(`--loadgen: 'c' (native, the default) or 'node', got '${value}'`);
       o.loadgen = value;
-    } else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${key}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --windows=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node --json)`);
+    } else if (!outputOption(o.output, key, value)) {
+      throw new Error(`unknown option '${key}' (options: --connections=1,100 --servers=a,b --size=N --warmup=MS --duration=MS --rounds=N --windows=N --warmup-rounds=N --max-other=0.15 --retries=N --loadgen=c|node ${OUTPUT_USAGE})`);
+    }
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   if (o.warmup < 0) o.warmup = o.windows > 1 ? 500 : 1000;
@@ -259,6 +262,21 @@ function table(o: Options, results: Map<string, LoadResult[]>, unquiet: Readonly
   return { text: renderTable(rows), met };
 }
 
+/**
+ * The report's comparisons, row by row: each Curio form against each baseline server, and
+ * each diagnostics variant against curio-plain, on requests/s per round.
+ */
+function comparisons(o: Options, results: Map<string, LoadResult[]>): Comparison[] {
+  const has = (s: ServerName) => o.servers.includes(s);
+  const pairs: [ServerName, ServerName][] = [];
+  for (const form of CURIO_FORMS.filter(has)) for (const base of (['callback', 'async-iterator'] as const).filter(has)) pairs.push([form, base]);
+  if (has('curio-plain')) for (const v of o.servers.filter((s) => VARIANT_TARGETS[s] !== undefined)) pairs.push([v, 'curio-plain']);
+  const rates = (s: ServerName, n: number) => (results.get(`${s} ${n}`) ?? []).map((r) => r.rate);
+  return o.connections.flatMap((n) =>
+    pairs.map(([contender, baseline]) => ({ case: `${n} connection${n === 1 ? '' : 's'}`, contender, baseline, unit: 'requests/s', higherIsBetter: true, contenderSamples: rates(contender, n), baselineSamples: rates(baseline, n) })),
+  );
+}
+
 /** For each diagnostics variant: its rate against curio-plain per row, every round's rate, and the target. */
 function variantVerdicts(o: Options, results: Map<string, LoadResult[]>): string[] {
   if (!o.servers.includes('curio-plain')) return [];
@@ -354,8 +372,7 @@ async function main(): Promise<void> {
   }
   for (const line of variantVerdicts(o, results)) out.push(line);
   for (const e of errors) out.push(`error: ${e}`);
-  process.stdout.write(out.join('\n') + '\n');
-  if (o.json) process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
+  emitReport(o.output, benchReport(o.servers.includes('curio-plain') ? 'diagnostics' : 'echo', o.rounds, comparisons(o, results), errors), out.join('\n'));
   if (errors.length > 0) process.exitCode = 1;
 }
 

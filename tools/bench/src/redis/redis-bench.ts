@@ -9,7 +9,7 @@
  * fastest round) and Curio's ratio to each.
  *
  * Usage: `node dist/redis/redis-bench.js [--rounds=5] [--duration=1500] [--warmup=500]
- * [--clients=curio,ioredis,node-redis] [--workloads=roundtrip,pipelined]`
+ * [--clients=curio,ioredis,node-redis] [--workloads=roundtrip,pipelined] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,8 @@ import { median } from '../stats.js';
 import { packageVersion } from '../version.js';
 import { CLIENTS, WORKLOADS, type ClientName, type Workload } from './clients.js';
 import { optionPairs, wholeNumber } from '../args.js';
+import { benchReport } from '../report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE } from '../report-output.js';
 
 interface RedisServer {
   port: number;
@@ -32,14 +34,14 @@ const require = createRequire(import.meta.url);
 const { startRedisServer } = require('../../../scripts/redis-server.cjs') as { startRedisServer(): Promise<RedisServer> };
 
 function parseArgs(argv: readonly string[]) {
-  const o = { rounds: 5, duration: 1500, warmup: 500, clients: [...CLIENTS], workloads: [...WORKLOADS] };
+  const o = { rounds: 5, duration: 1500, warmup: 500, clients: [...CLIENTS], workloads: [...WORKLOADS], output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
     else if (key === '--clients') o.clients = value.split(',').map((c) => pick(c, CLIENTS, '--clients'));
     else if (key === '--workloads') o.workloads = value.split(',').map((w) => pick(w, WORKLOADS, '--workloads'));
-    else throw new Error(`unknown option '${key}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b)`);
+    else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b ${OUTPUT_USAGE})`);
   }
   return o;
 }
@@ -81,8 +83,10 @@ try {
 const loadAfter = loadavg()[0];
 const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? '?';
 
-console.log(`# Redis clients: commands/s on one connection, median of ${options.rounds} rounds (${options.duration} ms each, after ${options.warmup} ms warm-up)`);
-console.log(`node ${process.version}, ${cpus().length} cores, redis-server ${redisVersion}; ioredis ${packageVersion('ioredis')}, redis ${packageVersion('redis')}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after\n`);
+const text = [
+  `# Redis clients: commands/s on one connection, median of ${options.rounds} rounds (${options.duration} ms each, after ${options.warmup} ms warm-up)`,
+  `node ${process.version}, ${cpus().length} cores, redis-server ${redisVersion}; ioredis ${packageVersion('ioredis')}, redis ${packageVersion('redis')}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after\n`,
+];
 const others = options.clients.filter((c) => c !== 'curio');
 const header = ['workload', ...options.clients, ...others.map((c) => `curio ÷ ${c}`), 'target (>= 0.90x of each)'];
 const rows: string[][] = [header];
@@ -102,10 +106,8 @@ for (const workload of options.workloads) {
     return `${formatNumber(Math.min(...xs))}..${formatNumber(Math.max(...xs))}`;
   })]);
 }
-console.log(renderTable(rows));
-console.log('\nSpread over the rounds:\n');
-console.log(renderTable(spread));
-console.log('\nClient CPU time per command (µs, user + system, median; lower is better; curio ÷ X below 1x means Curio uses less):\n');
+text.push(renderTable(rows), '\nSpread over the rounds:\n', renderTable(spread));
+text.push('\nClient CPU time per command (µs, user + system, median; lower is better; curio ÷ X below 1x means Curio uses less):\n');
 const cpuRows: string[][] = [['workload', ...options.clients, ...others.map((c) => `curio ÷ ${c}`), 'spread (slowest..fastest per client)']];
 for (const workload of options.workloads) {
   const med = (c: ClientName) => median(cpuSamples.get(`${c}/${workload}`) ?? [Number.NaN]);
@@ -119,4 +121,10 @@ for (const workload of options.workloads) {
     }).join(' / '),
   ]);
 }
-console.log(renderTable(cpuRows));
+text.push(renderTable(cpuRows));
+const comparisons = options.clients.includes('curio')
+  ? options.workloads.flatMap((workload) =>
+      others.map((c) => ({ case: workload, contender: 'curio', baseline: c, unit: 'commands/s', higherIsBetter: true, contenderSamples: samples.get(`curio/${workload}`) ?? [], baselineSamples: samples.get(`${c}/${workload}`) ?? [] })),
+    )
+  : [];
+emitReport(options.output, benchReport('redis', options.rounds, comparisons), text.join('\n'));

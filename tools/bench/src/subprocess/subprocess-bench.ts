@@ -12,7 +12,7 @@
  * runs and the range of the per-round ratios.
  *
  * Usage: `node dist/subprocess/subprocess-bench.js [--rounds=5] [--workloads=spawn,pipe]
- * [--processes=500] [--concurrency=50] [--mib=1024] [--json]`
+ * [--processes=500] [--concurrency=50] [--mib=1024] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
 import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { benchReport, type Comparison } from '../report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 
 const CELL = fileURLToPath(new URL('./cell.js', import.meta.url));
 const WORKLOADS = ['spawn', 'pipe'] as const;
@@ -39,23 +41,22 @@ interface Options {
   processes: number;
   concurrency: number;
   mib: number;
-  json: boolean;
+  output: OutputOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { rounds: 5, workloads: [...WORKLOADS], processes: 500, concurrency: 50, mib: 1024, json: false };
+  const o: Options = { rounds: 5, workloads: [...WORKLOADS], processes: 500, concurrency: 50, mib: 1024, output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--processes') o.processes = wholeNumber(key, value, 1);
     else if (key === '--concurrency') o.concurrency = wholeNumber(key, value, 1);
     else if (key === '--mib') o.mib = wholeNumber(key, value, 1);
-    else if (key === '--json') o.json = true;
     else if (key === '--workloads') {
       o.workloads = value.split(',').map((w) => {
         if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--workloads: unknown workload '${w}' (known: ${WORKLOADS.join(', ')})`);
         return w as Workload;
       });
-    } else throw new Error(`unknown option '${key}' (options: --rounds=N --workloads=spawn,pipe --processes=N --concurrency=N --mib=N --json)`);
+    } else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --rounds=N --workloads=spawn,pipe --processes=N --concurrency=N --mib=N ${OUTPUT_USAGE})`);
   }
   return o;
 }
@@ -120,13 +121,20 @@ function main(): void {
   }
   const nodeVersion = process.version;
   const cat = execFileSync('sh', ['-c', 'command -v cat'], { encoding: 'utf8' }).trim();
-  console.log(`# subprocess benchmark: ${o.rounds} rounds, each cell a fresh process (1 warm-up + 1 measured run)`);
-  console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${nodeVersion}, cat at ${cat}`);
-  console.log(`# load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(renderTable(rows));
-  console.log('Rates: higher is better, and a ratio above 1x means Curio is faster. Parent CPU: the benchmark process\'s own CPU time');
-  console.log('(the contender\'s overhead; the children\'s work is the same for both); a CPU ratio above 1x means Curio uses less.');
-  if (o.json) console.log(JSON.stringify({ rates: Object.fromEntries(samples), cpu: Object.fromEntries(cpuSamples) }));
+  const text = [
+    `# subprocess benchmark: ${o.rounds} rounds, each cell a fresh process (1 warm-up + 1 measured run)`,
+    `# ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${nodeVersion}, cat at ${cat}`,
+    `# load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`,
+    renderTable(rows),
+    'Rates: higher is better, and a ratio above 1x means Curio is faster. Parent CPU: the benchmark process\'s own CPU time',
+    '(the contender\'s overhead; the children\'s work is the same for both); a CPU ratio above 1x means Curio uses less.',
+  ];
+  const comparisons: Comparison[] = o.workloads.flatMap((w) =>
+    CONTENDERS[w]
+      .filter((c) => c !== 'curio')
+      .map((c) => ({ case: title[w], contender: 'curio', baseline: c, unit: unit[w], higherIsBetter: true, contenderSamples: samples.get(key(w, 'curio')) ?? [], baselineSamples: samples.get(key(w, c)) ?? [] })),
+  );
+  emitReport(o.output, benchReport('subprocess', o.rounds, comparisons), text.join('\n'));
 }
 
 runMain(main);

@@ -8,7 +8,7 @@
  *
  * The server is pinned to CPU 0 and the generator to CPU 1 when the machine allows.
  * Usage: `node dist/tls/tls-bench.js [--rounds=3] [--warmup-rounds=1] [--duration=4000] [--warmup=1000]
- * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json]`
+ * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +24,8 @@ import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from '../ec
 import { certTimings } from './cert-timing.js';
 import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { benchReport, type Comparison } from '../report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 import { waitForQuietMachine } from '../echo/cpu.js';
 
 const SERVERS = {
@@ -45,11 +47,11 @@ interface Options {
   handshakeWorkers: number;
   size: number;
   certRuns: number;
-  json: boolean;
+  output: OutputOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { rounds: 3, warmupRounds: -1, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, json: false };
+  const o: Options = { rounds: 3, warmupRounds: -1, duration: 4000, warmup: 1000, connections: 100, handshakeWorkers: 16, size: 1000, certRuns: 6, output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--warmup-rounds') o.warmupRounds = wholeNumber(key, value, 0);
@@ -59,8 +61,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (key === '--handshake-workers') o.handshakeWorkers = wholeNumber(key, value, 1);
     else if (key === '--size') o.size = wholeNumber(key, value, 1);
     else if (key === '--cert-runs') o.certRuns = wholeNumber(key, value, 0);
-    else if (key === '--json') o.json = true;
-    else throw new Error(`unknown option '${key}' (options: --rounds=N --warmup-rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N --json)`);
+    else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --rounds=N --warmup-rounds=N --duration=MS --warmup=MS --connections=N --handshake-workers=N --size=N --cert-runs=N ${OUTPUT_USAGE})`);
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     return xs.length === 0 ? '-' : median(xs).toFixed(0);
   };
   let met: boolean | null = null;
+  const comparisons: Comparison[] = [];
   for (const mode of ['echo', 'handshake'] as const) {
     const base = results.get(`node:tls ${mode}`) ?? [];
     const ours = results.get(`curio ${mode}`) ?? [];
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
     const ratio = median(ours.map((r) => r.rate)) / median(base.map((r) => r.rate));
     if (mode === 'echo') met = ratio >= 0.9;
     const label = mode === 'echo' ? `echo, ${o.connections} connections x ${o.size} B (round trips/s)` : `handshakes, ${o.handshakeWorkers} workers (handshakes/s)`;
+    comparisons.push({ case: label, contender: 'curio', baseline: 'node:tls', unit: mode === 'echo' ? 'round trips/s' : 'handshakes/s', higherIsBetter: true, contenderSamples: ours.map((r) => r.rate), baselineSamples: base.map((r) => r.rate) });
     rows.push([
       label,
       `${formatNumber(median(base.map((r) => r.rate)))} (${range(base.map((r) => r.rate))})`,
@@ -189,8 +192,7 @@ async function main(): Promise<void> {
     out.push('kernel stall: the longest gap a task sleeping 1 ms in a loop saw while the certificates were made (1-2 ms means no stall).');
   }
   for (const e of errors) out.push(`error: ${e}`);
-  process.stdout.write(out.join('\n') + '\n');
-  if (o.json) process.stdout.write(JSON.stringify(Object.fromEntries(results), null, 2) + '\n');
+  emitReport(o.output, benchReport('tls', o.rounds, comparisons, errors), out.join('\n'));
   if (errors.length > 0) process.exitCode = 1;
 }
 

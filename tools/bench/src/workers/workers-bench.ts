@@ -12,7 +12,7 @@
  * Each figure is the median of `--runs` runs, with the slowest and fastest beside it.
  *
  * Usage: `node dist/workers/workers-bench.js [--runs=5] [--jobs=10000] [--parts=jobs,delay,echo]
- * [--connections=100] [--duration=3000]`
+ * [--connections=100] [--duration=3000] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +32,8 @@ import { BarePool } from './bare-pool.js';
 import { add, fib } from './jobs.js';
 import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
+import { benchReport, type Comparison } from '../report-json.js';
+import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 
 const PARTS = ['jobs', 'delay', 'echo'] as const;
 type Part = (typeof PARTS)[number];
@@ -42,10 +44,17 @@ interface Options {
   parts: Part[];
   connections: number;
   duration: number;
+  output: OutputOptions;
+}
+
+/** A part's table, and its comparisons for the report. */
+interface PartResult {
+  text: string;
+  comparisons: Comparison[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, jobs: 10_000, parts: [...PARTS], connections: 100, duration: 3000 };
+  const o: Options = { runs: 5, jobs: 10_000, parts: [...PARTS], connections: 100, duration: 3000, output: defaultOutput() };
   for (const [key, value] of optionPairs(argv)) {
     if (key === '--runs') o.runs = wholeNumber(key, value, 1);
     else if (key === '--jobs') o.jobs = wholeNumber(key, value, 1);
@@ -56,7 +65,7 @@ function parseArgs(argv: readonly string[]): Options {
         if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--parts: unknown part '${p}' (known: ${PARTS.join(', ')})`);
         return p as Part;
       });
-    } else throw new Error(`unknown option '${key}' (options: --runs=N --jobs=N --parts=jobs,delay,echo --connections=N --duration=MS)`);
+    } else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --runs=N --jobs=N --parts=jobs,delay,echo --connections=N --duration=MS ${OUTPUT_USAGE})`);
   }
   return o;
 }
@@ -70,7 +79,7 @@ function spread(xs: readonly number[], format: (x: number) => string = formatNum
 
 type JobContender = 'bare worker_threads + promises' | 'ThreadPool.runAsync (promises)' | 'runInThread (kernel tasks)';
 
-async function jobsPart(o: Options): Promise<string> {
+async function jobsPart(o: Options): Promise<PartResult> {
   const size = availableParallelism();
   const bare = new BarePool(size);
   const pool = new ThreadPool({ size });
@@ -100,13 +109,14 @@ async function jobsPart(o: Options): Promise<string> {
       if (total !== expected) throw new Error(`${name}: wrong answer ${total}, expected ${expected}`);
       rates.get(name)!.push((o.jobs * 1000) / ms);
     }
-    process.stderr.write('.');
+    process.stderr.write(`  jobs run ${r + 1}/${o.runs}: ${names.map((n) => `${n} ${formatNumber(rates.get(n)![r])}/s`).join(', ')}\n`);
   }
   await Promise.all([bare.close(), pool.close()]);
   const baseline = median(rates.get(names[0])!);
   const rows = [['contender', 'jobs/s: median [slowest – fastest]', '÷ bare pool (median)']];
   for (const name of names) rows.push([name, spread(rates.get(name)!), formatRatio(median(rates.get(name)!) / baseline)]);
-  return `### ${formatNumber(o.jobs)} small jobs on ${size} threads\n\n${renderTable(rows)}`;
+  const comparisons = names.slice(1).map((name) => ({ case: `${formatNumber(o.jobs)} small jobs`, contender: name, baseline: names[0], unit: 'jobs/s', higherIsBetter: true, contenderSamples: rates.get(name)!, baselineSamples: rates.get(names[0])! }));
+  return { text: `### ${formatNumber(o.jobs)} small jobs on ${size} threads\n\n${renderTable(rows)}`, comparisons };
 }
 
 // ------------------------------------------------------------------ delay
@@ -122,7 +132,7 @@ async function delayWhile(ms: number, load: (until: number) => Promise<void>): P
   return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
 }
 
-async function delayPart(o: Options): Promise<string> {
+async function delayPart(o: Options): Promise<PartResult> {
   const threads = availableParallelism();
   const pool = new ThreadPool({ size: threads });
   const N = 30;
@@ -153,7 +163,7 @@ async function delayPart(o: Options): Promise<string> {
   const runs = Math.max(1, Math.min(o.runs, 3));
   for (let r = 0; r < runs; r++) {
     for (const name of names) results.get(name)!.push(await delayWhile(2000, cases[name]));
-    process.stderr.write('.');
+    process.stderr.write(`  delay run ${r + 1}/${runs}: p99 ${names.map((n) => `${n} ${results.get(n)![r].p99.toFixed(2)} ms`).join(', ')}\n`);
   }
   await pool.close();
   const ms = (x: number) => x.toFixed(x < 10 ? 2 : 0);
@@ -162,7 +172,10 @@ async function delayPart(o: Options): Promise<string> {
     const rs = results.get(name)!;
     rows.push([name, spread(rs.map((x) => x.p50), ms), spread(rs.map((x) => x.p99), ms), spread(rs.map((x) => x.max), ms)]);
   }
-  return `### Event-loop delay, fib(${N}) jobs on ${threads} threads, 2 s windows (${runs} runs)\n\n${renderTable(rows)}`;
+  // The pool's point: the main thread's delay while it computes, against the same work on the event loop.
+  const p99 = (name: DelayCase) => results.get(name)!.map((x) => x.p99);
+  const comparisons = [{ case: 'event-loop delay p99', contender: 'pool busy (runInThread)', baseline: 'same work on the event loop', unit: 'ms', higherIsBetter: false, contenderSamples: p99('pool busy (runInThread)'), baselineSamples: p99('same work on the event loop') }];
+  return { text: `### Event-loop delay, fib(${N}) jobs on ${threads} threads, 2 s windows (${runs} runs)\n\n${renderTable(rows)}`, comparisons };
 }
 
 // ------------------------------------------------------------------ echo
@@ -203,20 +216,21 @@ async function echoOnce(workers: number, o: Options): Promise<number> {
   }
 }
 
-async function echoPart(o: Options): Promise<string> {
+async function echoPart(o: Options): Promise<PartResult> {
   const rates = new Map<number, number[]>([[1, []], [2, []]]);
   const runs = Math.max(1, Math.min(o.runs, 3));
   for (let r = 0; r < runs; r++) {
     for (const workers of r % 2 === 0 ? [1, 2] : [2, 1]) rates.get(workers)!.push(await echoOnce(workers, o));
-    process.stderr.write('.');
+    process.stderr.write(`  echo run ${r + 1}/${runs}: 1 process ${formatNumber(rates.get(1)![r])} req/s, 2 processes ${formatNumber(rates.get(2)![r])} req/s\n`);
   }
   const one = median(rates.get(1)!);
   const rows = [['server', 'requests/s: median [slowest – fastest]', '÷ 1 process']];
   for (const workers of [1, 2]) rows.push([`echo-cluster, ${workers} process${workers === 1 ? '' : 'es'}`, spread(rates.get(workers)!), formatRatio(median(rates.get(workers)!) / one)]);
-  return (
+  const text =
     `### Echo on 1 and 2 processes (${o.connections} connections ping-ponging 1,000 bytes, ${o.duration} ms windows, ${runs} runs)\n\n${renderTable(rows)}\n\n` +
-    `The load generator runs on the same ${cpus().length} cores as the server processes: with 2 cores, 2 server processes and the generator compete.`
-  );
+    `The load generator runs on the same ${cpus().length} cores as the server processes: with 2 cores, 2 server processes and the generator compete.`;
+  const comparisons = [{ case: `echo, ${o.connections} connections`, contender: 'echo-cluster, 2 processes', baseline: 'echo-cluster, 1 process', unit: 'requests/s', higherIsBetter: true, contenderSamples: rates.get(2)!, baselineSamples: rates.get(1)! }];
+  return { text, comparisons };
 }
 
 // ------------------------------------------------------------------ main
@@ -230,14 +244,16 @@ async function main(): Promise<void> {
     `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average before: ${load()}`,
     '',
   ];
-  const parts: Record<Part, (o: Options) => Promise<string>> = { jobs: jobsPart, delay: delayPart, echo: echoPart };
+  const parts: Record<Part, (o: Options) => Promise<PartResult>> = { jobs: jobsPart, delay: delayPart, echo: echoPart };
+  const comparisons: Comparison[] = [];
   for (const part of o.parts) {
-    process.stderr.write(`${part} `);
-    out.push(await parts[part](o), '');
-    process.stderr.write('\n');
+    process.stderr.write(`${part}:\n`);
+    const result = await parts[part](o);
+    out.push(result.text, '');
+    comparisons.push(...result.comparisons);
   }
   out.push(`load average after: ${load()}`);
-  process.stdout.write(out.join('\n') + '\n');
+  emitReport(o.output, benchReport('workers', o.runs, comparisons), out.join('\n'));
 }
 
 runMain(main);
