@@ -5,11 +5,11 @@
  * to its socket), run in a task group that ends as soon as either does. Each message is
  * logged with the address of the client that sent it (a task-local value, as in Curio).
  *
- * Run:  node examples/dist/chat-server.js [port]   (port 25000 by default)
+ * Run:  node examples/dist/chat-server.js [port] [--diagnostics]   (port 25000 by default)
  * Try:  two or more `nc localhost 25000`, type a name, then lines.
  */
 import { CancelledError, Queue, TaskLocal, withTaskGroup, tcpServer, type Socket, type SocketAddress, type SocketStream } from 'curio';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { formatAddress, serverArguments, serverMain } from './support/server-main.js';
 
 /** A line said by someone; `from` is the speaker's own queue, which does not get it back. */
 interface Message {
@@ -83,4 +83,5 @@ function* chatServer(host: string, port: number) {
   });
 }
 
-await serverMain(chatServer, ['', portArgument(process.argv.slice(2), 25000)]);
+const { port, diagnostics } = serverArguments('chat-server.js [PORT] [--diagnostics]', 25000);
+await serverMain(chatServer, ['', port], { diagnostics });

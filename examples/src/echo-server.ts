@@ -9,7 +9,7 @@
  * cleanly, SIGUSR2 prints a `stats {...}` line, `--diagnostics` logs task lifecycles.
  */
 import { spawn, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Socket, type SocketAddress } from 'curio';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { formatAddress, serverArguments, serverMain } from './support/server-main.js';
 
 function* echoServer(address: [string, number]) {
   using sock = socket(AF_INET, SOCK_STREAM);
@@ -36,4 +36,5 @@ function* echoClient(client: Socket, addr: SocketAddress) {
   console.log('Connection closed');
 }
 
-await serverMain(echoServer, [['', portArgument(process.argv.slice(2), 25000)]]);
+const { port, diagnostics } = serverArguments('echo-server.js [PORT] [--diagnostics]', 25000);
+await serverMain(echoServer, [['', port]], { diagnostics });
