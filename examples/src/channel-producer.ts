@@ -22,6 +22,7 @@ function* producer(port: number) {
   // Inside the task: main() ends the process when the task is over, so this is where
   // disposals run.
   using ch = new Channel(['127.0.0.1', port]);
+  yield* ch.bind(); // now String(ch) names the port bound, the system's pick for port 0
   console.log('Producer waiting for a consumer at', String(ch));
   using c = yield* ch.accept({ authkey });
   for (let i = 0; i < 10; i++) {

@@ -17,7 +17,7 @@ function* echoServer(address: [string, number]) {
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(address);
   yield* sock.listen(5);
-  console.log(`Server listening at ${formatAddress(address)} (pid ${process.pid})`);
+  console.log(`Server listening at ${formatAddress(sock.getsocknameInet())} (pid ${process.pid})`);
   while (true) {
     const [client, addr] = yield* sock.accept();
     yield* spawn(echoClient, client, addr);

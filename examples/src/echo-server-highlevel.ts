@@ -21,5 +21,5 @@ function* echoClient(client: Socket, addr: SocketAddress) {
 
 const { port, diagnostics } = serverArguments('echo-server-highlevel.js [PORT] [--diagnostics]', 25000);
 await serverMain(function* main() {
-  yield* runServer('', port, echoClient, { onListening: () => console.log('Server listening at', formatAddress(['', port])) });
+  yield* runServer('', port, echoClient, { onListening: (_sock, { host, port }) => console.log('Server listening at', formatAddress([host, port])) });
 }, [], { diagnostics });

@@ -16,7 +16,8 @@ function* echoServer(address: [string, number]) {
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(address);
   yield* sock.listen(5);
-  console.log('Server listening at', formatAddress(address));
+  // The address bound: with port 0 the system picks the port.
+  console.log('Server listening at', formatAddress(sock.getsocknameInet()));
   while (true) {
     const [client, addr] = yield* sock.accept();
     yield* spawn(echoClient, client, addr);

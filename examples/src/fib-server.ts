@@ -34,7 +34,7 @@ function* fibClient(client: Socket, addr: SocketAddress) {
 
 function* fibServer(port: number) {
   const sock = yield* tcpServerSocket('', port);
-  console.log('Server listening at', formatAddress(['', port]));
+  console.log('Server listening at', formatAddress(sock.getsocknameInet()));
   yield* runServer(sock, fibClient);
 }
 

@@ -54,7 +54,7 @@ function* waitForClients() {
 function* gracefulServer(port: number) {
   yield* spawn.with({ daemon: true })(reportSignals);
   using listener = yield* tcpServerSocket('', port);
-  console.log('Server listening at', formatAddress(['', port]));
+  console.log('Server listening at', formatAddress(listener.getsocknameInet()));
   try {
     while (true) {
       const [client, address] = yield* listener.accept();

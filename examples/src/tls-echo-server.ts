@@ -62,7 +62,7 @@ function* main(port: number) {
   if (options['min-version'] !== undefined) ssl.minimumVersion = options['min-version'] as TLSVersion;
   yield* runServer('', port, echoClient, {
     ssl,
-    onListening: () => console.log('Server listening at', formatAddress(['', port])),
+    onListening: (_sock, { host, port }) => console.log('Server listening at', formatAddress([host, port])),
     onClientError: (error, addr) => {
       if (error instanceof SSLError) console.log(`TLS handshake failed for ${formatAddress(addr)}: ${error.reason}`);
       else console.error(`client ${formatAddress(addr)} failed:`, error);

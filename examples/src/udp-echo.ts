@@ -10,7 +10,7 @@ import { formatAddress, serverArguments, serverMain } from './support/server-mai
 function* udpEcho(address: [string, number]) {
   using sock = socket(AF_INET, SOCK_DGRAM);
   yield* sock.bind(address);
-  console.log('Server listening at', formatAddress(address));
+  console.log('Server listening at', formatAddress(sock.getsocknameInet()));
   while (true) {
     const [data, addr] = yield* sock.recvfrom(10000);
     console.log('Received from', formatAddress(addr), data);
