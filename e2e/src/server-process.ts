@@ -1,7 +1,7 @@
 /**
  * A built example server run as its own Node process: start it on port 0, wait for its
- * `Server listening at` line and read the port it bound from its output, read its output, ask it for a `stats` line (SIGUSR2),
- * signal it and wait for its exit.
+ * `Server listening at` line (which names the port it bound), read its output, ask it for
+ * a `stats` line (SIGUSR2), signal it and wait for its exit.
  * @packageDocumentation
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,8 +50,8 @@ export interface StartOptions {
   /** The server script (default: the built seed echo server). */
   script?: string;
   /**
-   * The script's arguments, given the port to ask for, always 0: the server picks one and
-   * says which (default: just the port).
+   * The script's arguments, given the port to ask for: always 0, the server picks one
+   * and says which (default: just the port).
    */
   args?: (port: number) => readonly string[];
   /** Options for node itself, before the script (e.g. `--expose-gc`). */
