@@ -1,12 +1,11 @@
 /**
- * A built example server run as its own Node process: start it on a free port, wait for
- * its `Server listening at` line, read its output, ask it for a `stats` line (SIGUSR2),
- * signal it and wait for its exit.
+ * A built example server run as its own Node process: start it on port 0, wait for its
+ * `Server listening at` line (which names the port it bound), read its output, ask it for
+ * a `stats` line (SIGUSR2), signal it and wait for its exit.
  * @packageDocumentation
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ServerStats } from '../../examples/src/support/server-main.js';
@@ -37,21 +36,23 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const address = probe.address();
-  await new Promise<void>((done) => probe.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
+/**
+ * The port a line names: `('0.0.0.0', 51234)` (formatAddress of the examples), `port
+ * 51234` or `127.0.0.1:51234`; null if it names none.
+ */
+export function portNamedIn(line: string): number | null {
+  const m = /\('[^']*', (\d+)\)|\bport (\d+)\b|\b\d{1,3}(?:\.\d{1,3}){3}:(\d+)\b/.exec(line);
+  return m === null ? null : Number(m[1] ?? m[2] ?? m[3]);
 }
 
 /** Options of {@link ServerProcess.start}. */
 export interface StartOptions {
   /** The server script (default: the built seed echo server). */
   script?: string;
-  /** The script's arguments, given the free port picked (default: just the port). */
+  /**
+   * The script's arguments, given the port to ask for: always 0, the server picks one
+   * and says which (default: just the port).
+   */
   args?: (port: number) => readonly string[];
   /** Options for node itself, before the script (e.g. `--expose-gc`). */
   nodeArgs?: readonly string[];
@@ -77,10 +78,10 @@ export class ServerProcess {
   private readonly counts = new Map<string, number>();
   private countWaiters: Array<() => void> = [];
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly port: number,
-  ) {
+  /** The port the server said it bound, in or before its ready line. */
+  private boundPort: number | null = null;
+
+  private constructor(readonly child: ChildProcess) {
     // Always drain stdout: a server blocked on a full pipe would look like a hung server.
     createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -91,25 +92,28 @@ export class ServerProcess {
   }
 
   /**
-   * Starts `node ...nodeArgs <script> <port>` (or other arguments, see
-   * {@link StartOptions}) on a free port and resolves once it prints its ready line.
+   * Starts `node ...nodeArgs <script> 0` (or other arguments, see {@link StartOptions})
+   * and resolves once it prints its ready line; {@link ServerProcess.port} is then the
+   * port it bound. Port 0 cannot race with other processes, as a probed free port can.
    */
   static async start(options: StartOptions = {}): Promise<ServerProcess> {
     const script = options.script ?? ECHO_SERVER;
     if (!existsSync(script)) throw new Error(`${script} is missing: build the examples first (npx nx run @curio/examples:build)`);
-    let lastError: unknown = null;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      const argv = [...(options.nodeArgs ?? []), script, ...(options.args ?? ((p: number) => [String(p)]))(port)];
-      const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env: { ...CHILD_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const server = new ServerProcess(child, port);
-      const ready = server.waitForLine(options.ready ?? ((l) => l.startsWith('Server listening at')));
-      const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited.then(() => 'exited' as const)]);
-      if (outcome === 'ready') return server;
-      // Someone took the port between our probe and the server's bind: try another.
-      lastError = new Error(`server exited before listening (${JSON.stringify(server.status)}): ${server.stderr.trim()}`);
-    }
-    throw lastError;
+    const argv = [...(options.nodeArgs ?? []), script, ...(options.args ?? ((p: number) => [String(p)]))(0)];
+    const child = spawn(process.execPath, argv, { cwd: WORKSPACE_ROOT, env: { ...CHILD_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ServerProcess(child);
+    const ready = server.waitForLine(options.ready ?? ((l) => l.startsWith('Server listening at')));
+    const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited.then(() => 'exited' as const)]);
+    if (outcome === 'exited') throw new Error(`server exited before listening (${JSON.stringify(server.status)}): ${server.stderr.trim()}`);
+    // A cluster's workers say their port before the primary's ready line: the first named counts.
+    for (const line of server.lines) if ((server.boundPort = portNamedIn(line)) !== null) break;
+    return server;
+  }
+
+  /** The port the server bound (it names it in or before its ready line). */
+  get port(): number {
+    if (this.boundPort === null) throw new Error(`the server named no port before it was ready: ${JSON.stringify(this.lines)}`);
+    return this.boundPort;
   }
 
   /** The process id. */

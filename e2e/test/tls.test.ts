@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { echoExchange, RandomPool } from '../src/clients.js';
-import { ServerProcess, example, freePort, CHILD_ENV } from '../src/server-process.js';
+import { ServerProcess, example, portNamedIn, CHILD_ENV } from '../src/server-process.js';
 import { connectTls, opensslPath, runExample, runTlsClient, writePki, type PkiFiles } from '../src/tls-tools.js';
 
 jest.setTimeout(600_000);
@@ -210,8 +210,8 @@ describe('OpenSSL on the other end', () => {
   });
 
   test('our TLS client talks to openssl s_server and verifies it', async () => {
-    const port = await freePort();
-    const server = spawn(openssl, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.server.cert, '-key', pki.server.key, '-rev', '-naccept', '1'], {
+    // Port 0: s_server says the port it bound on its ACCEPT line.
+    const server = spawn(openssl, ['s_server', '-accept', '127.0.0.1:0', '-cert', pki.server.cert, '-key', pki.server.key, '-rev', '-naccept', '1'], {
       env: CHILD_ENV,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -219,6 +219,8 @@ describe('OpenSSL on the other end', () => {
     const closed = new Promise((resolve) => server.once('close', resolve));
     try {
       await seen.waitFor('ACCEPT');
+      const port = portNamedIn(seen.output);
+      expect(port).not.toBeNull();
       // s_server -rev sends each line back reversed.
       const out = await runTlsClient(['127.0.0.1', String(port), `--cafile=${pki.ca}`, '--server-hostname=localhost', 'hello s_server\n']);
       expect(out.stdout).toMatch(/^Connected: TLSv1.3 \S+, server certificate for localhost$/m);

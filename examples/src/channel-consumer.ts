@@ -5,17 +5,21 @@
  *
  * Run:  node examples/dist/channel-consumer.js [port] [--authkey=KEY]   (port 30000, key 'peekaboo' by default)
  */
+import { parseArgs } from 'node:util';
 import { run, sleep, Channel, IOError } from 'curio';
-import { portArgument } from './support/server-main.js';
+import { atMost, commandLine, portNumber } from './support/command-line.js';
 
-/** The shared secret: both ends must use the same one (`--authkey=...` to change it). */
-const AUTHKEY = process.argv.find((a) => a.startsWith('--authkey='))?.slice('--authkey='.length) ?? 'peekaboo';
+/** The port and the shared secret: both ends must use the same ones. */
+const { port, authkey } = commandLine('channel-consumer.js [PORT] [--authkey=KEY]', () => {
+  const { values, positionals } = parseArgs({ options: { authkey: { type: 'string', default: 'peekaboo' } }, allowPositionals: true });
+  return { port: portNumber(atMost(positionals, 1)[0], 30000), authkey: values.authkey };
+});
 
 /** Connects, retrying for a while if the producer is not listening yet. */
 function* connect(ch: Channel) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return yield* ch.connect({ authkey: AUTHKEY });
+      return yield* ch.connect({ authkey });
     } catch (e) {
       if (!(e instanceof IOError && e.code === 'ECONNREFUSED') || attempt === 50) throw e;
       yield* sleep(200);
@@ -34,7 +38,7 @@ function* consumer(ch: Channel) {
 }
 
 try {
-  await run(consumer, { args: [new Channel(['127.0.0.1', portArgument(process.argv.slice(2), 30000)])] });
+  await run(consumer, { args: [new Channel(['127.0.0.1', port])] });
 } catch (e) {
   // A wrong key (AuthenticationError), no producer (ECONNREFUSED), ...: say so, briefly.
   console.error(`Consumer failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);

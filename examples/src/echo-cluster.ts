@@ -8,14 +8,16 @@
  * Try:  nc localhost 25000
  */
 import { runCluster, spawn, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Socket, type SocketAddress } from 'curio';
-import { formatAddress, portArgument } from './support/server-main.js';
+import { parseArgs } from 'node:util';
+import { atMost, commandLine, portNumber, wholeNumber } from './support/command-line.js';
+import { formatAddress } from './support/server-main.js';
 
 function* echoServer(address: [string, number]) {
   using sock = socket(AF_INET, SOCK_STREAM);
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(address);
   yield* sock.listen(5);
-  console.log(`Server listening at ${formatAddress(address)} (pid ${process.pid})`);
+  console.log(`Server listening at ${formatAddress(sock.getsocknameInet())} (pid ${process.pid})`);
   while (true) {
     const [client, addr] = yield* sock.accept();
     yield* spawn(echoClient, client, addr);
@@ -31,8 +33,11 @@ function* echoClient(client: Socket, _addr: SocketAddress) {
   }
 }
 
-const argv = process.argv.slice(2);
-const workersFlag = argv.find((a) => a.startsWith('--workers='));
-const workers = workersFlag === undefined ? undefined : Number(workersFlag.slice('--workers='.length));
+const { port, workers } = commandLine('echo-cluster.js [PORT] [--workers=N]', () => {
+  const { values, positionals } = parseArgs({ options: { workers: { type: 'string' } }, allowPositionals: true });
+  // No --workers: runCluster's default, one per core.
+  const workers = values.workers === undefined ? undefined : wholeNumber('--workers', values.workers, 1);
+  return { port: portNumber(atMost(positionals, 1)[0], 25000), workers };
+});
 
-await runCluster(echoServer, { args: [['', portArgument(argv, 25000)]], workers });
+await runCluster(echoServer, { args: [['', port]], workers });

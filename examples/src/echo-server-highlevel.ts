@@ -3,11 +3,11 @@
  * `run_server`, the same as `tcpServer`) doing the fiddly bits: the listening socket,
  * a task per client, and closing each client's socket when its handler returns.
  *
- * Run:  node examples/dist/echo-server-highlevel.js [port]   (port 25000 by default)
+ * Run:  node examples/dist/echo-server-highlevel.js [port] [--diagnostics]   (port 25000 by default)
  * Try:  nc localhost 25000
  */
 import { runServer, type Socket, type SocketAddress } from 'curio';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { formatAddress, serverArguments, serverMain } from './support/server-main.js';
 
 function* echoClient(client: Socket, addr: SocketAddress) {
   console.log('Connection from', formatAddress(addr));
@@ -19,7 +19,7 @@ function* echoClient(client: Socket, addr: SocketAddress) {
   console.log('Connection closed');
 }
 
-const port = portArgument(process.argv.slice(2), 25000);
+const { port, diagnostics } = serverArguments('echo-server-highlevel.js [PORT] [--diagnostics]', 25000);
 await serverMain(function* main() {
-  yield* runServer('', port, echoClient, { onListening: () => console.log('Server listening at', formatAddress(['', port])) });
-}, []);
+  yield* runServer('', port, echoClient, { onListening: (_sock, { host, port }) => console.log('Server listening at', formatAddress([host, port])) });
+}, [], { diagnostics });

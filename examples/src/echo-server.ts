@@ -9,14 +9,15 @@
  * cleanly, SIGUSR2 prints a `stats {...}` line, `--diagnostics` logs task lifecycles.
  */
 import { spawn, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type Socket, type SocketAddress } from 'curio';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { formatAddress, serverArguments, serverMain } from './support/server-main.js';
 
 function* echoServer(address: [string, number]) {
   using sock = socket(AF_INET, SOCK_STREAM);
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(address);
   yield* sock.listen(5);
-  console.log('Server listening at', formatAddress(address));
+  // The address bound: with port 0 the system picks the port.
+  console.log('Server listening at', formatAddress(sock.getsocknameInet()));
   while (true) {
     const [client, addr] = yield* sock.accept();
     yield* spawn(echoClient, client, addr);
@@ -36,4 +37,5 @@ function* echoClient(client: Socket, addr: SocketAddress) {
   console.log('Connection closed');
 }
 
-await serverMain(echoServer, [['', portArgument(process.argv.slice(2), 25000)]]);
+const { port, diagnostics } = serverArguments('echo-server.js [PORT] [--diagnostics]', 25000);
+await serverMain(echoServer, [['', port]], { diagnostics });

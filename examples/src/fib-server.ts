@@ -4,12 +4,12 @@
  * never stalls; any other line is echoed back. While some clients wait for big
  * Fibonacci numbers, the others keep echoing without delay.
  *
- * Run:  node examples/dist/fib-server.js [port]   (port 25000 by default)
+ * Run:  node examples/dist/fib-server.js [port] [--diagnostics]   (port 25000 by default)
  * Try:  nc localhost 25000, then type `fib 35` and `hello`
  */
 import { runServer, runInThread, tcpServerSocket, type Socket, type SocketAddress } from 'curio';
 import { fib } from './support/fib.js';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { formatAddress, serverArguments, serverMain } from './support/server-main.js';
 
 /** The largest N served: fib(45) takes several seconds even in a thread. */
 const MAX_N = 45;
@@ -34,8 +34,9 @@ function* fibClient(client: Socket, addr: SocketAddress) {
 
 function* fibServer(port: number) {
   const sock = yield* tcpServerSocket('', port);
-  console.log('Server listening at', formatAddress(['', port]));
+  console.log('Server listening at', formatAddress(sock.getsocknameInet()));
   yield* runServer(sock, fibClient);
 }
 
-await serverMain(fibServer, [portArgument(process.argv.slice(2), 25000)]);
+const { port, diagnostics } = serverArguments('fib-server.js [PORT] [--diagnostics]', 25000);
+await serverMain(fibServer, [port], { diagnostics });

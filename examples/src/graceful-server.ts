@@ -12,7 +12,9 @@
  * Try:  echo hello | nc localhost 25000;  kill -HUP <pid>;  kill -TERM <pid>
  */
 import { CancelledError, currentTask, ignoreAfter, main, SignalQueue, spawn, tcpServerSocket, type Socket, type SocketAddress, type Task } from 'curio';
-import { formatAddress, portArgument } from './support/server-main.js';
+import { parseArgs } from 'node:util';
+import { atMost, commandLine, portNumber } from './support/command-line.js';
+import { formatAddress } from './support/server-main.js';
 
 /** How long clients in flight get to finish once the server is asked to stop. */
 const GRACE_MS = 10_000;
@@ -52,7 +54,7 @@ function* waitForClients() {
 function* gracefulServer(port: number) {
   yield* spawn.with({ daemon: true })(reportSignals);
   using listener = yield* tcpServerSocket('', port);
-  console.log('Server listening at', formatAddress(['', port]));
+  console.log('Server listening at', formatAddress(listener.getsocknameInet()));
   try {
     while (true) {
       const [client, address] = yield* listener.accept();
@@ -70,7 +72,8 @@ function* gracefulServer(port: number) {
   }
 }
 
+const port = commandLine('graceful-server.js [PORT]', () => portNumber(atMost(parseArgs({ allowPositionals: true }).positionals, 1)[0], 25000));
 await main(gracefulServer, {
-  args: [portArgument(process.argv.slice(2), 25000)],
+  args: [port],
   onShutdown: (signal) => console.log(`Server shutting down (${signal})`),
 });

@@ -49,8 +49,8 @@ await run(function* main() {
   const server = yield* spawn(
     tcpServer('127.0.0.1', 0, greet, {
       ssl,
-      onListening: (sock) => {
-        port = (sock.getsockname() as [string, number])[1];
+      onListening: (_sock, address) => {
+        port = address.port;
         listening.set();
       },
       // The server side of each refused handshake: it reports and goes on serving.

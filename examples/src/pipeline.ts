@@ -6,7 +6,9 @@
  * Run: node examples/dist/pipeline.js [N]   (default 100000)
  * Prints the first five matches, then how many numbers in 1..N contain a 7.
  */
+import { parseArgs } from 'node:util';
 import { run, Popen } from 'curio';
+import { atMost, commandLine, wholeNumber } from './support/command-line.js';
 
 function* main(n: number) {
   // `using`: if anything below fails or is cancelled, both children are terminated.
@@ -24,9 +26,5 @@ function* main(n: number) {
   console.log(`exit statuses: seq ${statuses[0]}, grep ${statuses[1]}`);
 }
 
-const n = Number(process.argv[2] ?? 100000);
-if (!Number.isInteger(n) || n < 1) {
-  console.error(`usage: pipeline.js [N]: N must be a whole number >= 1, got '${process.argv[2]}'`);
-  process.exit(2);
-}
+const n = commandLine('pipeline.js [N]', () => wholeNumber('N', atMost(parseArgs({ allowPositionals: true }).positionals, 1)[0], 100000));
 await run(main, { args: [n] });

@@ -70,7 +70,7 @@ await run(function* main() {
   const clientCtx = createDefaultContext(Purpose.SERVER_AUTH, { cadata: ca.cert });
 
   const listener = yield* tcpServerSocket('127.0.0.1', 0);
-  const [, port] = listener.getsockname() as [string, number];
+  const [, port] = listener.getsocknameInet();
   const srv = yield* spawn(server, listener, serverCtx);
   yield* client(port, clientCtx);
   yield* srv.join();

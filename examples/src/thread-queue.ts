@@ -5,7 +5,9 @@
  *
  * Run:  node examples/dist/thread-queue.js [count]   (100 readings by default)
  */
+import { parseArgs } from 'node:util';
 import { run, spawn, sleep, runInThread, UniversalQueue } from 'curio';
+import { atMost, commandLine, wholeNumber } from './support/command-line.js';
 import { readSensor, type Reading } from './support/sensor.js';
 
 function* consume(queue: UniversalQueue<Reading | null>) {
@@ -22,8 +24,7 @@ function* consume(queue: UniversalQueue<Reading | null>) {
   return { total, most };
 }
 
-const count = Number(process.argv[2] ?? 100);
-if (!Number.isInteger(count) || count < 1) throw new RangeError(`expected a count of readings (an integer >= 1), got '${process.argv[2]}'`);
+const count = commandLine('thread-queue.js [COUNT]', () => wholeNumber('COUNT', atMost(parseArgs({ allowPositionals: true }).positionals, 1)[0], 100));
 
 const { produced, total, most } = await run(function* () {
   const queue = new UniversalQueue<Reading | null>(8);

@@ -10,25 +10,26 @@
  * name against --server-hostname (default: HOST). A failed handshake prints the SSLError's
  * reason and exits with status 1.
  */
+import { parseArgs } from 'node:util';
 import { run, openConnection, createDefaultContext, Purpose, SSLError, SSLCertVerificationError, type SSLSocket, type TLSVersion } from 'curio';
+import { commandLine, portNumber } from './support/command-line.js';
 
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
-
-const [host = '127.0.0.1', portText = '25443', ...rest] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const messages = rest.length > 0 ? rest : ['hello over TLS'];
+const USAGE = 'tls-echo-client.js [HOST [PORT [MESSAGE ...]]] [--cafile=FILE] [--cert=FILE --key=FILE] [--server-hostname=NAME] [--max-version=VERSION]';
+const { host, port, messages, options } = commandLine(USAGE, () => {
+  const { values, positionals } = parseArgs({
+    options: { cafile: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, 'server-hostname': { type: 'string' }, 'max-version': { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [host = '127.0.0.1', portText, ...messages] = positionals;
+  return { host, port: portNumber(portText, 25443), messages: messages.length > 0 ? messages : ['hello over TLS'], options: values };
+});
 
 function* client() {
-  const cafile = option('cafile');
+  const { cafile, cert, key } = options;
   const ssl = createDefaultContext(Purpose.SERVER_AUTH, cafile === undefined ? {} : { cafile });
-  const cert = option('cert');
-  const key = option('key');
   if (cert !== undefined) ssl.loadCertChain(cert, key);
-  const maxVersion = option('max-version');
-  if (maxVersion !== undefined) ssl.maximumVersion = maxVersion as TLSVersion;
-  const sock = (yield* openConnection(host, Number(portText), { ssl, serverHostname: option('server-hostname') ?? host })) as SSLSocket;
+  if (options['max-version'] !== undefined) ssl.maximumVersion = options['max-version'] as TLSVersion;
+  const sock = (yield* openConnection(host, port, { ssl, serverHostname: options['server-hostname'] ?? host })) as SSLSocket;
   using conn = sock;
   console.log(`Connected: ${conn.version()} ${conn.cipher()?.name}, server certificate for ${conn.getpeercert()?.subject.CN}`);
   for (const message of messages) {

@@ -19,7 +19,19 @@ import {
   runServer, createDefaultContext, createSelfSignedCertificate, Purpose, CERT_REQUIRED, SSLError, SSLSocket, type TLSVersion,
   type Socket, type SocketAddress,
 } from 'curio';
-import { formatAddress, portArgument, serverMain } from './support/server-main.js';
+import { parseArgs } from 'node:util';
+import { atMost, commandLine, portNumber } from './support/command-line.js';
+import { formatAddress, SERVER_FLAGS, serverMain } from './support/server-main.js';
+
+const USAGE = 'tls-echo-server.js [PORT] [--cert=FILE --key=FILE] [--cafile=FILE] [--min-version=VERSION] [--diagnostics]';
+const { port, options } = commandLine(USAGE, () => {
+  const { values, positionals } = parseArgs({
+    options: { cert: { type: 'string' }, key: { type: 'string' }, cafile: { type: 'string' }, 'min-version': { type: 'string' }, ...SERVER_FLAGS },
+    allowPositionals: true,
+  });
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together: give both, or neither for a self-signed certificate');
+  return { port: portNumber(atMost(positionals, 1)[0], 25443), options: values };
+});
 
 function* echoClient(client: Socket, addr: SocketAddress) {
   const who = client instanceof SSLSocket ? client.getpeercert()?.subject.CN : undefined;
@@ -32,15 +44,9 @@ function* echoClient(client: Socket, addr: SocketAddress) {
   console.log('Connection closed');
 }
 
-function option(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
-}
-
 function* main(port: number) {
   const ssl = createDefaultContext(Purpose.CLIENT_AUTH);
-  const cert = option('cert');
-  const key = option('key');
+  const { cert, key, cafile } = options;
   if (cert !== undefined && key !== undefined) ssl.loadCertChain(cert, key);
   else {
     const made = yield* createSelfSignedCertificate({ commonName: 'localhost' });
@@ -49,16 +55,14 @@ function* main(port: number) {
     console.log(`Self-signed certificate for localhost written to ${file} (trust it with --cafile=${file})`);
     ssl.loadCertChain(made.cert, made.key);
   }
-  const cafile = option('cafile');
   if (cafile !== undefined) {
     ssl.verifyMode = CERT_REQUIRED;
     ssl.loadVerifyLocations(cafile);
   }
-  const minVersion = option('min-version');
-  if (minVersion !== undefined) ssl.minimumVersion = minVersion as TLSVersion;
+  if (options['min-version'] !== undefined) ssl.minimumVersion = options['min-version'] as TLSVersion;
   yield* runServer('', port, echoClient, {
     ssl,
-    onListening: () => console.log('Server listening at', formatAddress(['', port])),
+    onListening: (_sock, { host, port }) => console.log('Server listening at', formatAddress([host, port])),
     onClientError: (error, addr) => {
       if (error instanceof SSLError) console.log(`TLS handshake failed for ${formatAddress(addr)}: ${error.reason}`);
       else console.error(`client ${formatAddress(addr)} failed:`, error);
@@ -66,4 +70,4 @@ function* main(port: number) {
   });
 }
 
-await serverMain(main, [portArgument(process.argv.slice(2), 25443)]);
+await serverMain(main, [port], { diagnostics: options.diagnostics ?? false });

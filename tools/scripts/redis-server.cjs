@@ -7,6 +7,8 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
+// redis-server cannot report a port it picked: `--port 0` turns its TCP listener off.
+const { freePort } = require('./free-port.cjs');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -46,18 +48,6 @@ function which(name) {
     if (fs.existsSync(file)) return file;
   }
   return null;
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel's pick for port 0). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once `PING` on 127.0.0.1:port answers `+PONG`; rejects if the child exits. */

@@ -9,17 +9,27 @@
 // script exits with the server's status.
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
+import { parseArgs } from 'node:util';
+
+// The echo server's own command line, `[PORT] [--diagnostics]`, read before the build so
+// a typo fails at once; the server checks the port itself.
+let parsed;
+try {
+  parsed = parseArgs({ options: { diagnostics: { type: 'boolean' } }, allowPositionals: true });
+  if (parsed.positionals.length > 1) throw new Error(`unexpected argument '${parsed.positionals[1]}'`);
+} catch (error) {
+  console.error(`${error.message}\nusage: npm start [-- PORT]`);
+  process.exit(2);
+}
+const port = parsed.positionals[0] ?? '25000';
+const args = [port, '--diagnostics'];
 
 const root = new URL('../..', import.meta.url).pathname;
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const build = spawnSync('npx', ['nx', 'run', '@curio/examples:build', '--outputStyle=stream'], { cwd: root, stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const args = process.argv.slice(2);
-if (!args.some((a) => !a.startsWith('--'))) args.unshift('25000');
-if (!args.includes('--diagnostics')) args.push('--diagnostics');
 console.log(`Starting the seed's echo server: node examples/dist/echo-server.js ${args.join(' ')}`);
-const port = args.find((a) => !a.startsWith('--'));
 console.log(`Try it with: nc localhost ${port}`);
 console.log(`  or, without nc: node -e "process.stdin.pipe(require('net').connect(${port}, '127.0.0.1')).pipe(process.stdout)"`);
 console.log('(Ctrl-C stops the server)');

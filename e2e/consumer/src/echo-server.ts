@@ -8,7 +8,7 @@ function* echoServer(address: [string, number]) {
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(address);
   yield* sock.listen(5);
-  const [, port] = sock.getsockname() as [string, number];
+  const [, port] = sock.getsocknameInet();
   console.log('Server listening at port', port);
   while (true) {
     const [client, addr] = yield* sock.accept();

@@ -1,6 +1,6 @@
 /**
- * What the example servers share besides their Curio code: reading the port from the
- * command line, printing addresses the way Curio's Python examples do, and a `main`
+ * What the example servers share besides their Curio code: reading `[PORT]
+ * [--diagnostics]` from the command line, printing addresses the way Curio's Python examples do, and a `main`
  * that runs the server with Curio's {@link main} entry point plus operator conveniences
  * the seed leaves to the shell:
  * - `SIGINT` / `SIGTERM` (handled by `main()`): the server's main task is cancelled, its
@@ -15,7 +15,9 @@
  * - `CURIO_MONITOR=1` (or `HOST:PORT`) serves Curio's monitor console (`curio-monitor`).
  * @packageDocumentation
  */
+import { parseArgs } from 'node:util';
 import { main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type Operation } from 'curio';
+import { atMost, commandLine, portNumber } from './command-line.js';
 import { diagnosticActivations } from './diagnostics.js';
 
 /** An address as Python prints it: `('127.0.0.1', 51234)`, or a Unix path. */
@@ -23,13 +25,24 @@ export function formatAddress(address: readonly [string, number] | string): stri
   return typeof address === 'string' ? address : `('${address[0]}', ${address[1]})`;
 }
 
-/** The first argument that is not a `--flag`, as a port; `fallback` if there is none. */
-export function portArgument(argv: readonly string[], fallback: number): number {
-  const arg = argv.find((a) => !a.startsWith('--'));
-  if (arg === undefined) return fallback;
-  const port = Number(arg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`expected a port number (0-65535), got '${arg}'`);
-  return port;
+/** The flags every server run by {@link serverMain} takes, for its `parseArgs` options. */
+export const SERVER_FLAGS = { diagnostics: { type: 'boolean' } } as const;
+
+/** The command line of a server that takes `[PORT] [--diagnostics]` and nothing else. */
+export interface ServerArguments {
+  port: number;
+  diagnostics: boolean;
+}
+
+/**
+ * Reads `[PORT] [--diagnostics]` (`defaultPort` if no PORT is given); anything else is
+ * an error that prints `usage: <usage>` and exits with status 2 (see {@link commandLine}).
+ */
+export function serverArguments(usage: string, defaultPort: number): ServerArguments {
+  return commandLine(usage, () => {
+    const { values, positionals } = parseArgs({ options: SERVER_FLAGS, allowPositionals: true });
+    return { port: portNumber(atMost(positionals, 1)[0], defaultPort), diagnostics: values.diagnostics ?? false };
+  });
 }
 
 /** The `stats` line's content: a snapshot of the server process. */
@@ -91,7 +104,7 @@ function snapshot(kernel: Kernel, counter: { created: number; crashed: number })
 
 /** Options of {@link serverMain}. */
 export interface ServerMainOptions {
-  /** Crash, long-block and lifecycle records through pino (see support/diagnostics.ts); default: `--diagnostics` is on the command line. */
+  /** Crash, long-block and lifecycle records through pino (see support/diagnostics.ts); the `--diagnostics` flag; default false. */
   diagnostics?: boolean;
 }
 
@@ -103,7 +116,7 @@ export interface ServerMainOptions {
  */
 export function serverMain<A extends unknown[]>(server: (...args: A) => Operation<unknown>, args: A, options: ServerMainOptions = {}): Promise<number> {
   const counter = { created: 0, crashed: 0 };
-  const diagnostics = options.diagnostics ?? process.argv.includes('--diagnostics');
+  const diagnostics = options.diagnostics ?? false;
   let kernel: Kernel | null = null;
   const remember: Activation = { activate: (k) => void (kernel = k) };
   process.on('SIGUSR2', () => {

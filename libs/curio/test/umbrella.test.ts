@@ -6,16 +6,8 @@ import * as subprocess from '@curio/subprocess';
 import * as workers from '@curio/workers';
 import * as diagnostics from '@curio/diagnostics';
 import * as monitorPackage from '@curio/monitor';
-
-/** A port nothing listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
+// The monitor's address comes in before it listens (run's option, CURIO_MONITOR): no port 0.
+import { freePort } from '../../../tools/scripts/free-port.cjs';
 
 /** Connects to a monitor console, sends `ps`, and returns everything it said until it closed. */
 function askPs(port: number): Promise<string> {

@@ -50,17 +50,8 @@ export function ipv6Available(): Promise<boolean> {
   });
 }
 
-/** A port that nothing listens on: bound, then released. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A port that nothing listens on, for ECONNREFUSED tests: the workspace's one helper. */
+export { freePort } from '../../../tools/scripts/free-port.cjs';
 
 /** The family constant for an IPv6 test. */
 export const INET6: AddressFamily = AF_INET6;

@@ -1,44 +1,48 @@
 /**
- * Server processes for the network benchmarks (echo, TLS, workers): pick a free port,
- * start a server script and wait for its `Server listening at` line, stop it again.
+ * Server processes for the network benchmarks (echo, TLS, workers): start a server
+ * script on port 0, wait for its `Server listening at` line and read the port it bound
+ * there (no probed free port, which another process could take first), stop it again.
  * @packageDocumentation
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
+/** A server process and the port it said it bound. */
+export interface ListeningServer {
+  process: ChildProcess;
+  port: number;
+}
+
+/** The port of a `Server listening at ('0.0.0.0', 51234)` line; null for any other line. */
+export function listeningPort(line: string): number | null {
+  const m = /^Server listening at \('[^']*', (\d+)\)/.exec(line);
+  return m === null ? null : Number(m[1]);
 }
 
 /**
- * Runs `cmd args` and resolves once it prints a line starting with `Server listening at`;
- * rejects, naming `label` and the first line of its stderr, if it exits before that.
+ * Runs `cmd args` (a server told to listen on port 0) and resolves once it prints its
+ * `Server listening at` line, with the port named there; rejects, naming `label` and the
+ * first line of its stderr, if it exits before that.
  */
-export async function startListeningServer(label: string, cmd: string, args: readonly string[]): Promise<ChildProcess> {
+export async function startListeningServer(label: string, cmd: string, args: readonly string[]): Promise<ListeningServer> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   // The line reader keeps draining stdout ('Connection from ...') so the server never blocks on it.
   const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${label} server exited (${code}) before listening: ${stderr.trim().split('\n')[0] ?? ''}`));
     child.once('exit', onExit);
     lines.on('line', (line) => {
-      if (line.startsWith('Server listening at')) {
+      const bound = listeningPort(line);
+      if (bound !== null) {
         child.off('exit', onExit);
-        resolve();
+        resolve(bound);
       }
     });
   });
-  return child;
+  return { process: child, port };
 }
 
 /** Stops a server with SIGTERM (SIGKILL if it is still there after `killAfterMs`). */

@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { listeningLine, portArgument } from './server-args.js';
+import { boundPort, listeningLine, portArgument } from './server-args.js';
 
 async function echo(socket: Socket): Promise<void> {
   try {
@@ -23,5 +23,5 @@ async function echo(socket: Socket): Promise<void> {
 
 const port = portArgument(process.argv.slice(2));
 const server = createServer((socket) => void echo(socket));
-server.listen(port, () => console.log(listeningLine(port)));
+server.listen(port, () => console.log(listeningLine(boundPort(server))));
 process.once('SIGTERM', () => process.exit(0));

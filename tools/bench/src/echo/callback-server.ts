@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { createServer, type Socket } from 'node:net';
-import { listeningLine, portArgument } from './server-args.js';
+import { boundPort, listeningLine, portArgument } from './server-args.js';
 
 function echo(socket: Socket): void {
   socket.on('data', (chunk: Buffer) => {
@@ -22,5 +22,5 @@ function echo(socket: Socket): void {
 
 const port = portArgument(process.argv.slice(2));
 const server = createServer(echo);
-server.listen(port, () => console.log(listeningLine(port)));
+server.listen(port, () => console.log(listeningLine(boundPort(server))));
 process.once('SIGTERM', () => process.exit(0));

@@ -23,7 +23,7 @@ function* echoServer(port: number, closures: boolean) {
   sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   yield* sock.bind(['', port]);
   yield* sock.listen(128);
-  console.log(listeningLine(port));
+  console.log(listeningLine(sock.getsocknameInet()[1]));
   while (true) {
     const [client] = yield* sock.accept();
     if (!closures) {

@@ -32,7 +32,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
-import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
+import { benchRounds, rotated, startListeningServer, stopServer } from '../server-process.js';
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from './load-result.js';
 import { optionPairs, wholeNumber } from '../args.js';
 import { runMain } from '../script.js';
@@ -149,12 +149,11 @@ function buildNativeLoadgen(): string | null {
   return null;
 }
 
-/** Starts a server process on a free port and resolves once it prints its listening line. */
+/** Starts a server process on port 0 and resolves once it prints its listening line, with the port it bound. */
 async function startServer(name: ServerName): Promise<RunningServer> {
   if (!existsSync(SERVERS[name])) throw new Error(`${SERVERS[name]} is missing (build it first: npm run bench:echo builds it)`);
-  const port = await freePort();
-  const [cmd, args] = pinned(0, [SERVERS[name], String(port), ...(SERVER_FLAGS[name] ?? [])]);
-  return { port, process: await startListeningServer(name, cmd, args) };
+  const [cmd, args] = pinned(0, [SERVERS[name], '0', ...(SERVER_FLAGS[name] ?? [])]);
+  return startListeningServer(name, cmd, args);
 }
 
 async function runLoad(port: number, serverPid: number, connections: number, o: Options): Promise<LoadResult> {

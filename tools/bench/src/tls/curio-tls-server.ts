@@ -24,7 +24,7 @@ process.once('SIGTERM', () => process.exit(0));
 await run(function* () {
   yield* runServer('', port, echoClient, {
     ssl,
-    onListening: () => console.log(listeningLine(port)),
+    onListening: (_sock, address) => console.log(listeningLine(address.port)),
     // Clients that reset or give up are expected under load.
     onClientError: () => {},
   });

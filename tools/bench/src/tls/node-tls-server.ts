@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { createServer, type TLSSocket } from 'node:tls';
-import { listeningLine } from '../echo/server-args.js';
+import { boundPort, listeningLine } from '../echo/server-args.js';
 import { tlsServerArgs } from './server-options.js';
 
 function echo(socket: TLSSocket): void {
@@ -22,5 +22,5 @@ const { port, cert, key } = tlsServerArgs(process.argv.slice(2));
 const server = createServer({ cert, key }, echo);
 // A client that gives up mid-handshake is not the server's problem.
 server.on('tlsClientError', () => {});
-server.listen(port, () => console.log(listeningLine(port)));
+server.listen(port, () => console.log(listeningLine(boundPort(server))));
 process.once('SIGTERM', () => process.exit(0));

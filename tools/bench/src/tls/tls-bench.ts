@@ -11,7 +11,7 @@
  * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { run, createCertificateAuthority } from 'curio';
 import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
-import { benchRounds, freePort, rotated, startListeningServer, stopServer } from '../server-process.js';
+import { benchRounds, rotated, startListeningServer, stopServer, type ListeningServer } from '../server-process.js';
 import { runLoadGenerator, serverMicrosPerRequest, type LoadResult } from '../echo/load-result.js';
 import { certTimings } from './cert-timing.js';
 import { optionPairs, wholeNumber } from '../args.js';
@@ -79,15 +79,14 @@ interface Files {
   key: string;
 }
 
-async function startServer(name: ServerName, port: number, files: Files): Promise<ChildProcess> {
-  const [cmd, args] = pinned(0, [SERVERS[name], String(port), `--cert=${files.cert}`, `--key=${files.key}`]);
+async function startServer(name: ServerName, files: Files): Promise<ListeningServer> {
+  const [cmd, args] = pinned(0, [SERVERS[name], '0', `--cert=${files.cert}`, `--key=${files.key}`]);
   return startListeningServer(name, cmd, args);
 }
 
 async function measure(name: ServerName, mode: Mode, o: Options, files: Files): Promise<LoadResult> {
   await waitForQuietMachine();
-  const port = await freePort();
-  const server = await startServer(name, port, files);
+  const { process: server, port } = await startServer(name, files);
   try {
     const connections = mode === 'echo' ? o.connections : o.handshakeWorkers;
     const [cmd, args] = pinned(1, [LOADGEN, `--mode=${mode}`, `--port=${port}`, `--ca=${files.ca}`, `--connections=${connections}`, `--size=${o.size}`, `--warmup=${o.warmup}`, `--duration=${o.duration}`, `--server-pid=${server.pid}`]);

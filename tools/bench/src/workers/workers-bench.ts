@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { run, spawn as spawnTask, sleep, type Task } from '@curio/kernel';
 import { ThreadPool } from '@curio/workers';
 import { formatNumber, formatRatio, renderTable } from '../format.js';
-import { freePort } from '../server-process.js';
+import { listeningPort } from '../server-process.js';
 import { median, sum } from '../stats.js';
 import { LOAD_RESULT_PREFIX, type LoadResult } from '../echo/load-result.js';
 import { BarePool } from './bare-pool.js';
@@ -183,22 +183,26 @@ async function delayPart(o: Options): Promise<PartResult> {
 const CLUSTER = fileURLToPath(new URL('../../../../examples/dist/echo-cluster.js', import.meta.url));
 const LOADGEN = fileURLToPath(new URL('../echo/loadgen.js', import.meta.url));
 
-async function startCluster(workers: number, port: number): Promise<ChildProcess> {
+/** Starts echo-cluster on port 0; resolves once its workers listen, with the port they share. */
+async function startCluster(workers: number): Promise<{ server: ChildProcess; port: number }> {
   if (!existsSync(CLUSTER)) throw new Error(`${CLUSTER} is missing (npm run bench:workers builds it)`);
-  const child = spawn(process.execPath, [CLUSTER, String(port), `--workers=${workers}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CLUSTER, '0', `--workers=${workers}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
+  // Node's cluster gives every worker listening on port 0 the same port: each names it.
+  let port: number | null = null;
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`echo-cluster exited (${code}) before listening`)));
     lines.on('line', (line) => {
+      port ??= listeningPort(line);
       if (line === `cluster: ${workers} workers listening`) resolve();
     });
   });
-  return child;
+  if (port === null) throw new Error('echo-cluster listened without naming its port');
+  return { server: child, port };
 }
 
 async function echoOnce(workers: number, o: Options): Promise<number> {
-  const port = await freePort();
-  const server = await startCluster(workers, port);
+  const { server, port } = await startCluster(workers);
   try {
     const gen = spawn(process.execPath, [LOADGEN, `--port=${port}`, `--connections=${o.connections}`, '--size=1000', '--warmup=1000', `--duration=${o.duration}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
