@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { runCluster, type RestartOptions } from '@curio/workers';
 import { RestartSchedule, restartOptions } from '../src/restarts.js';
 
@@ -34,16 +35,24 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Runs the crashing cluster to its end: its forks (time in ms, pid) and how runCluster ended. */
-function runCrashingCluster(restart: RestartOptions): Promise<{ forks: { at: number; pid: number }[]; outcome: string; code: number | null; crashes: number }> {
+/**
+ * Runs the crashing cluster to its end: its forks (time in ms, pid), how runCluster ended
+ * and how many workers crashed. `onLog` sees each of the primary's log lines, with its pid.
+ */
+function runCrashingCluster(
+  restart: RestartOptions,
+  onLog: (line: string, pid: number) => void = () => {},
+): Promise<{ forks: { at: number; pid: number }[]; outcome: string; code: number | null; crashes: number }> {
   const child = spawn(process.execPath, [CRASHING, JSON.stringify(restart)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
+  const lines: string[] = [];
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.startsWith('log ')) onLog(line.slice('log '.length), child.pid!);
+    else lines.push(line);
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => {
     child.once('close', (code) => {
-      const lines = stdout.trim().split('\n');
       const forks = lines.filter((l) => l.startsWith('fork ')).map((l) => {
         const [, at, pid] = l.split(' ');
         return { at: Number(at), pid: Number(pid) };
@@ -68,6 +77,16 @@ describe('runCluster restarts a crashing worker', () => {
     [200, 400, 800, 800].forEach((delay, i) => expect(gaps[i]).toBeGreaterThanOrEqual(delay + 50));
     // Leaked children: every worker forked has exited.
     expect(forks.filter((f) => alive(f.pid))).toEqual([]);
+  });
+
+  it('starts no replacement once stopped: SIGTERM during the backoff delay ends the cluster without waiting it out', async () => {
+    const { forks, outcome, code } = await runCrashingCluster({ delayMs: 120_000, maxDelayMs: 120_000 }, (line, pid) => {
+      if (/^cluster: worker \d+ died \(exit code 1\); starting a replacement in 120000 ms$/.test(line)) process.kill(pid, 'SIGTERM');
+    });
+    expect(forks).toHaveLength(1);
+    expect(outcome).toBe('resolved');
+    expect(code).toBe(0);
+    expect(alive(forks[0].pid)).toBe(false);
   });
 });
 
