@@ -129,6 +129,8 @@ export function serverMain<A extends unknown[]>(server: (...args: A) => Operatio
     activations: [remember, countingActivation(counter), ...(diagnostics ? diagnosticActivations() : []), ...(monitor === null ? [] : [monitor])],
     // The monitor's `where` needs the tasks' stacks.
     traceStacks: monitor !== null || undefined,
+    // Served above (to print its address), not a second time by main().
+    monitor: false,
     onShutdown: (signal) => console.log(`Server shutting down (${signal})`),
   });
 }

@@ -4,7 +4,8 @@
  * `@curio/diagnostics`, `@curio/monitor`), so `import { run, spawn, sleep } from 'curio'`
  * is all most programs write. Protocol packages (`@curio/redis`, ...) are imported by
  * their own names: the umbrella never loads them.
- * Its `run` is the kernel's plus the `monitor` option (and `CURIO_MONITOR`).
+ * Its `run` is the kernel's, and its `main` that of `@curio/signals`, plus the `monitor`
+ * option (and `CURIO_MONITOR`).
  * @packageDocumentation
  */
 export * from '@curio/kernel';
@@ -30,5 +31,6 @@ export * from '@curio/ssl';
 export * from '@curio/workers';
 export * from '@curio/diagnostics';
 export * from '@curio/monitor';
-// Declared here, this `run` takes the place of the kernel's in the star export above.
+// Declared here, this `run` and `main` take the place of the kernel's and of @curio/signals' in the star exports above.
 export { run, type RunOptions } from './run.js';
+export { main, type MainOptions } from './main.js';

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { run as runKernel, type KernelOptions, type TaskBody } from '@curio/kernel';
-import { monitorFromEnvironment, type MonitorSetting } from '@curio/monitor';
+import { monitorFromEnvironment, type MonitorActivation, type MonitorSetting } from '@curio/monitor';
 
 /**
  * Options of the umbrella's {@link run}: the kernel's options, the main task's arguments, and the monitor.
@@ -40,9 +40,18 @@ export async function run<T, A extends unknown[]>(main: TaskBody<T, A>, options?
   const mon = monitorFromEnvironment(options?.monitor);
   if (mon === null) return runKernel(main, options);
   try {
-    return await runKernel(main, { ...options, traceStacks: options?.traceStacks ?? true, activations: [...(options?.activations ?? []), mon] });
+    return await runKernel(main, monitored(options ?? {}, mon));
   } finally {
     // The kernel's shutdown hook starts closing the console; be done with it before returning.
     await mon.close();
   }
+}
+
+/**
+ * `options` for a kernel that serves `mon`: the monitor joins the activations, and task
+ * stacks are recorded (for the console's `where`) unless the caller said otherwise.
+ * Shared by the umbrella's `run` and `main`.
+ */
+export function monitored<O extends KernelOptions>(options: O, mon: MonitorActivation): O {
+  return { ...options, traceStacks: options.traceStacks ?? true, activations: [...(options.activations ?? []), mon] };
 }

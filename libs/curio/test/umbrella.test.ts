@@ -59,11 +59,12 @@ describe('curio umbrella', () => {
     }
   });
 
-  it('re-exports every export of @curio/signals as the same object', () => {
+  it('re-exports every export of @curio/signals as the same object, except main (which adds the monitor)', () => {
     for (const [name, value] of Object.entries(signals)) {
+      if (name === 'main') continue;
       expect((curio as Record<string, unknown>)[name]).toBe(value);
     }
-    expect(curio.main).toBe(signals.main);
+    expect(curio.main).not.toBe(signals.main);
   });
 
   it('re-exports every export of @curio/workers as the same object', () => {
@@ -102,6 +103,30 @@ describe('curio umbrella', () => {
     try {
       expect(await curio.run(listsItself, { args: [port] })).toMatch(/visible-worker/);
       await expect(curio.run(listsItself, { args: [port, 25], monitor: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      delete process.env.CURIO_MONITOR;
+    }
+  });
+
+  it('main() starts the monitor when CURIO_MONITOR asks for it, and not when monitor: false', async () => {
+    const port = await freePort();
+    process.env.CURIO_MONITOR = `127.0.0.1:${port}`;
+    try {
+      let seen = '';
+      const status = await curio.main(function* () {
+        seen = yield* listsItself(port);
+      }, { exit: false });
+      expect(status).toBe(0);
+      expect(seen).toMatch(/visible-worker/);
+      let refused: unknown = null;
+      expect(await curio.main(function* () {
+        try {
+          yield* listsItself(port, 25);
+        } catch (error) {
+          refused = error;
+        }
+      }, { exit: false, monitor: false })).toBe(0);
+      expect(refused).toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       delete process.env.CURIO_MONITOR;
     }

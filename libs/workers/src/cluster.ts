@@ -9,6 +9,8 @@
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { Event, Kernel, ignoreAfter, spawn, type Activation, type KernelOptions, type Operation } from '@curio/kernel';
+import { ClusterGaveUp } from './errors.js';
+import { restartOptions, RestartSchedule, type RestartOptions } from './restarts.js';
 import { show } from './show.js';
 
 /**
@@ -42,6 +44,13 @@ export interface ClusterOptions<A extends unknown[]> {
    * stranded in the primary (Node's cluster never closes it).
    */
   scheduling?: 'os' | 'round-robin';
+  /**
+   * How a worker that dies is replaced: after `delayMs` (default 100), doubling with each
+   * death in a row up to `maxDelayMs` (default 10,000); a worker that stayed up `windowMs`
+   * (default 60,000) resets the delay; more than `maxRestarts` (default 10) restarts within
+   * `windowMs` and the cluster gives up (see {@link runCluster}).
+   */
+  restart?: RestartOptions;
 }
 
 /** The message the primary sends a worker to stop it gracefully. */
@@ -50,7 +59,8 @@ const STOP = 'curio:cluster-stop';
 function checkOptions<A extends unknown[]>(main: unknown, options: ClusterOptions<A>): void {
   if (typeof main !== 'function') throw new TypeError(`runCluster(): main must be a generator function (the server), got ${show(main)}`);
   if (options === null || typeof options !== 'object') throw new TypeError(`runCluster(): options must be an object, got ${show(options)}`);
-  const { workers, graceMs, scheduling } = options;
+  const { workers, graceMs, scheduling, restart } = options;
+  restartOptions(restart);
   if (scheduling !== undefined && scheduling !== 'os' && scheduling !== 'round-robin') {
     throw new RangeError(`runCluster(): scheduling must be 'os' or 'round-robin', got ${show(scheduling)}`);
   }
@@ -75,9 +85,12 @@ function checkOptions<A extends unknown[]>(main: unknown, options: ClusterOption
  *   every worker has exited. A second signal kills the workers at once.
  *   Clients spawned by `main` as tasks of their own (the seed's accept loop) finish their
  *   conversations; `tcpServer`/`runServer` cancel their clients with themselves.
- * - A worker that dies otherwise (crash, SIGKILL) is replaced by a new one. If workers keep
- *   dying before they ever listen (3 per worker in a row), the cluster gives up: it stops
- *   and sets `process.exitCode` to 1.
+ * - A worker that dies otherwise (crash, SIGKILL) is replaced by a new one, after a delay
+ *   that doubles with each death in a row (option `restart`: 100 ms, 200 ms, ... up to
+ *   10 s; back to 100 ms once a worker stayed up a minute). After `restart.maxRestarts`
+ *   restarts within `restart.windowMs` (10 a minute), or when workers keep dying before
+ *   they ever listen (3 per worker in a row), the cluster gives up: it stops the other
+ *   workers, then rejects with a {@link ClusterGaveUp} naming the limit and the last exit.
  * - SIGTERM to one worker stops just that worker gracefully; the primary replaces it.
  *
  * @example
@@ -92,14 +105,21 @@ export async function runCluster<A extends unknown[]>(main: (...args: A) => Oper
   else await serveInWorker(main, options);
 }
 
-/** The primary: fork, replace the dead, stop everyone on a signal. */
+/** The primary: fork, replace the dead (after a backoff, within a limit), stop everyone on a signal. */
 function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const size = options.workers ?? availableParallelism();
-  const live = new Set<ClusterWorker>();
+  const restart = restartOptions(options.restart);
+  const restarts = new RestartSchedule(restart);
+  /** Each live worker, and when it was forked (performance.now()). */
+  const live = new Map<ClusterWorker, number>();
   const listening = new Set<ClusterWorker>();
+  /** Replacements waiting out their backoff delay. */
+  const pending = new Set<ReturnType<typeof setTimeout>>();
   let ready = false;
   let stopping = false;
+  /** Why the cluster gave up, thrown once every worker has stopped. */
+  let gaveUp: ClusterGaveUp | null = null;
   // Workers that died without ever listening, in a row: a server that cannot start
   // (a port in use, a bad argument) must not be restarted forever.
   let failedStarts = 0;
@@ -108,7 +128,7 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
 
   const fork = () => {
     const worker = cluster.fork();
-    live.add(worker);
+    live.set(worker, performance.now());
     worker.once('online', () => log(`cluster: worker ${worker.process.pid} started`));
     worker.once('listening', () => {
       failedStarts = 0;
@@ -121,9 +141,17 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
       }
     });
   };
+  const forkAfter = (delayMs: number) => {
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      fork();
+    }, delayMs);
+    pending.add(timer);
+  };
 
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     const onExit = (worker: ClusterWorker, code: number | null, signal: string | null) => {
+      const livedMs = performance.now() - (live.get(worker) ?? 0);
       live.delete(worker);
       const wasListening = listening.delete(worker);
       const how = signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`;
@@ -133,31 +161,41 @@ function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<voi
         return;
       }
       if (!wasListening && ++failedStarts >= 3 * size) {
-        log(`cluster: workers keep dying before they listen (last: ${how}); giving up`);
-        process.exitCode = 1;
-        stop('SIGTERM');
-        return;
+        return giveUp(new ClusterGaveUp(`runCluster(): workers keep dying before they listen (last: ${how}); giving up`, code, signal));
       }
-      log(`cluster: worker ${worker.process.pid} died (${how}); starting a replacement`);
-      fork();
+      const delayMs = restarts.next(livedMs);
+      if (delayMs === null) {
+        return giveUp(new ClusterGaveUp(`runCluster(): a worker died after restart.maxRestarts = ${restart.maxRestarts} restarts within restart.windowMs = ${restart.windowMs} ms (last: worker ${worker.process.pid}, ${how}); giving up`, code, signal));
+      }
+      log(`cluster: worker ${worker.process.pid} died (${how}); starting a replacement${delayMs > 0 ? ` in ${Math.round(delayMs)} ms` : ''}`);
+      forkAfter(delayMs);
+    };
+    const giveUp = (error: ClusterGaveUp) => {
+      gaveUp = error;
+      log(`cluster: ${error.message.replace('runCluster(): ', '')}`);
+      stop('SIGTERM');
     };
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
         log(`cluster: second ${signal}: killing the workers`);
-        for (const worker of live) worker.process.kill('SIGKILL');
+        for (const worker of live.keys()) worker.process.kill('SIGKILL');
         return;
       }
       stopping = true;
+      // No replacement is started once the cluster stops.
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
       log(`cluster: shutting down (${signal})`);
       if (live.size === 0) return finish();
-      for (const worker of live) if (worker.isConnected()) worker.send(STOP);
+      for (const worker of live.keys()) if (worker.isConnected()) worker.send(STOP);
     };
     const finish = () => {
       cluster.off('exit', onExit);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       log('cluster: stopped');
-      resolve();
+      if (gaveUp === null) resolve();
+      else reject(gaveUp);
     };
     cluster.on('exit', onExit);
     process.on('SIGTERM', stop);

@@ -81,3 +81,32 @@ export class WorkerCrashed extends CurioError {
  * ```
  */
 export class PoolClosed extends CurioError {}
+
+/**
+ * `runCluster` gave up: its workers kept dying (more than `restart.maxRestarts` restarts
+ * within `restart.windowMs`, or workers dying before they ever listen, 3 per worker in a
+ * row). The message names the limit and how the last worker ended; the other workers were
+ * stopped before it was thrown.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await runCluster(server, { restart: { maxRestarts: 5 } });
+ * } catch (e) {
+ *   if (e instanceof ClusterGaveUp) console.error(e.message, e.exitCode, e.signal);
+ *   process.exitCode = 1;
+ * }
+ * ```
+ */
+export class ClusterGaveUp extends CurioError {
+  /** The exit code of the last worker that died, if it exited. */
+  readonly exitCode: number | null;
+  /** The signal that killed the last worker that died, if one did. */
+  readonly signal: string | null;
+
+  constructor(message: string, exitCode: number | null, signal: string | null) {
+    super(message);
+    this.exitCode = exitCode;
+    this.signal = signal;
+  }
+}

@@ -12,7 +12,7 @@ markLibraryCode();
 
 export { functionRef, workerFunction, WORKER_REF, type FunctionRef, type WorkerFunction, type Runnable } from './function-ref.js';
 export { transfer, TRANSFER, type Transfer, type Transferable, type Untransferred } from './transfer.js';
-export { WorkerError, WorkerCrashed, PoolClosed } from './errors.js';
+export { WorkerError, WorkerCrashed, PoolClosed, ClusterGaveUp } from './errors.js';
 export { WorkerPool, type PoolOptions, type PoolStats, type JobOptions, type WorkerArgs, type WorkerResult } from './pool.js';
 export { ThreadPool, type ThreadPoolOptions } from './thread-pool.js';
 export { ProcessPool, type ProcessPoolOptions } from './process-pool.js';
@@ -21,3 +21,4 @@ export { UniversalOperation } from './universal-op.js';
 export { UniversalQueue, type UniversalQueueOptions, type UniversalQueueClone } from './universal-queue.js';
 export { UniversalEvent, type UniversalEventClone } from './universal-event.js';
 export { runCluster, type ClusterOptions } from './cluster.js';
+export type { RestartOptions } from './restarts.js';

@@ -15,6 +15,7 @@ import { isTransfer, type Transferable, type Untransferred } from './transfer.js
 import { PoolClosed, WorkerCrashed, WorkerError, type RemoteErrorInfo } from './errors.js';
 import { show } from './show.js';
 import { FifoQueue } from './job-queue.js';
+import { findStaying, withArticle, type StayingValue } from './stays-here.js';
 
 /**
  * Options of {@link ThreadPool} and {@link ProcessPool}.
@@ -256,6 +257,11 @@ export abstract class WorkerPool {
       transferList.push(...arg.list);
       plain[i] = arg.value;
     }
+    const moved = new Set<unknown>(transferList);
+    for (let i = 0; i < plain.length; i++) {
+      const staying = findStaying(plain[i], moved);
+      if (staying !== null) throw stayingError(this.caller, i, staying);
+    }
     this.checkArgs(plain);
     return { ref, args: plain, transferList };
   }
@@ -416,4 +422,14 @@ export abstract class WorkerPool {
 function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/** The TypeError for argument `index` of a call to `caller`, which holds `staying`. */
+function stayingError(caller: string, index: number, staying: StayingValue): TypeError {
+  const where = `argument ${index + 1}${staying.path === '' ? '' : ` at ${staying.path}`}`;
+  const instead = staying.instead === null ? 'pass plain data instead' : `pass plain data instead, or ${staying.instead} to share one with a thread`;
+  return new TypeError(
+    `${caller}(): ${where} is ${withArticle(staying.className)}, which cannot go to a worker: the worker would get a copy of its fields without its methods, ` +
+      `while what it stands for (a connection, a file, tasks, waiters) stays in this thread; ${instead}`,
+  );
 }

@@ -95,6 +95,9 @@ export async function configureWorkerPools(sizes: WorkerPoolSizes): Promise<void
  * the result are copied by structured clone; wrap a buffer in {@link transfer} to move it.
  * An exception in `fn` comes back as {@link WorkerError} (class name, message, remote
  * stack). Cancelling the task (or its timeout) terminates the thread running the job.
+ * A Curio resource (a `Socket`, a stream, a file) or a kernel object (a `Task`, an
+ * `Event`, ...) among the arguments is a TypeError at the call: its copy would have none
+ * of its methods, and what it stands for stays in this thread.
  *
  * @example
  * ```ts

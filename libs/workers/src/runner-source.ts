@@ -7,6 +7,8 @@
  * The protocol: the pool sends `{ id, module, name, args }`; the worker imports `module`
  * (once), calls its export `name` with `args`, awaits the result and replies
  * `{ id, ok: true, value }` or `{ id, ok: false, error: { className, message, stack, code } }`.
+ * Each runner brings `inspect` (node:util) in its own module system, for thrown values
+ * that are not Errors.
  * @internal
  */
 
@@ -59,7 +61,13 @@ function encodeError(e) {
     const className = (e.constructor && e.constructor.name) || e.name || 'Error';
     return { className, message: String(e.message), stack: String(e.stack || className + ': ' + e.message), code: typeof e.code === 'string' ? e.code : undefined };
   }
-  return { className: typeof e, message: String(e), stack: 'thrown: ' + String(e) };
+  if (e === null || (typeof e !== 'object' && typeof e !== 'function')) {
+    return { className: e === null ? 'null' : typeof e, message: String(e), stack: 'thrown: ' + String(e) };
+  }
+  // Not an Error: describe the value itself (String() would say "[object Object]").
+  const className = (typeof e === 'function' ? 'Function' : e.constructor && e.constructor.name) || 'Object';
+  const shown = inspect(e, { depth: 3, breakLength: Infinity });
+  return { className, message: 'threw a non-Error ' + className + ': ' + shown, stack: 'thrown: ' + shown, code: typeof e.code === 'string' ? e.code : undefined };
 }
 
 // Synchronous when it can be (module loaded, plain result): no promise hop per job.
@@ -101,6 +109,7 @@ function reply(send, id, name, ok, value) {
 
 /** The worker thread's code. @internal */
 export const THREAD_RUNNER = `${COMMON}
+const { inspect } = require('node:util');
 import('node:worker_threads').then(({ parentPort }) => {
   const send = (reply, list) => (list.length === 0 ? parentPort.postMessage(reply) : parentPort.postMessage(reply, list));
   parentPort.on('message', (message) => handle(message, send));
@@ -109,6 +118,7 @@ import('node:worker_threads').then(({ parentPort }) => {
 
 /** The child process's code (IPC with `serialization: 'advanced'`, that is structured clone). @internal */
 export const PROCESS_RUNNER = `${COMMON}
+import { inspect } from 'node:util';
 process.on('message', (message) => handle(message, (reply) => process.send(reply)));
 // The pool is gone: so is this process.
 process.on('disconnect', () => process.exit(0));

@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { run, spawn, sleep, timeoutAfter, TaskTimeout, TaskCancelled, type Operation } from '@curio/kernel';
+import { run, spawn, sleep, timeoutAfter, TaskTimeout, TaskCancelled, Event, PriorityQueue, type Operation } from '@curio/kernel';
+import { socket, AF_INET, SOCK_STREAM } from '@curio/io';
 import {
   ThreadPool, ProcessPool, runInThread, runInProcess, defaultThreadPool, defaultProcessPool, configureWorkerPools,
   functionRef, workerFunction, transfer, WorkerError, WorkerCrashed, PoolClosed, UniversalQueue, type FunctionRef,
@@ -90,6 +91,15 @@ describe.each<PoolKind>(['thread', 'process'])('%s pool', (kind) => {
     // The worker survives its function's exceptions.
     expect(await pool.runAsync(add, [1, 1])).toBe(2);
     expect(pool.stats()).toMatchObject({ started: 1, crashed: 0 });
+    await pool.close();
+  });
+
+  it('describes a thrown value that is not an Error, instead of "[object Object]"', async () => {
+    const pool = makePool(kind, 1);
+    const thrown = await pool.runAsync(job('throwObject'), []).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(WorkerError);
+    expect(thrown).toMatchObject({ className: 'Object', message: "threw a non-Error Object: { code: 42, reason: 'no such order', at: [ 'orders', 7 ] }" });
+    expect((thrown as WorkerError).stack).toContain("reason: 'no such order'");
     await pool.close();
   });
 
@@ -244,6 +254,33 @@ describe('cancellation stops the worker', () => {
     });
     await pool.close();
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('arguments that stay in this thread (a Curio Socket, kernel objects)', () => {
+  const typeOf = job<[unknown], string>('typeOf');
+
+  it('are a TypeError at the call of runInThread and runInProcess, naming the argument, where in it, and its class; no worker starts', async () => {
+    await run(function* () {
+      using listener = socket(AF_INET, SOCK_STREAM);
+      yield* listener.bind(['127.0.0.1', 0]);
+      yield* listener.listen(1);
+      const started = defaultThreadPool().stats().started + defaultProcessPool().stats().started;
+      expect(() => runInThread(typeOf, listener)).toThrow(
+        new TypeError('runInThread(): argument 1 is a Socket, which cannot go to a worker: the worker would get a copy of its fields without its methods, ' +
+          'while what it stands for (a connection, a file, tasks, waiters) stays in this thread; pass plain data instead'),
+      );
+      expect(() => runInProcess(add as never, 1, { peers: [listener] } as never)).toThrow(/^runInProcess\(\): argument 2 at \.peers\[0\] is a Socket, which cannot go to a worker/);
+      expect(() => runInThread(typeOf, new Event())).toThrow(/argument 1 is an Event, .*; pass plain data instead, or a UniversalEvent to share one with a thread$/);
+      expect(() => runInThread(typeOf, new PriorityQueue())).toThrow(/argument 1 is a PriorityQueue, .*or a UniversalQueue to share one with a thread$/);
+      const task = yield* spawn(function* () {});
+      expect(() => runInThread(typeOf, [task])).toThrow(/argument 1 at \[0\] is a Task, which cannot go to a worker/);
+      // Checked before anything is sent: no worker was started for these calls.
+      expect(defaultThreadPool().stats().started + defaultProcessPool().stats().started).toBe(started);
+      // Plain data and shared objects still cross.
+      expect(yield* runInThread(typeOf, { port: listener.getsocknameInet()[1] })).toBe('[object Object] ["port"]');
+      expect(yield* runInThread(typeOf, new UniversalQueue())).toMatch(/^\[object Object\]/);
+    });
   });
 });
 
