@@ -3,8 +3,10 @@
  * level, about which tasks; and the default logger used when none is given.
  * @packageDocumentation
  */
-import { pino, type Level, type Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { Task } from '@curio/kernel';
+// pino loads on first use (a default logger, a flush), not when curio is imported.
+import loadPino from '../load-pino.cjs';
 
 /**
  * Which tasks a diagnostic reports on, by task name: an exact name, a pattern, or a test.
@@ -51,7 +53,11 @@ let shared: Logger | null = null;
  * ```
  */
 export function defaultLogger(): Logger {
-  return (shared ??= pino({ name: 'curio', level: 'trace' }, pino.destination({ dest: 1, sync: false })));
+  if (shared === null) {
+    const { pino } = loadPino();
+    shared = pino({ name: 'curio', level: 'trace' }, pino.destination({ dest: 1, sync: false }));
+  }
+  return shared;
 }
 
 /** @internal Turns a filter into a test of a task (checks its type first, with a clear error). */
@@ -82,7 +88,7 @@ export function resolveOptions(options: DiagnosticOptions | undefined, who: stri
  * called from the activations' shutdown hooks.
  */
 export function flushLogger(logger: Logger): void {
-  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[loadPino().symbols.streamSym];
   try {
     if (typeof stream?.flushSync === 'function') {
       stream.flushSync();

@@ -7,14 +7,15 @@
  * comes from Node's `crypto.generateKeyPair` (OpenSSL, on libuv's thread pool) and the
  * signature from Node's asynchronous `crypto.sign`; forge only lays out the ASN.1 (about
  * a millisecond on the kernel's thread). The task waits in `FUTURE_WAIT` meanwhile and
- * every other task keeps running.
+ * every other task keeps running. forge itself (42 modules) is imported on the first
+ * certificate made, not when `curio` is imported.
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { X509Certificate, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { awaitPromise, type Operation } from '@curio/kernel';
 import { describe } from './check.js';
 
@@ -109,25 +110,23 @@ export class CertificateAuthority implements CertificateAndKey {
   readonly cert: string;
   /** The CA's private key, PEM. */
   readonly key: string;
-  private readonly parsed: forge.pki.Certificate;
 
   /** A CA from its certificate and key (as {@link createCertificateAuthority} returns them). */
   constructor(cert: string, key: string) {
     if (typeof cert !== 'string' || !cert.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError(`CertificateAuthority: cert must be PEM text, got ${describe(cert)}`);
     if (typeof key !== 'string' || !key.includes('PRIVATE KEY-----')) throw new TypeError(`CertificateAuthority: key must be PEM text, got ${describe(key)}`);
+    try {
+      new X509Certificate(cert);
+    } catch (e) {
+      throw new TypeError(`CertificateAuthority: cert is not a certificate OpenSSL can read (${(e as Error).message})`, { cause: e });
+    }
     this.cert = cert;
     this.key = key;
-    this.parsed = forge.pki.certificateFromPem(cert);
   }
 
   /** Issues a certificate signed by this CA (see {@link issueCertificate}). */
   issueCertificate(options: IssueOptions = {}): Operation<CertificateAndKey> {
     return issueCertificate(this, options);
-  }
-
-  /** @internal The CA certificate parsed by forge (its subject and key identifier). */
-  get forgeCertificate(): forge.pki.Certificate {
-    return this.parsed;
   }
 }
 
@@ -198,7 +197,9 @@ export function* issueCertificate(ca: CertificateAuthority, options: IssueOption
   }
   const o = checkOptions('issueCertificate', options, purpose === 'client' ? 'client' : 'localhost', 365);
   const keys = yield* newKeyPair(o.keyBits);
-  const issuer = ca.forgeCertificate;
+  const { pki } = yield* loadForge();
+  // The CA's subject and key identifier, for the issuer fields.
+  const issuer = pki.certificateFromPem(ca.cert);
   const extensions: object[] = [
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -278,8 +279,16 @@ function newKeyPair(bits: number): Operation<KeyPairPem> {
   );
 }
 
+/** node-forge, imported on first use; later calls find it in the module cache. */
+function* loadForge(): Operation<typeof forge> {
+  const module = yield* awaitPromise(import('node-forge'));
+  return module.default;
+}
+
 /** forge's `pki.getTBSCertificate`, which its type definitions leave out. */
-const getTBSCertificate = (forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate;
+function getTBSCertificate(pki: typeof forge.pki, cert: forge.pki.Certificate): forge.asn1.Asn1 {
+  return (pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+}
 
 /** Lays out the certificate with forge and signs it (SHA-256 with RSA) with Node's crypto. */
 function* signCertificate(
@@ -290,20 +299,21 @@ function* signCertificate(
   signerKeyPem: string,
   extensions: object[],
 ): Operation<string> {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+  const { pki, asn1 } = yield* loadForge();
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(publicKeyPem);
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = o.notBefore;
   cert.validity.notAfter = o.notAfter;
   cert.setSubject(subject);
   cert.setIssuer(issuer);
   cert.setExtensions(extensions);
-  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  cert.tbsCertificate = getTBSCertificate(cert);
-  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signatureOid = cert.siginfo.algorithmOid = pki.oids.sha256WithRSAEncryption;
+  cert.tbsCertificate = getTBSCertificate(pki, cert);
+  const tbs = Buffer.from(asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   const signature = yield* awaitPromise(signAsync('sha256', tbs, signerKeyPem));
   cert.signature = signature.toString('binary');
-  return forge.pki.certificateToPem(cert);
+  return pki.certificateToPem(cert);
 }
 
 /** 16 random bytes as a positive hex serial (the top bit clear: DER integers are signed). */

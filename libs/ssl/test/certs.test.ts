@@ -118,6 +118,8 @@ describe('a certificate authority', () => {
     const issued = await run(again.issueCertificate());
     expect(new X509Certificate(issued.cert).verify(new X509Certificate(ca.cert).publicKey)).toBe(true);
     expect(() => new CertificateAuthority('nope', ca.key)).toThrow(/cert must be PEM text, got "nope"/);
+    // Checked at once by OpenSSL, although forge parses it only when the first certificate is issued.
+    expect(() => new CertificateAuthority('-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', ca.key)).toThrow(/cert is not a certificate OpenSSL can read/);
     await expect(run(issueCertificate({} as CertificateAuthority))).rejects.toThrow(/ca must be a CertificateAuthority/);
     await expect(run(ca.issueCertificate({ purpose: 'email' as 'client' }))).rejects.toThrow(/purpose must be 'server', 'client' or 'both', got "email"/);
   });
