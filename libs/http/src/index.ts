@@ -13,3 +13,4 @@ export {
   type DataEvent,
   type EndOfMessageEvent,
 } from './parser.js';
+export { ResponseWriter, type OutgoingHeader, type ResponseFraming, type ResponseHeadOptions, type RequestLine } from './serializer.js';
