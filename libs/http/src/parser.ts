@@ -220,6 +220,7 @@ export class RequestParser {
           if (sectionEnd < 0) return null;
           const trailers: HeaderField[] = [];
           this.parseFields(this.start, sectionEnd - 2, trailers);
+          checkTrailers(trailers);
           this.start = sectionEnd;
           this.state = State.Head;
           return { type: 'end', trailers };
@@ -234,6 +235,7 @@ export class RequestParser {
   private skipEmptyLines(): void {
     if (this.scanned !== 0) return;
     while (this.top - this.start >= 2 && this.buf[this.start] === CR && this.buf[this.start + 1] === LF) this.start += 2;
+    if (this.start < this.top && this.buf[this.start] === LF) throw bad('a bare LF before the request line (only CRLF empty lines may precede it)');
   }
 
   /**
@@ -275,6 +277,7 @@ export class RequestParser {
     const targetStart = ++i;
     while (TARGET[buf[i]!] === 1) i++;
     if (i === targetStart) throw bad(`the request-target is empty or starts with ${describeByte(buf[i]!)}`);
+    if (i === lineEnd) throw bad('the request line has no HTTP version (HTTP/0.9 is not supported)');
     if (buf[i] !== SP) throw bad(`${describeByte(buf[i]!)} in the request-target`);
     const target = buf.toString('latin1', targetStart, i);
     checkTargetForm(method, target);
@@ -305,6 +308,9 @@ export class RequestParser {
       if (i === line) throw bad('a header line has an empty name');
       if (into.length >= this.maxHeaders) throw new HttpParseError(431, `more than ${this.maxHeaders} header fields (maxHeaders)`);
       const name = buf.toString('latin1', line, i).toLowerCase();
+      // OWS may be a tab, but llhttp refuses one around a length: a length that one parser on
+      // the path ignores and another reads is a desync, so we refuse it too.
+      if (name === 'content-length' && buf.subarray(i + 1, cr).includes(HTAB)) throw bad('a tab in Content-Length');
       let v = i + 1;
       while (v < cr && (buf[v] === SP || buf[v] === HTAB)) v++;
       let ve = cr;
@@ -369,7 +375,7 @@ export class RequestParser {
     return { type: 'request', method, target, version, headers, framing, contentLength: length, keepAlive, expectContinue };
   }
 
-  /** Reads a chunk-size line: `1*HEXDIG *( BWS ";" BWS ext-name [ BWS "=" BWS ext-value ] ) CRLF`. False for "need more bytes". */
+  /** Reads a chunk-size line: `1*HEXDIG *( ";" ext-name [ "=" ext-value ] ) CRLF`. False for "need more bytes". */
   private readChunkSize(): boolean {
     const { buf, start, top: end } = this;
     const lf = buf.indexOf(LF, start);
@@ -398,6 +404,13 @@ export class RequestParser {
   }
 }
 
+/** RFC 9110 §6.5.1: the framing fields cannot come after the body they frame. */
+function checkTrailers(trailers: HeaderField[]): void {
+  for (const [name] of trailers) {
+    if (name === 'content-length' || name === 'transfer-encoding') throw bad(`${name} in the trailer section (a framing field, RFC 9110 §6.5.1)`);
+  }
+}
+
 /** RFC 9112 §3.2: origin-form, absolute-form, authority-form (CONNECT only) or asterisk-form (OPTIONS only). */
 function checkTargetForm(method: string, target: string): void {
   if (target.charCodeAt(0) === 0x2f) return;
@@ -410,6 +423,7 @@ function checkTargetForm(method: string, target: string): void {
 }
 
 function parseVersion(text: string): '1.0' | '1.1' {
+  if (text.charCodeAt(0) === SP) throw bad('more than one space before the HTTP version (RFC 9112 §3: a single SP)');
   if (text === 'HTTP/1.1') return '1.1';
   if (text === 'HTTP/1.0') return '1.0';
   if (/^HTTP\/[0-9]\.[0-9]$/.test(text)) throw new HttpParseError(505, `HTTP version ${text.slice(5)} is not supported`);
@@ -425,7 +439,10 @@ function parseContentLength(text: string): number {
 
 /** The only transfer coding this parser decodes is chunked, once, last (RFC 9112 §6.1, §7). */
 function checkTransferEncoding(value: string): void {
-  const codings = value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  const codings = value.split(',').map((c) => c.trim().toLowerCase());
+  // RFC 9110 §5.6.1 would have empty list elements ignored; llhttp refuses them, and so do we:
+  // a framing header that two parsers could read two ways is how requests are smuggled.
+  if (codings.includes('')) throw bad(`Transfer-Encoding '${value.slice(0, 64)}' has an empty list element`);
   const last = codings[codings.length - 1];
   if (last !== 'chunked') throw bad(`Transfer-Encoding '${value.slice(0, 64)}' does not end in chunked (RFC 9112 §6.3)`);
   if (codings.length > 1) {
@@ -434,9 +451,13 @@ function checkTransferEncoding(value: string): void {
   }
 }
 
-const CHUNK_EXTENSIONS = /^(?:[ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t !#-[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"))?)*$/;
+const CHUNK_EXTENSIONS = /^(?:;[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t !#-[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"))?)*$/;
 
-/** chunk-ext (RFC 9112 §7.1.1): ignored, but it must be well-formed. */
+/**
+ * chunk-ext (RFC 9112 §7.1.1): ignored, but it must be well-formed. The grammar allows
+ * whitespace (BWS) around `;` and `=`; we refuse it, as llhttp does since whitespace after a
+ * chunk size let requests be smuggled past parsers that stopped reading the size there.
+ */
 function checkChunkExtensions(text: string): void {
   if (!CHUNK_EXTENSIONS.test(text)) throw bad(`malformed chunk size or extension '${text.slice(0, 64)}'`);
 }
