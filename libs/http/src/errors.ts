@@ -3,7 +3,16 @@
  * @packageDocumentation
  */
 
-/** The statuses a rejected request gets: malformed (400), body too large (413), head too large (431), transfer coding not implemented (501), HTTP version not supported (505). */
+/**
+ * The statuses a rejected request gets: malformed (400), body too large (413), head too
+ * large (431), transfer coding not implemented (501), HTTP version not supported (505).
+ *
+ * @example
+ * ```ts
+ * import type { HttpParseErrorStatus } from '@curio/http';
+ * const reasons: Record<HttpParseErrorStatus, string> = { 400: 'Bad Request', 413: 'Content Too Large', 431: 'Request Header Fields Too Large', 501: 'Not Implemented', 505: 'HTTP Version Not Supported' };
+ * ```
+ */
 export type HttpParseErrorStatus = 400 | 413 | 431 | 501 | 505;
 
 /**

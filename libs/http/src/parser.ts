@@ -8,10 +8,28 @@ import { Buffer } from 'node:buffer';
 import { HttpParseError } from './errors.js';
 import { COLON, CR, describeByte, FIELD_VALUE, HEX_VALUE, HTAB, LF, SP, TARGET, TOKEN } from './syntax.js';
 
-/** One header field as parsed: the name in lower case, the value with surrounding whitespace removed. */
+/**
+ * One header field as parsed: the name in lower case, the value with surrounding
+ * whitespace removed, both as latin1 strings (bytes 0x80-0xFF stay one character each).
+ *
+ * @example
+ * ```ts
+ * import type { HeaderField } from '@curio/http';
+ * const header = (fields: HeaderField[], name: string): string | undefined => fields.find(([n]) => n === name)?.[1];
+ * ```
+ */
 export type HeaderField = [name: string, value: string];
 
-/** The limits of a {@link RequestParser}. Anything a peer sends is bounded by one of them. */
+/**
+ * The limits of a {@link RequestParser}. Anything a peer sends is bounded by one of them.
+ *
+ * @example
+ * ```ts
+ * import { RequestParser, type ParserLimits } from '@curio/http';
+ * const limits: ParserLimits = { maxHeaderSize: 8 * 1024, maxHeaders: 50, maxBodySize: 1 << 20 };
+ * const parser = new RequestParser(limits);
+ * ```
+ */
 export interface ParserLimits {
   /** Most bytes in a head (request line and header fields) or a trailer section; more is a 431. Default 16 KiB, as Node's `maxHeaderSize`. */
   maxHeaderSize?: number;
@@ -21,7 +39,15 @@ export interface ParserLimits {
   maxBodySize?: number;
 }
 
-/** A request head: the first event of each request. */
+/**
+ * A request head: the first event of each request.
+ *
+ * @example
+ * ```ts
+ * import type { RequestEvent } from '@curio/http';
+ * const describe = (head: RequestEvent): string => `${head.method} ${head.target} HTTP/${head.version} (${head.framing} body)`;
+ * ```
+ */
 export interface RequestEvent {
   readonly type: 'request';
   /** The method, as sent (methods are case-sensitive). */
@@ -41,19 +67,44 @@ export interface RequestEvent {
   readonly expectContinue: boolean;
 }
 
-/** A piece of the request body. `data` is a view into the parser's buffer: use or copy it before the next `feed`. */
+/**
+ * A piece of the request body. `data` is a view into the parser's buffer: use or copy it
+ * before the next `feed`.
+ *
+ * @example
+ * ```ts
+ * import type { DataEvent } from '@curio/http';
+ * const keep = (event: DataEvent): Uint8Array => Uint8Array.prototype.slice.call(event.data);
+ * ```
+ */
 export interface DataEvent {
   readonly type: 'data';
   readonly data: Uint8Array;
 }
 
-/** The end of a request; `trailers` holds a chunked body's trailer fields (else empty). */
+/**
+ * The end of a request; `trailers` holds a chunked body's trailer fields (else empty).
+ *
+ * @example
+ * ```ts
+ * import type { EndOfMessageEvent } from '@curio/http';
+ * const checksum = (end: EndOfMessageEvent): string | undefined => end.trailers.find(([name]) => name === 'x-checksum')?.[1];
+ * ```
+ */
 export interface EndOfMessageEvent {
   readonly type: 'end';
   readonly trailers: HeaderField[];
 }
 
-/** What {@link RequestParser.next} returns: a head, body data, or the end of a message. */
+/**
+ * What {@link RequestParser.next} returns: a head, body data, or the end of a message.
+ *
+ * @example
+ * ```ts
+ * import type { ParserEvent } from '@curio/http';
+ * const size = (event: ParserEvent): number => (event.type === 'data' ? event.data.length : 0);
+ * ```
+ */
 export type ParserEvent = RequestEvent | DataEvent | EndOfMessageEvent;
 
 const enum State { Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, Failed }

@@ -7,13 +7,41 @@ import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import { allIn, FIELD_VALUE, TOKEN } from './syntax.js';
 
-/** A header field to send: a name and a value. */
+/**
+ * A header field to send: a name and a value (latin1; CR, LF and other controls are refused).
+ *
+ * @example
+ * ```ts
+ * import type { OutgoingHeader } from '@curio/http';
+ * const headers: OutgoingHeader[] = [['Content-Type', 'application/json'], ['Cache-Control', 'no-store']];
+ * ```
+ */
 export type OutgoingHeader = readonly [name: string, value: string];
 
-/** How a response body is delimited: not at all (no body), by Content-Length, chunked, or by closing the connection (an HTTP/1.0 client without a length). */
+/**
+ * How a response body is delimited: not at all (no body), by Content-Length, chunked, or by
+ * closing the connection (an HTTP/1.0 client without a length).
+ *
+ * @example
+ * ```ts
+ * import { ResponseWriter, type ResponseFraming } from '@curio/http';
+ * const writer = new ResponseWriter({ method: 'HEAD', version: '1.1' });
+ * writer.head(200, [], { contentLength: 10 });
+ * const framing: ResponseFraming = writer.framing; // 'none': a HEAD response has no body
+ * ```
+ */
 export type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 
-/** What {@link ResponseWriter.head} takes besides the status and header fields. */
+/**
+ * What {@link ResponseWriter.head} takes besides the status and header fields.
+ *
+ * @example
+ * ```ts
+ * import { ResponseWriter, type ResponseHeadOptions } from '@curio/http';
+ * const options: ResponseHeadOptions = { contentLength: 0, reason: 'Gone Fishing', close: true };
+ * new ResponseWriter({ method: 'GET', version: '1.1' }).head(503, [], options);
+ * ```
+ */
 export interface ResponseHeadOptions {
   /** The body's length in bytes when known: sent as Content-Length. Unknown means chunked (or, for an HTTP/1.0 client, delimited by closing). */
   contentLength?: number;
@@ -23,7 +51,17 @@ export interface ResponseHeadOptions {
   close?: boolean;
 }
 
-/** The request a response answers: its method and version decide the framing. */
+/**
+ * The request a response answers: its method and version decide the framing. A
+ * `RequestEvent` is one.
+ *
+ * @example
+ * ```ts
+ * import { ResponseWriter, type RequestLine } from '@curio/http';
+ * const request: RequestLine = { method: 'GET', version: '1.0' };
+ * console.log(new ResponseWriter(request).head(200) && 'sent'); // an HTTP/1.0 body without a length ends at close
+ * ```
+ */
 export interface RequestLine {
   readonly method: string;
   readonly version: '1.0' | '1.1';
