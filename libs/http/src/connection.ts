@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { clock, timeoutAt, TaskTimeout, type Operation } from '@curio/kernel';
+import { CancelledError, clock, timeoutAt, TaskTimeout, type Operation } from '@curio/kernel';
 import type { Socket } from '@curio/io';
 import { HttpParseError } from './errors.js';
 import { RequestParser, type HeaderField, type ParserLimits, type RequestEvent } from './parser.js';
@@ -68,7 +68,15 @@ export function* serveConnection(sock: Socket, handler: BufferedHandler, options
       return;
     }
     if (request === null) return;
-    const response = yield* handler(request);
+    let response: BufferedResponse;
+    try {
+      response = yield* handler(request);
+    } catch (e) {
+      // The client gets a 500, and the error goes on to the server's onClientError (by
+      // default the crash reporter): the connection closes, the server serves on.
+      if (!(e instanceof CancelledError)) yield* sendError(sock, 500, 'internal server error');
+      throw e;
+    }
     const writer = new ResponseWriter(request.head);
     const body = response.body ?? new Uint8Array(0);
     const close = !request.head.keepAlive || served >= maxRequests;

@@ -1,6 +1,6 @@
 // serveConnection over real sockets on 127.0.0.1: keep-alive, pipelining in order, the
 // limits and timeouts, each answered with its status and a closed connection.
-import { run, spawn, Event, type Operation, type Task } from '@curio/kernel';
+import { run, spawn, sleep, Event, Kernel, type Operation, type Task } from '@curio/kernel';
 import { tcpServer, openConnection, type Socket } from '@curio/io';
 import { serveConnection, type BufferedHandler, type ConnectionOptions } from '../src/connection.js';
 
@@ -8,11 +8,12 @@ const echo: BufferedHandler = function* ({ head, body }) {
   return { status: 200, headers: [['Content-Type', 'text/plain']], body: Buffer.from(`${head.method} ${head.target}${body.length > 0 ? ` ${body.toString('latin1')}` : ''}`) };
 };
 
-function* start(options: ConnectionOptions): Operation<[Task, number]> {
+function* start(options: ConnectionOptions, handler: BufferedHandler = echo, onClientError?: (error: unknown) => void): Operation<[Task, number]> {
   let port = 0;
   const listening = new Event();
-  const server = yield* spawn(tcpServer, '127.0.0.1', 0, (client: Socket) => serveConnection(client, echo, options), {
+  const server = yield* spawn(tcpServer, '127.0.0.1', 0, (client: Socket) => serveConnection(client, handler, options), {
     onListening: (_sock, address) => { port = address.port; listening.set(); },
+    ...(onClientError === undefined ? {} : { onClientError }),
   });
   yield* listening.wait();
   return [server, port];
@@ -89,5 +90,60 @@ describe('serveConnection', () => {
     });
     expect(reply[0]).toBe('HTTP/1.1 100 Continue\r\n\r\n');
     expect(reply[1]).toMatch(/^HTTP\/1\.1 200 OK[^]*POST \/up hello$/);
+  });
+
+  it('answers 500 when the handler throws, closes the connection, hands the error to onClientError, and serves the next client', async () => {
+    const errors: unknown[] = [];
+    const failing: BufferedHandler = function* ({ head }) {
+      if (head.target === '/boom') throw new Error('boom');
+      return { status: 200, body: Buffer.from('fine') };
+    };
+    const [first, second] = await run(function* () {
+      const [server, port] = yield* start({}, failing, (error) => errors.push(error));
+      const replies: string[] = [];
+      for (const path of ['/boom', '/fine']) {
+        using sock = yield* openConnection('127.0.0.1', port);
+        yield* sock.sendall(GET(path, 'Connection: close\r\n'));
+        replies.push(yield* readToEnd(sock));
+      }
+      yield* server.cancel();
+      return replies;
+    });
+    expect(first).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[^]*Connection: close\r\n\r\ninternal server error\n$/);
+    expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*fine$/);
+    expect(errors).toEqual([new Error('boom')]);
+  });
+
+  it('leaves no task and no socket behind when the server is cancelled with a connection idle and one in a handler', async () => {
+    const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap').length;
+    const before = tcpHandles();
+    const kernel = new Kernel();
+    const entered = new Event();
+    const slow: BufferedHandler = function* ({ head }) {
+      if (head.target === '/slow') { entered.set(); yield* sleep(600_000); }
+      return { status: 200 };
+    };
+    const result = await kernel.run(function* () {
+      const [server, port] = yield* start({}, slow);
+      using idle = yield* openConnection('127.0.0.1', port);
+      yield* idle.sendall(GET('/quick'));
+      const answered = (yield* idle.recv(65536)).toString('latin1');
+      using busy = yield* openConnection('127.0.0.1', port);
+      yield* busy.sendall(GET('/slow'));
+      yield* entered.wait();
+      const during = kernel.tasks.size;
+      yield* server.cancel();
+      const ends = [(yield* idle.recv(100)).length, (yield* busy.recv(100)).length];
+      return { answered, during, after: kernel.tasks.size, ends };
+    });
+    expect(result.answered).toMatch(/^HTTP\/1\.1 200 OK/);
+    // main, the server, its two client tasks (the server's own helpers may add more while serving)
+    expect(result.during).toBeGreaterThanOrEqual(4);
+    expect(result.after).toBe(1);
+    expect(result.ends).toEqual([0, 0]);
+    expect(kernel.tasks.size).toBe(0);
+    // A closed handle leaves Node's list once libuv has run its close callback: let it.
+    for (let turn = 0; turn < 100 && tcpHandles() !== before; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(tcpHandles()).toBe(before);
   });
 });
