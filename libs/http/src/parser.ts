@@ -231,7 +231,7 @@ export class RequestParser {
     for (;;) {
       switch (this.state) {
         case State.Head: {
-          this.skipEmptyLines();
+          if (!this.skipEmptyLines()) return null;
           const headEnd = this.findSectionEnd('head');
           if (headEnd < 0) return null;
           const head = this.parseHead(this.start, headEnd);
@@ -282,11 +282,15 @@ export class RequestParser {
     }
   }
 
-  /** RFC 9112 §2.2: a server SHOULD ignore empty lines (CRLF) received before a request-line. */
-  private skipEmptyLines(): void {
-    if (this.scanned !== 0) return;
+  /**
+   * RFC 9112 §2.2: a server SHOULD ignore empty lines (CRLF) received before a request-line.
+   * False when a lone CR is all there is: it may be the start of one more.
+   */
+  private skipEmptyLines(): boolean {
+    if (this.scanned !== 0) return true;
     while (this.top - this.start >= 2 && this.buf[this.start] === CR && this.buf[this.start + 1] === LF) this.start += 2;
     if (this.start < this.top && this.buf[this.start] === LF) throw bad('a bare LF before the request line (only CRLF empty lines may precede it)');
+    return !(this.top - this.start === 1 && this.buf[this.start] === CR);
   }
 
   /**

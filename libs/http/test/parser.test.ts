@@ -61,8 +61,12 @@ describe('RequestParser: requests it accepts', () => {
     expect(parser.idle).toBe(true);
   });
 
-  it('ignores empty lines before a request line (RFC 9112 §2.2)', () => {
-    expect(parse(`\r\n\r\n${GET}`).requests).toHaveLength(1);
+  it('ignores empty lines before a request line (RFC 9112 §2.2), however they are split', () => {
+    const all = bytes(`\r\n\r\n${GET}\r\n${GET}`);
+    for (let cut = 1; cut < all.length; cut++) {
+      const { requests, error } = parseChunks([all.subarray(0, cut), all.subarray(cut)]);
+      expect({ cut, error: error?.message, requests: requests.length }).toEqual({ cut, error: undefined, requests: 2 });
+    }
   });
 
   it('works out keep-alive from the version and Connection, and sees Expect: 100-continue', () => {
