@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { monitorCli, psTables, type CliSession } from '../src/monitor-cli.js';
-import { CHILD_ENV, WORKSPACE_ROOT, freePort } from '../src/server-process.js';
+import { CHILD_ENV, WORKSPACE_ROOT } from '../src/server-process.js';
+import { freePort } from '../../tools/scripts/free-port.cjs';
 
 jest.setTimeout(120_000);
 

@@ -135,7 +135,7 @@ describe('curio umbrella', () => {
   it('run() rejects a bad CURIO_MONITOR, naming it', async () => {
     process.env.CURIO_MONITOR = 'everywhere';
     try {
-      await expect(curio.run(function* () { return 1; })).rejects.toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT or [IPV6]:PORT (e.g. 127.0.0.1:48802); got 'everywhere'");
+      await expect(curio.run(function* () { return 1; })).rejects.toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT, [IPV6]:PORT or unix:PATH (e.g. 127.0.0.1:48802); got 'everywhere'");
     } finally {
       delete process.env.CURIO_MONITOR;
     }
