@@ -62,13 +62,17 @@ export class OperationTypes {
   }
 
   /**
-   * True if a value of type `type` may stand where an Operation is given: a context that
-   * takes Operations (or generators, or is generic or `any`-typed callbacks aside) is a
-   * deliberate use; a context of `unknown`, `any`, `string`, ... drops the operation.
+   * True if a place of type `expected` takes a value of type `given` (an Operation) as
+   * the value it is: a generic place, an Operation or iterator, or a supertype `given` is
+   * assignable to (`Iterable<unknown>`, `object`, `unknown`: a type guard, a container).
+   * `any` takes it too, but unchecked (`console.log`, `JSON.stringify`): that is where a
+   * forgotten `yield*` hides, so `any` does not count.
    */
-  acceptsOperation(type: ts.Type): boolean {
-    return members(type).some(
-      (t) => !!(t.flags & ts.TypeFlags.TypeParameter) || this.isOperation(t) || t.getProperty('next') !== undefined,
+  takesAsIs(expected: ts.Type, given: ts.Type): boolean {
+    if (expected.flags & ts.TypeFlags.Any) return false;
+    return (
+      members(expected).some((t) => !!(t.flags & ts.TypeFlags.TypeParameter) || this.isOperation(t) || t.getProperty('next') !== undefined) ||
+      this.checker.isTypeAssignableTo(given, expected)
     );
   }
 

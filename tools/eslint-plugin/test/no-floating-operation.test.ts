@@ -23,6 +23,16 @@ runRule('no-floating-operation', noFloatingOperation, {
       code: 'type Operation<T> = Generator<number, T, unknown>; declare function tick(): Operation<void>; tick();',
     },
     { filename, name: 'a plain callback where a void callback is expected', code: code('[1, 2].forEach((n) => console.log(n));') },
+    {
+      filename,
+      name: 'given to a type guard or a container of unknown (a deliberate supertype)',
+      code: code('declare function isOp(value: unknown): boolean; declare function isObject(value: object): boolean; const op = sleep(1); isOp(op); isObject(op); const seen: unknown = sleep(2); const ops: Iterable<unknown>[] = [sleep(3)]; void [seen, ops];'),
+    },
+    {
+      filename,
+      name: 'a generator callback where the callback may return anything (unknown) or any',
+      code: code('declare function each(f: (n: number) => unknown): void; declare function loose(f: (n: number) => any): void; each(function* (n) { yield* sleep(n); }); loose(function* (n) { yield* sleep(n); });'),
+    },
   ],
   invalid: [
     {
@@ -157,13 +167,25 @@ runRule('no-floating-operation', noFloatingOperation, {
     },
     {
       filename,
-      name: 'assigned where unknown is expected',
-      code: code('const seen: unknown = sleep(1); let n: unknown; n = sleep(2); const box: { value: unknown } = { value: sleep(3) }; void [seen, n, box];'),
+      name: 'assigned or passed where any is expected',
+      code: code('declare function log(value: any): void; let n: any; n = sleep(2); const box: { value: any } = { value: sleep(3) }; log(sleep(4)); void [n, box];'),
       errors: [
-        { messageId: 'misusedValue', data: { expected: 'unknown' } },
-        { messageId: 'misusedValue', data: { expected: 'unknown' } },
-        { messageId: 'misusedValue', data: { expected: 'unknown' } },
+        { messageId: 'misusedValue', data: { expected: 'any' } },
+        { messageId: 'misusedValue', data: { expected: 'any' } },
+        { messageId: 'misusedValue', data: { expected: 'any' } },
       ],
+    },
+    {
+      filename,
+      name: 'in a template literal',
+      code: code('function* main() { console.log(`got ${sock.recv(10)}`); }'),
+      errors: [{ messageId: 'misusedValue', data: { expected: 'string' } }],
+    },
+    {
+      filename,
+      name: 'a generator function passed where a callback returning string is expected',
+      code: code('declare function each(f: (n: number) => string): void; each(function* (n) { yield* sleep(n); return "x"; });'),
+      errors: [{ messageId: 'misusedCallback', data: { expected: 'string' } }],
     },
     {
       filename,

@@ -1,7 +1,8 @@
 /**
  * `no-floating-operation`: an Operation does nothing until a task runs it with `yield*`.
  * One made and dropped (`sleep(10);`), or handed to code that does not run Operations
- * (`console.log(sock.recv(10))`, `items.forEach(function* () { ... })`), is a forgotten
+ * (`console.log(sock.recv(10))`, `` `got ${sock.recv(10)}` ``,
+ * `items.forEach(function* () { ... })`), is a forgotten
  * `yield*`: no error, no wait, nothing happens.
  * @packageDocumentation
  */
@@ -117,30 +118,26 @@ export const noFloatingOperation = createRule<[NoFloatingOperationOptions], Mess
       if (!value || value.type === AST_NODE_TYPES.SpreadElement) return;
       const expected = contextualType(value);
       if (expected === undefined) return;
-      if (operations.isOperation(typeOf(value))) {
-        if (!operations.acceptsOperation(expected)) {
+      const given = typeOf(value);
+      if (operations.isOperation(given)) {
+        if (!operations.takesAsIs(expected, given)) {
           context.report({ node: value, messageId: 'misusedValue', data: { expected: checker.typeToString(expected) } });
         }
         return;
       }
-      checkCallback(value, expected);
+      checkCallback(value, given, expected);
     }
 
     /** Reports a function returning an Operation given where a callback's result is dropped. */
-    function checkCallback(value: TSESTree.Expression, expected: ts.Type): void {
-      const returns = typeOf(value)
-        .getCallSignatures()
-        .map((s) => s.getReturnType());
+    function checkCallback(value: TSESTree.Expression, given: ts.Type, expected: ts.Type): void {
+      const returns = given.getCallSignatures().map((s) => s.getReturnType());
       if (returns.length === 0 || !returns.every((r) => operations.isOperation(r))) return;
       const expectedReturns = expected.getCallSignatures().map((s) => s.getReturnType());
-      if (expectedReturns.length === 0) return;
-      const ignored = (t: ts.Type): boolean => !!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.TypeParameter)) || operations.acceptsOperation(t);
-      if (expectedReturns.some(ignored)) return;
-      context.report({
-        node: value,
-        messageId: 'misusedCallback',
-        data: { expected: checker.typeToString(expectedReturns[0]) },
-      });
+      // `any` results are unchecked by choice (loosely typed callbacks, mocks): only a
+      // result declared void, or some other type, drops the Operation.
+      const takes = (t: ts.Type): boolean => !!(t.flags & ts.TypeFlags.Any) || returns.every((r) => operations.takesAsIs(t, r));
+      if (expectedReturns.length === 0 || expectedReturns.some(takes)) return;
+      context.report({ node: value, messageId: 'misusedCallback', data: { expected: checker.typeToString(expectedReturns[0]) } });
     }
 
     return {
@@ -171,6 +168,13 @@ export const noFloatingOperation = createRule<[NoFloatingOperationOptions], Mess
       },
       ArrayExpression(node): void {
         node.elements.forEach(checkValue);
+      },
+      TemplateLiteral(node): void {
+        for (const expression of node.expressions) {
+          if (operations.isOperation(typeOf(expression))) {
+            context.report({ node: expression, messageId: 'misusedValue', data: { expected: 'string' } });
+          }
+        }
       },
     };
   },
