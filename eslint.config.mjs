@@ -1,7 +1,39 @@
 // One flat config for the whole workspace: typescript-eslint's recommended rules,
-// plus the rules that keep public types honest.
+// plus the rules that keep public types honest, plus Curio's own rules for a forgotten
+// yield* (type-aware: @curio/eslint-plugin, built before lint by nx.json's lint target).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import curio from '@curio/eslint-plugin';
+
+const root = import.meta.dirname;
+
+/** Every project folder: libs/*, tools/* (those with a package.json), examples, e2e. */
+const projects = ['libs', 'tools']
+  .flatMap((dir) => readdirSync(join(root, dir)).map((name) => `${dir}/${name}`))
+  .concat(['examples', 'e2e'])
+  .filter((dir) => existsSync(join(root, dir, 'package.json')));
+
+/**
+ * The tsconfig(s) a project's typecheck target uses, covering its src and test:
+ * tsconfig.spec.json, else every tsconfig*.json but the build's tsconfig.lib.json.
+ */
+function typecheckConfigs(dir) {
+  if (existsSync(join(root, dir, 'tsconfig.spec.json'))) return [`${dir}/tsconfig.spec.json`];
+  return readdirSync(join(root, dir))
+    .filter((name) => /^tsconfig.*\.json$/.test(name) && name !== 'tsconfig.lib.json')
+    .map((name) => `${dir}/${name}`);
+}
+
+// Type information per project, from its own tsconfig (the projects have no tsconfig.json
+// of the same shape for projectService to find; and one program per project keeps each
+// `eslint src test` run to the program it needs).
+const typedProjects = projects.map((dir) => ({
+  files: [`${dir}/src/**/*.ts`, `${dir}/test/**/*.ts`],
+  languageOptions: { parserOptions: { project: typecheckConfigs(dir), tsconfigRootDir: root } },
+  ...curio.configs.recommended,
+}));
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.cjs', 'coverage/**', '.nx/**'] },
@@ -36,4 +68,5 @@ export default tseslint.config(
     files: ['**/test/**/*.ts', 'e2e/**/*.ts'],
     languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', jest: 'readonly' } },
   },
+  ...typedProjects,
 );

@@ -11,8 +11,8 @@ describe('hand-written operations behave like generators', () => {
   it('do nothing until iterated: an operation made and dropped holds no reader or writer', async () => {
     const got = await run(function* () {
       const [client, peer, server] = yield* tcpPair();
-      peer.recv(10); // made, never waited on
-      client.sendall('never sent');
+      void peer.recv(10); // made, never waited on
+      void client.sendall('never sent');
       yield* client.sendall('sent');
       const data = yield* peer.recv(100);
       for (const s of [client, peer, server]) s.close();

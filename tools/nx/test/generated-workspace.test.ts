@@ -42,6 +42,8 @@ async function runTargets(dir: string): Promise<string[]> {
 beforeAll(() => {
   // The generated projects import curio's build.
   execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', join(REPO, 'libs/curio/tsconfig.lib.json')]);
+  // Their ESLint configs use @curio/eslint-plugin's build.
+  execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', join(REPO, 'tools/eslint-plugin/tsconfig.lib.json')]);
   mkdirSync(join(REPO, 'tmp'), { recursive: true });
   workspace = mkdtempSync(join(REPO, 'tmp/nx-generated-'));
   writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'generated-workspace', private: true, type: 'module', workspaces: [] }, null, 2));

@@ -19,8 +19,9 @@ describe('@curio/nx:service', () => {
     }
     expect(t.exists(`${root}/src/main.ts__tmpl__`)).toBe(false);
     const pkg = readJson(t, `${root}/package.json`);
-    expect(pkg.name).toBe('order-service');
-    expect(pkg.dependencies).toEqual({ curio: '*', pino: '^10.4.0' });
+    expect(pkg.name).toBe('@curio/order-service');
+    expect(pkg.dependencies).toEqual({ curio: '^0.1.0', pino: '^10.4.0' });
+    expect(pkg.devDependencies).toEqual({ '@curio/eslint-plugin': '^0.1.0' });
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'lint', 'typecheck', 'test']));
     const main = t.read(`${root}/src/main.ts`, 'utf-8') as string;
     expect(main).toContain("import { main, monitorFromEnvironment, type MonitorActivation } from 'curio';");
@@ -34,6 +35,51 @@ describe('@curio/nx:service', () => {
     expect(diagnostics).toContain("pino({ name: 'order-service', level: 'info' }, destination)");
     expect(t.read(`${root}/src/config.ts`, 'utf-8')).toContain("{ host: '127.0.0.1', port: 8000 }");
     expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*', 'apps/*']);
+  });
+
+  it("follows the workspace's conventions: tsconfig and ESLint config extend the root's, no skipLibCheck, Curio's lint rules", async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'orders', skipFormat: true });
+    const tsconfig = readJson(t, 'apps/orders/tsconfig.json');
+    expect(tsconfig.extends).toBe('../../tsconfig.base.json');
+    expect(tsconfig.compilerOptions.skipLibCheck).toBe(false);
+    // The workspace had no root configs: the generator wrote them, without skipLibCheck.
+    expect(readJson(t, 'tsconfig.base.json').compilerOptions.skipLibCheck).toBeUndefined();
+    expect(t.read('eslint.config.mjs', 'utf-8')).toContain("import tseslint from 'typescript-eslint';");
+    const eslint = t.read('apps/orders/eslint.config.mjs', 'utf-8') as string;
+    expect(eslint).toContain("import workspace from '../../eslint.config.mjs';");
+    expect(eslint).toContain("import curio from '@curio/eslint-plugin';");
+    expect(eslint).toContain('...curio.configs.recommended');
+    expect(eslint).toContain("project: ['tsconfig.spec.json']");
+  });
+
+  it('keeps the root configs a workspace already has', async () => {
+    const t = tree();
+    t.write('tsconfig.base.json', '{ "compilerOptions": { "strict": true } }');
+    t.write('eslint.config.mjs', 'export default [];');
+    await serviceGenerator(t, { name: 'orders', skipFormat: true });
+    expect(t.read('tsconfig.base.json', 'utf-8')).toBe('{ "compilerOptions": { "strict": true } }');
+    expect(t.read('eslint.config.mjs', 'utf-8')).toBe('export default [];');
+  });
+
+  it('serves on tcpServer and reads its command line with parseArgs', async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'orders', skipFormat: true });
+    const service = t.read('apps/orders/src/service.ts', 'utf-8') as string;
+    expect(service).toContain('return tcpServer(config.host, config.port, handleClient, {');
+    expect(service).not.toContain('accept()');
+    const config = t.read('apps/orders/src/config.ts', 'utf-8') as string;
+    expect(config).toContain("import { parseArgs } from 'node:util';");
+    expect(config).not.toContain("indexOf('=')");
+  });
+
+  it('takes --scope, with or without its @', async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'orders', scope: 'acme', skipFormat: true });
+    await serviceGenerator(t, { name: 'billing', scope: '@acme', skipFormat: true });
+    expect(readJson(t, 'apps/orders/package.json').name).toBe('@acme/orders');
+    expect(readJson(t, 'apps/billing/package.json').name).toBe('@acme/billing');
+    await expect(serviceGenerator(t, { name: 'api', scope: 'Bad Scope' })).rejects.toThrow(`--scope must be an npm scope (like 'curio' or '@acme'), got "Bad Scope"`);
   });
 
   it('takes --directory and --port', async () => {
@@ -64,6 +110,13 @@ describe('@curio/nx:protocol', () => {
     expect(t.read(`${root}/src/codec.ts`, 'utf-8')).toContain('export const MAX_FRAME_SIZE = 4096;');
     expect(t.read(`${root}/src/index.ts`, 'utf-8')).toContain('connectKvStore, KvStoreClient');
     expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*']);
+    const pkg = readJson(t, `${root}/package.json`);
+    expect(pkg.name).toBe('@curio/kv-store');
+    expect(pkg.dependencies).toEqual({ curio: '^0.1.0' });
+    expect(pkg.devDependencies).toEqual({ '@curio/eslint-plugin': '^0.1.0' });
+    expect(readJson(t, `${root}/tsconfig.json`).extends).toBe('../../tsconfig.base.json');
+    expect(readJson(t, `${root}/tsconfig.json`).compilerOptions.skipLibCheck).toBe(false);
+    expect(t.read(`${root}/eslint.config.mjs`, 'utf-8')).toContain('...curio.configs.recommended');
   });
 
   it('refuses a bad frame size', async () => {

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
-import { addToWorkspaces, checkFree, projectNames, templates } from '../shared.js';
+import { addToWorkspaces, checkFree, ensureWorkspaceConfig, projectNames, templates } from '../shared.js';
 
 /**
  * The options of the protocol generator (see schema.json), given on the command line.
@@ -24,6 +24,8 @@ export interface ProtocolGeneratorSchema {
   directory?: string;
   /** The largest frame the codec accepts, in bytes (default 1 MiB). */
   maxFrameSize?: number;
+  /** The npm scope of the package name (default `curio`: `@curio/NAME`). */
+  scope?: string;
   /** Skip formatting the generated files (default false). */
   skipFormat?: boolean;
 }
@@ -33,11 +35,12 @@ export interface ProtocolGeneratorSchema {
  * @example `nx g @curio/nx:protocol kv --maxFrameSize=65536`
  */
 export async function protocolGenerator(tree: Tree, options: ProtocolGeneratorSchema): Promise<void> {
-  const n = projectNames('protocol', options.name, options.directory, 'libs');
+  const n = projectNames('protocol', options.name, options.directory, 'libs', options.scope);
   const maxFrameSize = options.maxFrameSize ?? 1024 * 1024;
   if (!Number.isInteger(maxFrameSize) || maxFrameSize < 1) throw new Error(`@curio/nx:protocol: --maxFrameSize must be a positive integer, got ${JSON.stringify(options.maxFrameSize)}`);
   checkFree(tree, 'protocol', n.projectRoot);
   generateFiles(tree, templates('protocol'), n.projectRoot, { ...n, maxFrameSize, tmpl: '' });
+  ensureWorkspaceConfig(tree);
   addToWorkspaces(tree, n.projectRoot);
   if (!options.skipFormat) await formatFiles(tree);
 }

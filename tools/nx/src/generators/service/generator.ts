@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { formatFiles, generateFiles, type Tree } from '@nx/devkit';
-import { addToWorkspaces, checkFree, projectNames, templates } from '../shared.js';
+import { addToWorkspaces, checkFree, ensureWorkspaceConfig, projectNames, templates } from '../shared.js';
 
 /**
  * The options of the service generator (see schema.json), given on the command line.
@@ -27,6 +27,8 @@ export interface ServiceGeneratorSchema {
   directory?: string;
   /** The port the service listens on when none is given on the command line (default 8000). */
   port?: number;
+  /** The npm scope of the package name (default `curio`: `@curio/NAME`). */
+  scope?: string;
   /** Skip formatting the generated files (default false). */
   skipFormat?: boolean;
 }
@@ -36,11 +38,12 @@ export interface ServiceGeneratorSchema {
  * @example `nx g @curio/nx:service orders --port=9000`
  */
 export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSchema): Promise<void> {
-  const n = projectNames('service', options.name, options.directory, 'apps');
+  const n = projectNames('service', options.name, options.directory, 'apps', options.scope);
   const port = options.port ?? 8000;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`@curio/nx:service: --port must be an integer from 1 to 65535, got ${JSON.stringify(options.port)}`);
   checkFree(tree, 'service', n.projectRoot);
   generateFiles(tree, templates('service'), n.projectRoot, { ...n, port, tmpl: '' });
+  ensureWorkspaceConfig(tree);
   addToWorkspaces(tree, n.projectRoot);
   if (!options.skipFormat) await formatFiles(tree);
 }
