@@ -38,10 +38,21 @@ test('CURIO_MONITOR=1 npm start, then npx curio-monitor and ps, lists the echo s
     const [table] = psTables(out);
     expect(table.map((row) => row.name)).toContain('echoServer');
   } finally {
-    process.kill(-start.pid!, 'SIGINT');
+    // If npm start has already exited, its group is gone (ESRCH): let the test's own
+    // failure, which names the exit and its stderr, be the one reported.
+    pressCtrlC(start.pid!);
   }
   // Ctrl-C reaches npm too (which dies of it), and the server: main() cancels it and its
   // cleanup runs, which the diagnostics record as the server task's end.
   await exited;
   expect(lines.some((l) => l.includes('"event":"terminated"') && l.includes('"taskName":"echoServer"') && l.includes('"outcome":"cancelled"'))).toBe(true);
 });
+
+/** SIGINT to a process group, as Ctrl-C in its terminal; a group already gone is no error. */
+function pressCtrlC(groupLeader: number): void {
+  try {
+    process.kill(-groupLeader, 'SIGINT');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
