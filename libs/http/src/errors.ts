@@ -5,7 +5,8 @@
 
 /**
  * The statuses a rejected request gets: malformed (400), body too large (413), head too
- * large (431), transfer coding not implemented (501), HTTP version not supported (505).
+ * large (431), a transfer coding the server does not decode (501, "Not Implemented"), an HTTP
+ * version it does not speak (505).
  *
  * @example
  * ```ts
