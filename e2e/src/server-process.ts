@@ -105,8 +105,9 @@ export class ServerProcess {
     const ready = server.waitForLine(options.ready ?? ((l) => l.startsWith('Server listening at')));
     const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited.then(() => 'exited' as const)]);
     if (outcome === 'exited') throw new Error(`server exited before listening (${JSON.stringify(server.status)}): ${server.stderr.trim()}`);
-    // A cluster's workers say their port before the primary's ready line: the first named counts.
-    for (const line of server.lines) if ((server.boundPort = portNamedIn(line)) !== null) break;
+    // A cluster's workers say their port before the primary's ready line: the first named
+    // counts. The monitor's address comes before the server starts: it is not the server's.
+    for (const line of server.lines) if (!line.startsWith('Monitor listening at') && (server.boundPort = portNamedIn(line)) !== null) break;
     return server;
   }
 

@@ -42,6 +42,8 @@ test('echo server with the monitor: list clients with curio-monitor, cancel one,
   const monitorLine = await s.waitForLine((l) => l.startsWith('Monitor listening at'));
   const [, monitorHost, monitorPort] = /^Monitor listening at \('([^']+)', (\d+)\)$/.exec(monitorLine)!;
   expect(monitorHost).toBe('127.0.0.1');
+  // The server starts once the console listens: whoever sees its line can connect at once.
+  expect(s.lines.indexOf(monitorLine)).toBeLessThan(s.lines.findIndex((l) => l.startsWith('Server listening at')));
   const port = Number(monitorPort);
 
   const clients = await Promise.all(['one', 'two', 'three'].map((t) => echoingClient(s.port, t)));
