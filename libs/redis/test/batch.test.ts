@@ -1,6 +1,7 @@
 import { type Operation, run } from '@curio/kernel';
 import { connect, RedisReplyError, type RedisConnection } from '@curio/redis';
 import { redisPort } from './helpers.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 const DB = 2;
 
@@ -36,12 +37,7 @@ describe('pipelines', () => {
   }));
 
   it('refuses an empty exec and bad arguments at once', () => withConnection(function* (conn) {
-    let error: unknown = null;
-    try {
-      yield* conn.pipeline().exec();
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.pipeline().exec());
     expect((error as Error).message).toBe('pipeline.exec(): nothing is queued; add commands with command() first');
     expect(() => conn.pipeline().command('SET', 'k', undefined as unknown as string)).toThrow('pipeline.command(): argument 3 must be');
   }));
@@ -60,12 +56,7 @@ describe('transactions', () => {
   }));
 
   it('a queued command refused by the server aborts everything (EXECABORT, cause = the refusal)', () => withConnection(function* (conn) {
-    let error: unknown = null;
-    try {
-      yield* conn.multi().command('SET', 'm:never', 1).command('NOSUCHCOMMAND').exec();
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.multi().command('SET', 'm:never', 1).command('NOSUCHCOMMAND').exec());
     expect(error).toBeInstanceOf(RedisReplyError);
     expect((error as RedisReplyError).code).toBe('EXECABORT');
     expect(((error as RedisReplyError).cause as RedisReplyError).command).toBe('NOSUCHCOMMAND');

@@ -2,6 +2,7 @@ import { type Operation, run, spawn, TaskTimeout, timeoutAfter } from '@curio/ke
 import { IOError, tcpServerSocket } from '@curio/io';
 import { connect, RedisConnectionError, RedisProtocolError, RedisReplyError, type RedisConnection } from '@curio/redis';
 import { HoldingProxy, redisPort } from './helpers.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 const DB = 1;
 
@@ -71,20 +72,11 @@ describe('commands with typed replies', () => {
 
   it('an error reply is thrown as RedisReplyError and the connection goes on', () => withConnection(function* (conn) {
     yield* conn.set('e:str', 'text');
-    let error: unknown = null;
-    try {
-      yield* conn.incr('e:str');
-    } catch (e) {
-      error = e;
-    }
+    let error = yield* failureOf(conn.incr('e:str'));
     expect(error).toBeInstanceOf(RedisReplyError);
     expect((error as RedisReplyError).code).toBe('ERR');
     expect((error as RedisReplyError).message).toMatch(/^INCR: ERR value is not an integer/);
-    try {
-      yield* conn.lpush('e:str', 'x');
-    } catch (e) {
-      error = e;
-    }
+    error = yield* failureOf(conn.lpush('e:str', 'x'));
     expect((error as RedisReplyError).code).toBe('WRONGTYPE');
     expect(yield* conn.get('e:str')).toBe('text');
   }));
@@ -127,12 +119,7 @@ describe('commands with typed replies', () => {
     conn.close();
     conn.close();
     expect(conn.closed).toBe(true);
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     expect(error).toBeInstanceOf(RedisConnectionError);
     expect((error as Error).message).toBe('get(): the connection is closed');
   }));
@@ -157,21 +144,11 @@ describe('bad servers', () => {
   it('bytes that are not RESP close the connection with a RedisProtocolError', () => run(function* () {
     const server = yield* fakeServer('HTTP/1.1 400 Bad Request\r\n\r\n', false);
     const conn = yield* connect({ port: server.port });
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     expect(error).toBeInstanceOf(RedisProtocolError);
     expect((error as Error).message).toContain('unknown reply type "H"');
     expect(conn.closed).toBe(true);
-    let later: unknown = null;
-    try {
-      yield* conn.ping();
-    } catch (e) {
-      later = e;
-    }
+    const later = yield* failureOf(conn.ping());
     expect((later as Error).message).toMatch(/^ping\(\): the connection failed earlier \(bad reply from the server/);
     yield* server.task.join();
     server.listener.close();
@@ -180,12 +157,7 @@ describe('bad servers', () => {
   it('a reply of the wrong shape is a RedisProtocolError naming the command', () => run(function* () {
     const server = yield* fakeServer(':5\r\n', false);
     using conn = yield* connect({ port: server.port });
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     expect((error as Error).message).toBe('GET replied with the integer 5; expected a bulk string or nil');
     conn.close();
     yield* server.task.join();
@@ -195,12 +167,7 @@ describe('bad servers', () => {
   it('a server hanging up mid-reply is a RedisConnectionError', () => run(function* () {
     const server = yield* fakeServer('$10\r\nhal', true);
     using conn = yield* connect({ port: server.port });
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     expect(error).toBeInstanceOf(RedisConnectionError);
     expect((error as Error).message).toBe('get(): the server closed the connection with 1 replies still to come');
     yield* server.task.join();
@@ -215,12 +182,7 @@ describe('timeouts', () => {
     using conn = yield* connect({ port: proxy.port, db: 0 });
     yield* conn.set('t:k', 'first');
     proxy.hold();
-    let error: unknown = null;
-    try {
-      yield* conn.withTimeout(20).get('t:k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.withTimeout(20).get('t:k'));
     expect(error).toBeInstanceOf(TaskTimeout);
     expect(conn.pendingReplies).toBe(1);
     yield* proxy.open();
@@ -234,12 +196,7 @@ describe('timeouts', () => {
     yield* proxy.start(redisPort());
     using conn = yield* connect({ port: proxy.port, commandTimeout: 20 });
     proxy.hold();
-    let error: unknown = null;
-    try {
-      yield* conn.ping();
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.ping());
     expect(error).toBeInstanceOf(TaskTimeout);
     yield* proxy.open();
     expect(yield* timeoutAfter(null, conn.echo('after'))).toBe('after');

@@ -1,6 +1,7 @@
 import { run, spawn, TaskCancelled } from '@curio/kernel';
 import { connect, RedisConnectionError } from '@curio/redis';
 import { redisPort } from './helpers.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 describe('pub/sub', () => {
   it('subscribe, receive messages in order, unsubscribe', () => run(function* () {
@@ -48,22 +49,12 @@ describe('pub/sub', () => {
   it('a subscriber connection refuses ordinary commands, clearly', () => run(function* () {
     const conn = yield* connect({ port: redisPort() });
     using sub = yield* conn.subscribe('pr:1');
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     expect(error).toBeInstanceOf(RedisConnectionError);
     expect((error as Error).message).toContain('get(): this connection is a subscriber');
     expect(conn.clean).toBe(false);
     expect(() => sub.subscribe()).not.toThrow();
-    let empty: unknown = null;
-    try {
-      yield* sub.subscribe();
-    } catch (e) {
-      empty = e;
-    }
+    const empty = yield* failureOf(sub.subscribe());
     expect((empty as Error).message).toBe('subscribe(): give at least one channel');
   }));
 });

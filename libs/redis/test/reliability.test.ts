@@ -8,6 +8,7 @@ import { connect, RedisProtocolError, type RedisConnection } from '@curio/redis'
 import { ReplyReader } from '../src/reader.js';
 import { DEFAULT_LIMITS, INCOMPLETE } from '../src/resp.js';
 import { craftedServer, redisPort } from './helpers.js';
+import { failureOf } from '../../../tools/jest/failure-of.js';
 
 const DB = 5;
 const SIZE = 40 * 1024 * 1024;
@@ -90,12 +91,7 @@ describe('sizes are capped like Redis caps them', () => {
   function* failing(reply: string, trickle: string, options: { maxBulkLength?: number; maxArrayLength?: number } = {}) {
     const server = yield* craftedServer(reply, trickle);
     const conn: RedisConnection = yield* connect({ port: server.port, ...options });
-    let error: unknown = null;
-    try {
-      yield* conn.get('k');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.get('k'));
     const closed = conn.closed;
     yield* server.done.join();
     return { error, closed, trickled: server.state.trickled };
@@ -154,12 +150,7 @@ describe('integers past 2^53 are exact', () => {
     yield* conn.set('i:d', '-9223372036854775808');
     expect(yield* conn.pipeline().command('INCRBY', 'i:d', 0).exec()).toEqual([-9223372036854775808n]);
     yield* conn.set('i:e', '9007199254740991');
-    let error: unknown = null;
-    try {
-      yield* conn.incr('i:e');
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(conn.incr('i:e'));
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toContain('INCR replied with the integer 9007199254740992');
     expect(yield* conn.get('i:e')).toBe('9007199254740992');
@@ -178,12 +169,7 @@ describe('a timed-out blocking command does not delay the next one', () => {
     using conn = yield* connect({ port: redisPort(), db: DB, clientName: 'owed-blpop' });
     yield* admin.del('b:empty');
     const [first] = yield* clientIds(admin, 'owed-blpop');
-    let error: unknown = null;
-    try {
-      yield* timeoutAfter(100, conn.command('BLPOP', 'b:empty', 5));
-    } catch (e) {
-      error = e;
-    }
+    const error = yield* failureOf(timeoutAfter(100, conn.command('BLPOP', 'b:empty', 5)));
     expect(error).toBeInstanceOf(TaskTimeout);
     expect(conn.pendingReplies).toBe(0);
     expect(yield* conn.ping()).toBe('PONG');
@@ -200,11 +186,7 @@ describe('a timed-out blocking command does not delay the next one', () => {
     using conn = yield* connect({ port: redisPort(), db: DB });
     yield* conn.watch('b:w');
     yield* conn.del('b:empty2');
-    try {
-      yield* conn.withTimeout(50).command('BLPOP', 'b:empty2', 5);
-    } catch (e) {
-      expect(e).toBeInstanceOf(TaskTimeout);
-    }
+    expect(yield* failureOf(conn.withTimeout(50).command('BLPOP', 'b:empty2', 5))).toBeInstanceOf(TaskTimeout);
     expect(conn.closed).toBe(true);
   }));
 });
