@@ -1,6 +1,5 @@
 import { spawn, sleep } from '../src/ops.js';
-import { ignoreAfter } from '../src/timeout.js';
-import { CurioError, TaskCancelled } from '../src/errors.js';
+import { CurioError } from '../src/errors.js';
 import { RLock } from '../src/sync/index.js';
 import { runLeavingNoTask } from './helpers.js';
 
@@ -83,44 +82,4 @@ describe('RLock', () => {
     });
   });
 
-  it('a cancelled or timed-out acquire leaves nothing held', async () => {
-    await runLeavingNoTask(function* () {
-      const lck = new RLock();
-      yield* lck.acquire();
-      const t = yield* spawn(function* () {
-        yield* lck.acquire();
-      });
-      yield* sleep(1);
-      yield* t.cancel();
-      expect(t.exception).toBeInstanceOf(TaskCancelled);
-      const timedOut = yield* spawn(function* () {
-        return yield* ignoreAfter(50, lck.acquire(), { timeoutResult: 'timeout' });
-      });
-      expect(yield* timedOut.join()).toBe('timeout');
-      expect(String(lck)).toBe('RLock(locked, recursion: 1, waiters: 0)');
-      lck.release();
-      expect(lck.locked()).toBe(false);
-    });
-  });
-
-  it('a waiter handed the RLock and cancelled before it runs still owns it until its finally', async () => {
-    const results: string[] = [];
-    await runLeavingNoTask(function* () {
-      const lck = new RLock();
-      yield* lck.acquire();
-      const t = yield* spawn(function* () {
-        yield* lck.withLock(function* () {
-          results.push(`acquired ${lck.recursion}`);
-          yield* sleep(10);
-        });
-      });
-      yield* sleep(1);
-      lck.release();
-      yield* t.cancel({ blocking: false });
-      yield* t.wait();
-      expect(t.exception).toBeInstanceOf(TaskCancelled);
-      expect(lck.locked()).toBe(false);
-    });
-    expect(results).toEqual(['acquired 1']);
-  });
 });

@@ -5,7 +5,7 @@
 import { CurioError } from '../errors.js';
 import type { Operation } from '../traps.js';
 import { SchedFIFO } from '../waitqueue.js';
-import { _requireTask, traceTrap } from '../current.js';
+import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
 import { shown, type OperationOrBlock } from '../operation.js';
 
@@ -51,7 +51,8 @@ export class Semaphore implements Lockable {
    * Cancelled while waiting, it takes nothing.
    */
   *acquire(): Operation<boolean> {
-    _requireTask('Semaphore.acquire');
+    // The class's own name (BoundedSemaphore shares this method), built on the error path only.
+    if (_currentTask() === null) _requireTask(`${this.constructor.name}.acquire`);
     if (this._value > 0) {
       this._value--;
       return true;
