@@ -6,11 +6,11 @@ import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import v8 from 'node:v8';
 import { run, spawn, sleep, awaitPromise, TaskCancelled, ReadResourceBusy, type Operation } from '@curio/kernel';
-import { Channel } from '../src/channel.js';
-import { Connection } from '../src/channel-connection.js';
-import { AuthenticationError, ChannelError, EOFError, FrameError } from '../src/channel-errors.js';
+import { Channel } from '../src/channel/channel.js';
+import { Connection } from '../src/channel/connection.js';
+import { AuthenticationError, ChannelError, EOFError, FrameError } from '../src/channel/errors.js';
 import { IOError } from '../src/io-error.js';
-import { Stream } from '../src/stream.js';
+import { Stream } from '../src/socket/stream.js';
 import type { InetAddress } from '../src/address.js';
 
 const HOST = '127.0.0.1';

@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { run, spawn, sleep, timeoutAfter, setCancellation, Kernel, VirtualClock, TaskTimeout, TaskCancelled, ReadResourceBusy, WriteResourceBusy, type Operation, type Task } from '@curio/kernel';
 import { getaddrinfo } from '../src/index.js';
 import { parkedIn } from './net-helpers.js';
-import { aopen, AsyncFile, SEEK_CUR, SEEK_END, SEEK_SET } from '../src/file.js';
-import { ClosedFileError, UnsupportedOperation } from '../src/file-errors.js';
+import { aopen, AsyncFile, SEEK_CUR, SEEK_END, SEEK_SET } from '../src/file/file.js';
+import { ClosedFileError, UnsupportedOperation } from '../src/file/errors.js';
 import { IOError } from '../src/io-error.js';
 
 let dir: string;

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { run, spawn, sleep, awaitPromise, type Operation } from '@curio/kernel';
 import { socket, AF_UNIX, SOCK_STREAM } from '../src/index.js';
-import { ReadFeed, takeOverAccepted } from '../src/onread.js';
+import { ReadFeed, takeOverAccepted } from '../src/socket/onread.js';
 import { listener, tcpPair, tmpSocketPath, serverConnections, connectionsOf } from './net-helpers.js';
 
 /** `size` bytes in which any chunk out of place shows: byte i is (7i + i / 2048) mod 256. */

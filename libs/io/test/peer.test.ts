@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { run } from '@curio/kernel';
 import { socket, AF_INET, SOCK_STREAM } from '../src/index.js';
-import { peerNameOf } from '../src/peer.js';
+import { peerNameOf } from '../src/socket/peer.js';
 
 describe('peer addresses', () => {
   it('accept() reports the peer without adding a _peername to the Node socket', async () => {

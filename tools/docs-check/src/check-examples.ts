@@ -11,7 +11,7 @@ export interface MissingExample {
   package: string;
   /** The exported name. */
   name: string;
-  /** Where it is declared: `libs/io/src/socket.ts:120`. */
+  /** Where it is declared: `libs/io/src/socket/socket.ts:120`. */
   where: string;
 }
 

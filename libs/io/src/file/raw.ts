@@ -17,7 +17,7 @@
 import fs, { type PathLike, type Stats } from 'node:fs';
 import net from 'node:net';
 import { park, type Operation } from '@curio/kernel';
-import { ioError } from './io-error.js';
+import { ioError } from '../io-error.js';
 
 /** What {@link AsyncFile} needs of an open descriptor (a subset of `FileHandle`). */
 export interface RawFile {

@@ -7,13 +7,13 @@
  */
 import { isIP } from 'node:net';
 import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type AddressFamily } from './constants.js';
-import { checkAddress, formatAddress, show, type SocketAddress } from './address.js';
-import { IOError } from './io-error.js';
-import { Socket } from './socket.js';
-import { AuthenticationError, ChannelError } from './channel-errors.js';
-import { authKeyBytes, type AuthKey } from './channel-auth.js';
-import { Connection, checkMaxFrameSize, type ConnectionOptions } from './channel-connection.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type AddressFamily } from '../constants.js';
+import { checkAddress, formatAddress, show, type SocketAddress } from '../address.js';
+import { IOError } from '../io-error.js';
+import { Socket } from '../socket/socket.js';
+import { AuthenticationError, ChannelError } from './errors.js';
+import { authKeyBytes, type AuthKey } from './auth.js';
+import { Connection, checkMaxFrameSize, type ConnectionOptions } from './connection.js';
 
 /**
  * Options of a {@link Channel}.

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { constants as fsConstants } from 'node:fs';
-import { show } from './address.js';
+import { show } from '../address.js';
 
 /** What a parsed mode string allows, and the `node:fs` flags that open such a file. */
 export interface FileMode {

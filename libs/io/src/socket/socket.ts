@@ -12,9 +12,9 @@ import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, IPPROTO_TCP, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR,
   type AddressFamily, type SocketKind, type ShutdownHow,
-} from './constants.js';
-import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from './address.js';
-import { ioError, ioFailure, type IOError } from './io-error.js';
+} from '../constants.js';
+import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from '../address.js';
+import { ioError, ioFailure, type IOError } from '../io-error.js';
 import { NodeReader } from './reader.js';
 import { ReadFeed, feedSocket, takeOverAccepted } from './onread.js';
 import { peerNameOf } from './peer.js';

@@ -12,8 +12,8 @@ import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';
-import { IncompleteReadError, LimitOverrunError, ioError, ioFailure, type IOError } from './io-error.js';
-import { show } from './address.js';
+import { IncompleteReadError, LimitOverrunError, ioError, ioFailure, type IOError } from '../io-error.js';
+import { show } from '../address.js';
 
 /**
  * Options of {@link NodeReader}.

@@ -5,8 +5,8 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Operation } from '@curio/kernel';
-import { IncompleteReadError } from './io-error.js';
-import { EOFError, FrameError } from './channel-errors.js';
+import { IncompleteReadError } from '../io-error.js';
+import { EOFError, FrameError } from './errors.js';
 
 /**
  * The byte stream a {@link Connection} runs over. Every {@link Stream} is one (a

@@ -5,10 +5,10 @@
  */
 import v8 from 'node:v8';
 import { ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
-import { ChannelError, FrameError } from './channel-errors.js';
-import { FramedStream, MAX_HEADER_LENGTH, type ByteTransport } from './channel-frame.js';
-import { authenticateClient, authenticateServer } from './channel-auth.js';
-import { show } from './address.js';
+import { ChannelError, FrameError } from './errors.js';
+import { FramedStream, MAX_HEADER_LENGTH, type ByteTransport } from './frame.js';
+import { authenticateClient, authenticateServer } from './auth.js';
+import { show } from '../address.js';
 
 /**
  * The default largest message, both ways: 64 MiB.

@@ -6,10 +6,10 @@
  * @internal
  */
 import { CancelledError, currentTask, disableCancellation, reportCrashToStderr, spawn, type Operation, type Task } from '@curio/kernel';
-import { AF_UNIX } from './constants.js';
-import { formatAddress, show, type SocketAddress } from './address.js';
+import { AF_UNIX } from '../constants.js';
+import { formatAddress, show, type SocketAddress } from '../address.js';
 import type { Socket } from './socket.js';
-import { IOError } from './io-error.js';
+import { IOError } from '../io-error.js';
 import { checkSslOptions, type ClientHandler, type ListeningAddress, type ServeOptions, type SslWrapper } from './network.js';
 
 /** The default {@link ServeOptions.handshakeTimeout}. */

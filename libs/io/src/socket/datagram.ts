@@ -5,8 +5,8 @@
  */
 import dgram from 'node:dgram';
 import { ReadResourceBusy, SchedFIFO, park, type Operation, requireTask, traceTrap } from '@curio/kernel';
-import { inetAddress, formatAddress, type InetAddress } from './address.js';
-import { ioError, ioFailure } from './io-error.js';
+import { inetAddress, formatAddress, type InetAddress } from '../address.js';
+import { ioError, ioFailure } from '../io-error.js';
 import type { BytesLike } from './writer.js';
 import { waitForEvent } from './wait-event.js';
 

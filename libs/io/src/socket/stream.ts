@@ -9,9 +9,9 @@ import type { Readable, Writable } from 'node:stream';
 import type { Operation } from '@curio/kernel';
 import { NodeReader, type NodeReaderOptions } from './reader.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
-import { ioFailure } from './io-error.js';
+import { ioFailure } from '../io-error.js';
 import type { Socket } from './socket.js';
-import { show } from './address.js';
+import { show } from '../address.js';
 
 /** How much `read()` with no size (or a negative one) takes at most. */
 const MAX_READ = 64 * 1024;

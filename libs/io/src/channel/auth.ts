@@ -9,9 +9,9 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
-import { AuthenticationError, FrameError } from './channel-errors.js';
-import type { FramedStream } from './channel-frame.js';
-import { show } from './address.js';
+import { AuthenticationError, FrameError } from './errors.js';
+import type { FramedStream } from './frame.js';
+import { show } from '../address.js';
 
 const CHALLENGE = Buffer.from('#CHALLENGE#');
 const WELCOME = Buffer.from('#WELCOME#');

@@ -8,8 +8,8 @@ import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
 import { CancelledError, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';
-import { ioError, ioFailure, type IOError } from './io-error.js';
-import { show } from './address.js';
+import { ioError, ioFailure, type IOError } from '../io-error.js';
+import { show } from '../address.js';
 
 /**
  * Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8).

@@ -3,19 +3,19 @@
  * writes are operations, so a task waiting on a slow disk, a pipe or a FIFO lets the
  * others run. Regular files are read and written on Node's thread pool; FIFOs through
  * the event loop, so a wait for another process never holds a pool thread (see
- * `file-raw.ts`).
+ * `raw.ts`).
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
 import type { PathLike } from 'node:fs';
 import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
-import { parseMode, type FileMode } from './file-mode.js';
-import { textCodec, type TextCodec, type TextEncoding } from './file-codec.js';
-import { ReadBuffer } from './file-buffer.js';
-import { openRaw, type RawFile } from './file-raw.js';
-import { ClosedFileError, UnsupportedOperation } from './file-errors.js';
-import { ioError, ioFailure } from './io-error.js';
-import { show } from './address.js';
+import { parseMode, type FileMode } from './mode.js';
+import { textCodec, type TextCodec, type TextEncoding } from './codec.js';
+import { ReadBuffer } from './buffer.js';
+import { openRaw, type RawFile } from './raw.js';
+import { ClosedFileError, UnsupportedOperation } from './errors.js';
+import { ioError, ioFailure } from '../io-error.js';
+import { show } from '../address.js';
 
 /**
  * `whence` for {@link AsyncFile.seek}: from the start of the file.

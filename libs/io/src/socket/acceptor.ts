@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { ReadResourceBusy, SchedFIFO, type Operation, requireTask, traceTrap } from '@curio/kernel';
-import { ioError, ioFailure } from './io-error.js';
+import { ioError, ioFailure } from '../io-error.js';
 import { waitForEvent } from './wait-event.js';
 
 /** @internal What the acceptor hands out: something that wraps a connected Node socket. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { show } from './address.js';
+import { show } from '../address.js';
 
 /**
  * The text encodings {@link aopen} supports, by their canonical names.

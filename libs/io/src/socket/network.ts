@@ -5,10 +5,10 @@
  */
 import { isIP } from 'node:net';
 import { CurioError, type Operation } from '@curio/kernel';
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from './constants.js';
-import { show, type SocketAddress } from './address.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from '../constants.js';
+import { show, type SocketAddress } from '../address.js';
 import { Socket } from './socket.js';
-import { getaddrinfo } from './dns.js';
+import { getaddrinfo } from '../dns.js';
 import { checkServe, serve } from './serve.js';
 
 /**
