@@ -2,9 +2,8 @@
  * Control over when cancellation may be delivered to the running task.
  * @packageDocumentation
  */
-import type { Operation } from './traps.js';
+import { toOperation, type Operation, type OperationOrBlock } from './operation.js';
 import { _requireTask } from './current.js';
-import { toOperation, type OperationOrBlock } from './operation.js';
 
 /**
  * Runs `op` (an operation or a block) with cancellation held back: a cancellation or

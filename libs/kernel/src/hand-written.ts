@@ -17,7 +17,8 @@
  * `function*` would; a finished operation stays finished; it is its own iterator.
  * @packageDocumentation
  */
-import type { Operation, Trap } from './traps.js';
+import type { Trap } from './traps.js';
+import type { Operation } from './operation.js';
 
 /**
  * Where a {@link HandWrittenOperation} is: not started, parked on a trap, or finished.

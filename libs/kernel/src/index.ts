@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export * from './errors.js';
-export { Trap, type Operation, type TaskBody, type Waker, type ParkRegistration } from './traps.js';
+export { Trap, type Waker, type ParkRegistration } from './traps.js';
+export type { Operation, TaskBody, OperationOrBlock } from './operation.js';
 export { Task, type TaskState, type CancelOptions } from './task.js';
 export { markLibraryCode, type StackFrame } from './stack.js';
 export { Kernel, run, type KernelOptions, type SpawnOptions } from './kernel.js';
@@ -14,7 +15,6 @@ export { reportCrashToStderr, type CrashReporter } from './crash.js';
 export { RealClock, VirtualClock, type Clock, type VirtualClockOptions } from './clock.js';
 export { spawn, currentTask, sleep, wakeAt, clock, schedule, type SpawnFunction } from './ops.js';
 export { timeoutAfter, timeoutAt, ignoreAfter, ignoreAt, type IgnoreOptions } from './timeout.js';
-export type { OperationOrBlock } from './operation.js';
 export { disableCancellation, checkCancellation, setCancellation } from './cancellation.js';
 export { WaitQueue, SchedFIFO, SchedBarrier } from './waitqueue.js';
 export { park } from './park.js';

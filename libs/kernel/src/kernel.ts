@@ -10,12 +10,12 @@ import { CurioError, TaskCancelled, TaskTimeout } from './errors.js';
 import { Deque } from './deque.js';
 import { TimeEntry, TimeQueue } from './timequeue.js';
 import { RealClock, type Clock } from './clock.js';
-import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type TaskBody, type Waker } from './traps.js';
+import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type Waker } from './traps.js';
+import { describe, isGenerator, isThenable, type TaskBody } from './operation.js';
 import { Task, type Detachable } from './task.js';
 import { WaitQueue } from './waitqueue.js';
 import { _currentTask, _setCurrentTask } from './current.js';
 import type { Activation } from './activation.js';
-import { describe, isGenerator, isThenable } from './operation.js';
 import { reportCrashToStderr, _isUnwatchedCrash, type CrashReporter } from './crash.js';
 import { isFunctionGenerator, resumeNext, resumeThrow } from './resume.js';
 

@@ -3,8 +3,7 @@
  * @packageDocumentation
  */
 import { _requireTask } from './current.js';
-import type { Operation } from './traps.js';
-import { toOperation, type OperationOrBlock } from './operation.js';
+import { toOperation, type Operation, type OperationOrBlock } from './operation.js';
 
 /**
  * A value per task, like a thread-local. A spawned task starts with a copy of its

@@ -6,7 +6,8 @@
  * idle tasks stays small. It behaves exactly like `function* () { if (!ready) yield trap; }`.
  * @internal
  */
-import type { Operation, Trap } from './traps.js';
+import type { Trap } from './traps.js';
+import type { Operation } from './operation.js';
 import { _requireTask, traceTrap } from './current.js';
 
 /** @internal Asked when the wait starts: true means there is nothing to wait for. */

@@ -1,12 +1,36 @@
 /**
- * Operations: what a task waits on with `yield*`. The one home of the helpers that accept
- * "an operation, or a block (a generator function) that makes one" and describe values
- * in error messages.
+ * Operations: what a task waits on with `yield*` (a generator of kernel traps), task
+ * bodies, and the helpers that accept "an operation, or a block (a generator function)
+ * that makes one" and describe values in error messages.
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import type { Operation } from './traps.js';
+import type { Trap } from './traps.js';
 import { isFunctionGenerator } from './resume.js';
+
+/**
+ * A blocking call. Wait on it with `yield*` inside a task:
+ * `const data = yield* sock.recv(1000)`.
+ * @example
+ * ```ts
+ * function* fetchLine(stream: SocketStream): Operation<string> {
+ *   return (yield* stream.readline()).toString();
+ * }
+ * const line = yield* fetchLine(stream);
+ * ```
+ */
+export type Operation<T> = Generator<Trap, T, unknown>;
+
+/**
+ * A task body: a generator function, or a generator object already created.
+ * @example
+ * ```ts
+ * function* worker(n: number): Operation<number> { yield* sleep(n); return n; }
+ * const body: TaskBody<number, [number]> = worker;
+ * const t = yield* spawn(body, 10);
+ * ```
+ */
+export type TaskBody<T, A extends unknown[] = []> = ((...args: A) => Operation<T>) | Operation<T>;
 
 /** @internal True for a generator object (what an operation is), judged by its shape. */
 export function isGenerator(value: unknown): value is Operation<unknown> {

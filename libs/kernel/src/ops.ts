@@ -2,11 +2,11 @@
  * The basic operations of a task: spawning, finding itself, time and yielding the CPU.
  * @packageDocumentation
  */
-import { SleepTrap, type Operation, type TaskBody } from './traps.js';
+import { SleepTrap } from './traps.js';
+import { shown, type Operation, type TaskBody } from './operation.js';
 import { _requireTask, traceTrap } from './current.js';
 import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
-import { shown } from './operation.js';
 
 /**
  * A `spawn` bound to options; see {@link spawn}.

@@ -3,7 +3,8 @@
  * (a Node callback, a promise): park it, and wake it from the callback.
  * @packageDocumentation
  */
-import { ParkTrap, type Operation, type ParkRegistration } from './traps.js';
+import { ParkTrap, type ParkRegistration } from './traps.js';
+import { type Operation } from './operation.js';
 import { _requireTask, traceTrap } from './current.js';
 
 /**

@@ -2,9 +2,8 @@
  * Interop with promise-based code, in both directions (`run` covers the other one).
  * @packageDocumentation
  */
-import type { Operation } from './traps.js';
+import { describe, type Operation } from './operation.js';
 import { park } from './park.js';
-import { describe } from './operation.js';
 
 /**
  * Waits for a promise inside a task and returns its value (or throws its rejection).

@@ -15,12 +15,12 @@
  * @packageDocumentation
  */
 import { CurioError } from './errors.js';
-import type { Operation, Trap } from './traps.js';
+import type { Trap } from './traps.js';
+import { describe, shown, type Operation } from './operation.js';
 import { HandWrittenOperation } from './hand-written.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
 import { _requireTask, traceTrap } from './current.js';
 import { Deque } from './deque.js';
-import { describe, shown } from './operation.js';
 import type { Task } from './task.js';
 
 /** @internal Where a queue keeps its items; `shift` removes the next one in the queue's order. */

@@ -10,7 +10,7 @@
  * whatever the generator. Hand-written iterators keep the duck-typed path.
  * @internal
  */
-import type { Operation } from './traps.js';
+import type { Operation } from './operation.js';
 
 type AnyOperation = Operation<unknown>;
 

@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 import { CurioError, TaskCancelled, TaskError } from './errors.js';
-import type { Operation, Trap } from './traps.js';
+import type { Trap } from './traps.js';
+import type { Operation } from './operation.js';
 import { HandWrittenOperation } from './hand-written.js';
 import { SchedBarrier, type WaitQueue } from './waitqueue.js';
 import type { TimeEntry } from './timequeue.js';

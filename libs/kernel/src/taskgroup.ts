@@ -12,8 +12,7 @@ import { spawn } from './ops.js';
 import { disableCancellation } from './cancellation.js';
 import { _requireTask } from './current.js';
 import type { SpawnOptions } from './kernel.js';
-import { describe, toOperation } from './operation.js';
-import type { Operation, TaskBody } from './traps.js';
+import { describe, toOperation, type Operation, type TaskBody } from './operation.js';
 
 /**
  * When {@link TaskGroup.join} stops waiting (the tasks still running are then cancelled):

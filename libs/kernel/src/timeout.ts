@@ -12,9 +12,8 @@
  * @packageDocumentation
  */
 import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError, type CancelledError } from './errors.js';
-import type { Operation } from './traps.js';
+import { shown, toOperation, type Operation, type OperationOrBlock } from './operation.js';
 import { _requireTask } from './current.js';
-import { shown, toOperation, type OperationOrBlock } from './operation.js';
 
 /**
  * Options of {@link ignoreAfter} and {@link ignoreAt}.

@@ -7,30 +7,6 @@
  */
 import type { WaitQueue } from './waitqueue.js';
 
-/**
- * A blocking call. Wait on it with `yield*` inside a task:
- * `const data = yield* sock.recv(1000)`.
- * @example
- * ```ts
- * function* fetchLine(stream: SocketStream): Operation<string> {
- *   return (yield* stream.readline()).toString();
- * }
- * const line = yield* fetchLine(stream);
- * ```
- */
-export type Operation<T> = Generator<Trap, T, unknown>;
-
-/**
- * A task body: a generator function, or a generator object already created.
- * @example
- * ```ts
- * function* worker(n: number): Operation<number> { yield* sleep(n); return n; }
- * const body: TaskBody<number, [number]> = worker;
- * const t = yield* spawn(body, 10);
- * ```
- */
-export type TaskBody<T, A extends unknown[] = []> = ((...args: A) => Operation<T>) | Operation<T>;
-
 /** @internal */
 export enum TrapKind {
   /** Park on a wait queue (SchedFIFO, SchedBarrier) until woken. */

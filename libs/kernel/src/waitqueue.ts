@@ -4,7 +4,8 @@
  * the queue links live on the task itself and parking allocates nothing.
  * @packageDocumentation
  */
-import { SchedWaitTrap, type Operation, type Trap } from './traps.js';
+import { SchedWaitTrap, type Trap } from './traps.js';
+import { type Operation } from './operation.js';
 import type { Task } from './task.js';
 import { traceTrap, _requireTask } from './current.js';
 

@@ -2,7 +2,7 @@ import { Kernel } from '../src/kernel.js';
 import { VirtualClock } from '../src/clock.js';
 import { spawn, sleep } from '../src/ops.js';
 import { CurioError } from '../src/errors.js';
-import type { Operation } from '../src/traps.js';
+import type { Operation } from '../src/operation.js';
 import { Lock } from '../src/sync/index.js';
 import { runLeavingNoTask } from './helpers.js';
 

@@ -7,7 +7,7 @@
 import { spawn, sleep } from '../src/ops.js';
 import { timeoutAfter } from '../src/timeout.js';
 import { CancelledError, TaskCancelled, TaskTimeout } from '../src/errors.js';
-import type { Operation } from '../src/traps.js';
+import type { Operation } from '../src/operation.js';
 import { Lock, RLock, Semaphore, BoundedSemaphore, Condition, type Lockable } from '../src/sync/index.js';
 import { runLeavingNoTask, bystander } from './helpers.js';
 

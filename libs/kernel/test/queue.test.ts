@@ -1,7 +1,7 @@
 import { spawn, sleep, clock } from '../src/ops.js';
 import { timeoutAfter, ignoreAfter } from '../src/timeout.js';
 import { CancelledError, CurioError, TaskCancelled, TaskTimeout } from '../src/errors.js';
-import type { Operation } from '../src/traps.js';
+import type { Operation } from '../src/operation.js';
 import type { Task } from '../src/task.js';
 import { Queue, PriorityQueue, LifoQueue } from '../src/queue.js';
 import { runLeavingNoTask } from './helpers.js';

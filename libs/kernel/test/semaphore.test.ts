@@ -1,6 +1,6 @@
 import { spawn, sleep } from '../src/ops.js';
 import { CurioError } from '../src/errors.js';
-import type { Operation } from '../src/traps.js';
+import type { Operation } from '../src/operation.js';
 import { Semaphore, BoundedSemaphore } from '../src/sync/index.js';
 import { runLeavingNoTask, bystander } from './helpers.js';
 

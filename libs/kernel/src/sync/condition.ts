@@ -3,11 +3,10 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import type { Operation } from '../traps.js';
+import { describe, shown, type Operation, type OperationOrBlock } from '../operation.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { disableCancellation } from '../cancellation.js';
-import { describe, shown, type OperationOrBlock } from '../operation.js';
 import type { Task } from '../task.js';
 import { Lock, RLock, _holding, _who, type Lockable } from './lock.js';
 

@@ -2,7 +2,7 @@
  * {@link Event}: a flag tasks can wait for.
  * @packageDocumentation
  */
-import type { Operation } from '../traps.js';
+import type { Operation } from '../operation.js';
 import { SchedBarrier } from '../waitqueue.js';
 import { WaitOnce } from '../once.js';
 

@@ -8,10 +8,9 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import type { Operation } from '../traps.js';
+import { toOperation, type Operation, type OperationOrBlock } from '../operation.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
-import { toOperation, type OperationOrBlock } from '../operation.js';
 import type { Task } from '../task.js';
 
 /**

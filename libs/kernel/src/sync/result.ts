@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import type { Operation } from '../traps.js';
+import type { Operation } from '../operation.js';
 import { SchedBarrier } from '../waitqueue.js';
 import { _requireTask, traceTrap } from '../current.js';
 

@@ -3,11 +3,10 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import type { Operation } from '../traps.js';
+import { shown, type Operation, type OperationOrBlock } from '../operation.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
-import { shown, type OperationOrBlock } from '../operation.js';
 
 function checkValue(kind: string, value: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
