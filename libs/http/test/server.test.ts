@@ -241,14 +241,31 @@ describe('serveHttp: bodies', () => {
 
   it('sends 100 Continue only when the handler first reads the body', async () => {
     const { port } = await serve(function* (req, res) {
-      if (req.path === '/read') yield* res.send(200, yield* req.body.readAll());
-      else yield* res.send(200, 'not reading');
+      if (req.path === '/read') {
+        yield* res.send(200, yield* req.body.readAll());
+      } else if (req.path === '/start-then-read') {
+        yield* res.start(200, { 'content-length': '5' });
+        yield* res.write(yield* req.body.readAll());
+        yield* res.end();
+      } else {
+        yield* res.send(200, 'not reading');
+      }
     });
     const reader = await RawClient.connect(port);
     reader.send('POST /read HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n');
     expect(await reader.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/)).toBe('HTTP/1.1 100 Continue\r\n\r\n');
     reader.send('hello');
     expect(withoutDate(await reader.untilClosed())).toBe('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    // A streamed response's head goes with its body: a read after start() still sends the 100 first, and the connection stays.
+    const streamer = await RawClient.connect(port);
+    streamer.send('POST /start-then-read HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n');
+    await streamer.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    streamer.send('hello' + GET('/', 'Connection: close\r\n'));
+    expect(responses(withoutDate(await streamer.untilClosed()))).toEqual([
+      'HTTP/1.1 100 Continue\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nnot reading',
+    ]);
     // Answered without reading: no 100, and the connection closes (the body may never come).
     const refuser = await RawClient.connect(port);
     refuser.send('POST /other HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n');
