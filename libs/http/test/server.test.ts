@@ -2,6 +2,8 @@
 // input, Node's fetch and http.request for good input.
 import http from 'node:http';
 import { Buffer } from 'node:buffer';
+import { pino } from 'pino';
+import { logcrash } from '@curio/diagnostics';
 import { awaitPromise, run } from '@curio/kernel';
 import { HttpError, serveHttp, type HttpHandler } from '../src/index.js';
 import { exchange, eventually, GET, RawClient, responses, startServer, withoutDate, type Running } from './serve.js';
@@ -351,6 +353,24 @@ describe('serveHttp: failing handlers', () => {
     const { port, crashes } = await serve(function* () { throw new HttpError(403, 'not for you'); });
     expect(withoutDate(await exchange(port, GET('/', 'Connection: close\r\n')))).toBe('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nnot for you\n');
     expect(crashes).toEqual([]);
+  });
+});
+
+describe('serveHttp: the diagnostics log', () => {
+  it('has a pino record of a failing handler from logcrash, with the task and the error', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const running = await startServer(function* (req, res) {
+      if (req.path === '/boom') throw new Error('boom in the handler');
+      yield* res.send(200);
+    }, {}, [logcrash({ logger })]);
+    server = running;
+    expect(await exchange(running.port, GET('/boom', 'Connection: close\r\n'))).toMatch(/^HTTP\/1\.1 500 /);
+    const records = lines.map((line) => JSON.parse(line) as { msg: string; taskName: string; err: { message: string; stack: string } });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ taskName: 'serveHttp client', err: { message: 'boom in the handler' } });
+    expect(records[0]!.msg).toMatch(/^task \d+ \(serveHttp client\) crashed: /);
+    expect(records[0]!.err.stack).toMatch(/server\.test\.ts/);
   });
 });
 
