@@ -14,3 +14,6 @@ export {
   type EndOfMessageEvent,
 } from './parser.js';
 export { ResponseWriter, type OutgoingHeader, type ResponseFraming, type ResponseHeadOptions, type RequestLine } from './serializer.js';
+export {
+  ResponseParser, type ResponseEvent, type InformationalEvent, type ResponseParserEvent,
+} from './client/response-parser.js';
