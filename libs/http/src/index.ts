@@ -17,3 +17,4 @@ export { ResponseWriter, type OutgoingHeader, type ResponseFraming, type Respons
 export {
   ResponseParser, type ResponseEvent, type InformationalEvent, type ResponseParserEvent,
 } from './client/response-parser.js';
+export { RequestWriter, type RequestBodyFraming } from './client/request-writer.js';
