@@ -42,8 +42,8 @@ export interface ParserLimits {
 }
 
 /**
- * A piece of a message body. `data` is a view into the parser's buffer: use or copy it
- * before the next `feed`.
+ * A piece of a message body. `data` is a view of bytes the parser was fed (or of its own
+ * storage), which the parser never writes over: it may be kept.
  *
  * @example
  * ```ts
@@ -111,6 +111,8 @@ export abstract class MessageParser<Head> {
   protected buf: Buffer = Buffer.alloc(0);
   /** Whether `buf` is storage of our own (so it may be appended to), not a chunk we were fed. */
   private owned = false;
+  /** Whether a body view of our own storage was handed out: its bytes may no longer be moved over. */
+  private lent = false;
   /** The bytes not yet consumed are `buf[start, top)`. */
   protected start = 0;
   protected top = 0;
@@ -145,7 +147,7 @@ export abstract class MessageParser<Head> {
     const needed = pending + chunk.length;
     if (this.owned && this.buf.length - this.top >= chunk.length) {
       this.buf.set(chunk, this.top);
-    } else if (this.owned && this.buf.length >= needed) {
+    } else if (this.owned && !this.lent && this.buf.length >= needed) {
       this.buf.copyWithin(0, this.start, this.top);
       this.buf.set(chunk, pending);
       this.start = 0;
@@ -155,6 +157,7 @@ export abstract class MessageParser<Head> {
       grown.set(chunk, pending);
       this.buf = grown;
       this.owned = true;
+      this.lent = false;
       this.start = 0;
     }
     this.top = this.start + needed;
@@ -284,6 +287,7 @@ export abstract class MessageParser<Head> {
 
   private take(n: number): DataEvent {
     const data = this.buf.subarray(this.start, this.start + n);
+    if (this.owned) this.lent = true;
     this.start += n;
     return { type: 'data', data };
   }
