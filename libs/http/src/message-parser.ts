@@ -192,8 +192,11 @@ export abstract class MessageParser<Head> {
     }
   }
 
-  /** Reads the head at `start` when it is all there (consuming it and calling `beginBody`), else returns null. */
-  protected abstract readHead(): Head | null;
+  /** Whether a head may start at `start` (false: more bytes are needed first); throws for bytes that cannot start one. */
+  protected abstract headMayStart(): boolean;
+
+  /** Parses the head in [from, headEnd) (its section end known), calling `beginBody` with the framing it works out. */
+  protected abstract parseHead(from: number, headEnd: number): Head;
 
   /** Moves to reading a body framed by `framing` (`length` is the Content-Length). */
   protected beginBody(framing: BodyFraming, length = 0): void {
@@ -229,8 +232,14 @@ export abstract class MessageParser<Head> {
   private step(): Head | DataEvent | EndOfMessageEvent | null {
     for (;;) {
       switch (this.state) {
-        case State.Head:
-          return this.readHead();
+        case State.Head: {
+          if (!this.headMayStart()) return null;
+          const headEnd = this.findSectionEnd('head');
+          if (headEnd < 0) return null;
+          const head = this.parseHead(this.start, headEnd);
+          this.start = headEnd;
+          return head;
+        }
         case State.Length:
         case State.ChunkData: {
           if (this.remaining === 0) {
@@ -297,7 +306,7 @@ export abstract class MessageParser<Head> {
    * on the way that each line ends in CRLF and that the section keeps to `maxHeaderSize`.
    * Returns the index just past it, or -1 for "need more bytes"; resumes where it stopped.
    */
-  protected findSectionEnd(what: string): number {
+  private findSectionEnd(what: string): number {
     const { buf, start, top: end } = this;
     for (;;) {
       const lf = buf.indexOf(LF, start + this.scanned);
@@ -412,15 +421,32 @@ export function persistent(version: '1.0' | '1.1', connection: string[]): boolea
   return connection.includes('close') ? false : version === '1.1' || connection.includes('keep-alive');
 }
 
-/** Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no spaces inside, no hex. @internal */
-export function parseContentLength(text: string): number {
+/**
+ * The framing of a body by its header fields (RFC 9112 §6.3): chunked, or by
+ * Content-Length, or `otherwise` when there is neither (no body for a request, until close
+ * for a response). Anything that could be read two ways is refused. @internal
+ */
+export function framingOf<O extends 'none' | 'close'>(fields: FramingFields, version: '1.0' | '1.1', what: 'request' | 'response', otherwise: O): { framing: 'length' | 'chunked' | O; length: number | undefined } {
+  const { contentLength, transferEncoding } = fields;
+  if (transferEncoding !== undefined) {
+    if (contentLength !== undefined) throw bad(`both Content-Length and Transfer-Encoding (the body could be read two ways: ${what === 'request' ? 'request smuggling' : 'response splitting'})`);
+    if (version === '1.0') throw bad(`Transfer-Encoding in an HTTP/1.0 ${what} (RFC 9112 §6.1: the framing is faulty)`);
+    checkTransferEncoding(transferEncoding);
+    return { framing: 'chunked', length: undefined };
+  }
+  if (contentLength !== undefined) return { framing: 'length', length: parseContentLength(contentLength) };
+  return { framing: otherwise, length: undefined };
+}
+
+/** Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no spaces inside, no hex. */
+function parseContentLength(text: string): number {
   if (!/^[0-9]+$/.test(text)) throw bad(`Content-Length '${text.slice(0, 32)}' is not a decimal number`);
   if (text.length > MAX_LENGTH_DIGITS) throw bad(`Content-Length ${text.slice(0, 32)} is too large`);
   return Number(text);
 }
 
-/** The only transfer coding decoded here is chunked, once, last (RFC 9112 §6.1, §7). @internal */
-export function checkTransferEncoding(value: string): void {
+/** The only transfer coding decoded here is chunked, once, last (RFC 9112 §6.1, §7). */
+function checkTransferEncoding(value: string): void {
   const codings = value.split(',').map((c) => c.trim().toLowerCase());
   // RFC 9110 §5.6.1 would have empty list elements ignored; llhttp refuses them, and so do we:
   // a framing header that two parsers could read two ways is how messages are smuggled.

@@ -6,7 +6,7 @@
  */
 import { HttpParseError } from './errors.js';
 import {
-  bad, checkTransferEncoding, framingFields, MessageParser, parseContentLength, persistent,
+  bad, framingFields, framingOf, MessageParser, persistent,
   type DataEvent, type EndOfMessageEvent, type HeaderField, type ParserLimits,
 } from './message-parser.js';
 import { CR, describeByte, LF, SP, TARGET, TOKEN } from './syntax.js';
@@ -80,27 +80,18 @@ export class RequestParser extends MessageParser<RequestEvent> {
     super(limits, 'request');
   }
 
-  protected readHead(): RequestEvent | null {
-    if (!this.skipEmptyLines()) return null;
-    const headEnd = this.findSectionEnd('head');
-    if (headEnd < 0) return null;
-    const head = this.parseHead(this.start, headEnd);
-    this.start = headEnd;
-    return head;
-  }
-
   /**
    * RFC 9112 §2.2: a server SHOULD ignore empty lines (CRLF) received before a request-line.
    * False when a lone CR is all there is: it may be the start of one more.
    */
-  private skipEmptyLines(): boolean {
+  protected headMayStart(): boolean {
     if (this.scanned !== 0) return true;
     while (this.top - this.start >= 2 && this.buf[this.start] === CR && this.buf[this.start + 1] === LF) this.start += 2;
     if (this.start < this.top && this.buf[this.start] === LF) throw bad('a bare LF before the request line (only CRLF empty lines may precede it)');
     return !(this.top - this.start === 1 && this.buf[this.start] === CR);
   }
 
-  private parseHead(from: number, headEnd: number): RequestEvent {
+  protected parseHead(from: number, headEnd: number): RequestEvent {
     const { buf } = this;
     const lineEnd = buf.indexOf(LF, from) - 1;
     let i = from;
@@ -133,21 +124,11 @@ export class RequestParser extends MessageParser<RequestEvent> {
     if (version === '1.1' && hosts === 0) throw bad('an HTTP/1.1 request without a Host header (RFC 9112 §3.2)');
     if (hosts > 1) throw bad('more than one Host header (RFC 9112 §3.2)');
 
-    const { contentLength, transferEncoding, connection } = framingFields(headers);
-    let framing: RequestEvent['framing'] = 'none';
-    let length: number | undefined;
-    if (transferEncoding !== undefined) {
-      if (contentLength !== undefined) throw bad('both Content-Length and Transfer-Encoding (the body could be read two ways: request smuggling)');
-      if (version === '1.0') throw bad('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1: the framing is faulty)');
-      checkTransferEncoding(transferEncoding);
-      framing = 'chunked';
-    } else if (contentLength !== undefined) {
-      length = parseContentLength(contentLength);
-      framing = 'length';
-    }
+    const fields = framingFields(headers);
+    const { framing, length } = framingOf(fields, version, 'request', 'none');
     this.beginBody(framing, length);
     const expectContinue = version === '1.1' && expect !== undefined && expect.toLowerCase() === '100-continue';
-    return { type: 'request', method, target, version, headers, framing, contentLength: length, keepAlive: persistent(version, connection), expectContinue };
+    return { type: 'request', method, target, version, headers, framing, contentLength: length, keepAlive: persistent(version, fields.connection), expectContinue };
   }
 }
 

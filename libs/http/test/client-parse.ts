@@ -1,5 +1,7 @@
 // Test helpers: run the response parser over bytes and collect whole responses, or the error it raised.
-import { HttpParseError, ResponseParser, type HeaderField, type InformationalEvent, type ParserLimits, type ResponseEvent } from '../src/index.js';
+import {
+  HttpParseError, ResponseParser, type HeaderField, type InformationalEvent, type ParserLimits, type ResponseEvent, type ResponseParserEvent,
+} from '../src/index.js';
 
 export interface ParsedResponse {
   interim: InformationalEvent[];
@@ -15,39 +17,44 @@ export interface ResponseOutcome {
 
 export const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
-/** Feeds `chunks` in order to a parser told of requests with `methods` (then EOF when `eof`), collecting the responses completed and the error, if any. */
+/** Every event the parser gives for `chunks` fed in order (then EOF when `eof`). */
+function* events(parser: ResponseParser, chunks: Uint8Array[], eof: boolean): Generator<ResponseParserEvent> {
+  const drain = function* (): Generator<ResponseParserEvent> {
+    for (let event = parser.next(); event !== null; event = parser.next()) yield event;
+  };
+  for (const chunk of chunks) {
+    parser.feed(chunk);
+    yield* drain();
+  }
+  if (!eof) return;
+  parser.end();
+  yield* drain();
+}
+
+/** Feeds `chunks` to a parser told of requests with `methods`, collecting the responses completed and the error, if any. */
 export function parseResponseChunks(chunks: Uint8Array[], methods: string[] = ['GET'], limits: ParserLimits = {}, eof = true): ResponseOutcome {
   const parser = new ResponseParser(limits);
   for (const method of methods) parser.expect(method);
   const responses: ParsedResponse[] = [];
   let interim: InformationalEvent[] = [];
-  let current: { head: ResponseEvent; body: Buffer[] } | undefined;
-  const drain = (): void => {
-    for (let event = parser.next(); event !== null; event = parser.next()) {
-      if (event.type === 'informational') interim.push(event);
-      else if (event.type === 'response') current = { head: event, body: [] };
-      else if (event.type === 'data') current!.body.push(Buffer.from(event.data));
-      else {
-        responses.push({ interim, head: current!.head, body: Buffer.concat(current!.body).toString('latin1'), trailers: event.trailers });
-        current = undefined;
-        interim = [];
+  let head: ResponseEvent | undefined;
+  let body: Buffer[] = [];
+  try {
+    for (const event of events(parser, chunks, eof)) {
+      switch (event.type) {
+        case 'informational': interim.push(event); break;
+        case 'response': head = event; body = []; break;
+        case 'data': body.push(Buffer.from(event.data)); break;
+        case 'end':
+          responses.push({ interim, head: head!, body: Buffer.concat(body).toString('latin1'), trailers: event.trailers });
+          interim = [];
       }
     }
-  };
-  try {
-    for (const chunk of chunks) {
-      parser.feed(chunk);
-      drain();
-    }
-    if (eof) {
-      parser.end();
-      drain();
-    }
-    return { responses, error: undefined };
   } catch (e) {
     if (e instanceof HttpParseError) return { responses, error: e };
     throw e;
   }
+  return { responses, error: undefined };
 }
 
 export function parseResponses(text: string, methods: string[] = ['GET'], limits: ParserLimits = {}): ResponseOutcome {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import {
-  bad, checkTransferEncoding, framingFields, MessageParser, parseContentLength, persistent,
+  bad, framingFields, framingOf, MessageParser, persistent,
   type BodyFraming, type DataEvent, type EndOfMessageEvent, type HeaderField, type ParserLimits,
 } from '../message-parser.js';
 import { CR, describeByte, FIELD_VALUE, LF, SP } from '../syntax.js';
@@ -116,25 +116,18 @@ export class ResponseParser extends MessageParser<ResponseEvent | InformationalE
     return this.methods.length;
   }
 
-  protected readHead(): ResponseEvent | InformationalEvent | null {
-    if (this.start === this.top) return null;
+  /** Bytes that no request waits for are refused, and so is a peer that does not speak HTTP/1, at its first bytes (not after maxHeaderSize of them). */
+  protected headMayStart(): boolean {
+    if (this.start === this.top) return false;
     if (this.methods.length === 0) throw bad('the server sent bytes while no request was waiting for a response');
-    if (this.scanned < HTTP_SLASH.length) this.checkStart();
-    const headEnd = this.findSectionEnd('head');
-    if (headEnd < 0) return null;
-    const head = this.parseHead(this.start, headEnd);
-    this.start = headEnd;
-    return head;
-  }
-
-  /** A peer that does not speak HTTP/1 is refused at its first bytes, not after maxHeaderSize of them. */
-  private checkStart(): void {
+    if (this.scanned >= HTTP_SLASH.length) return true;
     const n = Math.min(this.top - this.start, HTTP_SLASH.length);
     for (let k = 0; k < n; k++) {
       if (this.buf[this.start + k] !== HTTP_SLASH.charCodeAt(k)) {
         throw bad(`the response does not start with HTTP/1.1 or HTTP/1.0 (got '${this.excerpt(this.start)}')`);
       }
     }
+    return true;
   }
 
   /** Up to 32 bytes from `from`, to the end of their line, for an error message. */
@@ -144,7 +137,7 @@ export class ResponseParser extends MessageParser<ResponseEvent | InformationalE
     return this.buf.toString('latin1', from, to);
   }
 
-  private parseHead(from: number, headEnd: number): ResponseEvent | InformationalEvent {
+  protected parseHead(from: number, headEnd: number): ResponseEvent | InformationalEvent {
     const { buf } = this;
     const lineEnd = buf.indexOf(LF, from) - 1;
     // status-line = HTTP-version SP 3DIGIT SP [ reason-phrase ] (RFC 9112 §4)
@@ -180,29 +173,13 @@ export class ResponseParser extends MessageParser<ResponseEvent | InformationalE
   /** Works out the body's framing (RFC 9112 §6.3) and moves to the body state. */
   private frame(method: string, status: number, reason: string, version: '1.0' | '1.1', headers: HeaderField[]): ResponseEvent {
     this.informational = 0;
-    const { contentLength, transferEncoding, connection } = framingFields(headers);
-    let framing: BodyFraming;
-    let length: number | undefined;
-    if (transferEncoding !== undefined && contentLength !== undefined) {
-      throw bad('both Content-Length and Transfer-Encoding (the body could be read two ways: response splitting)');
-    }
-    if (method === 'HEAD' || status === 204 || status === 304) {
-      // These have no body whatever the framing fields say (RFC 9110 §6.4.1); the fields
-      // must still be well-formed, since another parser on the path reads them.
-      if (contentLength !== undefined) parseContentLength(contentLength);
-      framing = 'none';
-    } else if (transferEncoding !== undefined) {
-      if (version === '1.0') throw bad('Transfer-Encoding in an HTTP/1.0 response (RFC 9112 §6.1: the framing is faulty)');
-      checkTransferEncoding(transferEncoding);
-      framing = 'chunked';
-    } else if (contentLength !== undefined) {
-      length = parseContentLength(contentLength);
-      framing = 'length';
-    } else {
-      framing = 'close';
-    }
+    const fields = framingFields(headers);
+    // The framing fields are checked even where they frame nothing, since another parser on the path reads them.
+    let { framing, length }: { framing: BodyFraming; length: number | undefined } = framingOf(fields, version, 'response', 'close');
+    // These have no body whatever the framing fields say (RFC 9110 §6.4.1).
+    if (method === 'HEAD' || status === 204 || status === 304) [framing, length] = ['none', undefined];
     this.beginBody(framing, length);
-    const keepAlive = framing !== 'close' && persistent(version, connection);
+    const keepAlive = framing !== 'close' && persistent(version, fields.connection);
     return { type: 'response', status, reason, version, headers, framing, contentLength: length, keepAlive };
   }
 }
