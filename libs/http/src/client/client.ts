@@ -215,9 +215,9 @@ export class HttpClient {
  *
  * @example
  * ```ts
- * import { request } from '@curio/http';
+ * import * as http from '@curio/http';
  * import { timeoutAfter } from '@curio/kernel';
- * const res = yield* timeoutAfter(5000, request('GET', 'http://127.0.0.1:8080/'));
+ * const res = yield* timeoutAfter(5000, http.request('GET', 'http://127.0.0.1:8080/'));
  * if (!res.ok) throw new Error(`HTTP ${res.status}`);
  * console.log(yield* res.body.text());
  * ```

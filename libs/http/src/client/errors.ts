@@ -16,11 +16,11 @@ import { HttpError } from '../errors.js';
  *
  * @example
  * ```ts
- * import { request, HttpClientError } from '@curio/http';
+ * import * as http from '@curio/http';
  * try {
- *   yield* request('GET', 'http://127.0.0.1:9/');
+ *   yield* http.request('GET', 'http://127.0.0.1:9/');
  * } catch (e) {
- *   if (e instanceof HttpClientError) console.error(e.message); // GET http://127.0.0.1:9/: connection refused (ECONNREFUSED)
+ *   if (e instanceof http.HttpClientError) console.error(e.message); // GET http://127.0.0.1:9/: connection refused (ECONNREFUSED)
  *   else throw e;
  * }
  * ```

@@ -76,8 +76,8 @@ class Exchange implements BodySource {
  *
  * @example
  * ```ts
- * import { request } from '@curio/http';
- * using res = yield* request('GET', 'http://127.0.0.1:8080/stream?n=3');
+ * import * as http from '@curio/http';
+ * using res = yield* http.request('GET', 'http://127.0.0.1:8080/stream?n=3');
  * console.log(res.status, res.headers.get('content-type'));
  * for (let piece = yield* res.body.read(); piece !== null; piece = yield* res.body.read()) process.stdout.write(piece);
  * ```
