@@ -241,7 +241,7 @@ describe('HttpClient: cancellation and timeouts', () => {
     });
     expect(got).toEqual({ timedOut: true, oneShot: true, tasks: 1, idle: 0 });
     expect(kernel.tasks.size).toBe(0);
-    await s.openAtMost(0);
+    expect(await settle(() => s.open.size, 0)).toBe(0);
     expect(s.accepted).toBe(2);
     expect(await settle(tcpHandles, handlesBefore)).toBe(handlesBefore);
     expect(await settle(timers, timersBefore)).toBe(timersBefore);
