@@ -200,6 +200,33 @@ describe('HttpClient: the keep-alive pool', () => {
     expect(got.post).toMatch(new RegExp(`^POST ${url}/: (the server closed the connection before it responded|the connection was reset by the server \\(ECONNRESET\\)|the server closed the connection while the request was being sent \\(EPIPE\\))$`));
   });
 
+  it('retries only once: after a stale pooled connection the other idle ones are closed and the retry opens a new one, whose failure is the error', async () => {
+    let slam = false;
+    server = await nodeServer((req, res) => { if (slam) req.socket.destroy(); else setTimeout(() => res.end('ok'), 10); });
+    const s = server;
+    const url = server.url;
+    const got = await run(function* () {
+      using client = new HttpClient({ keepAliveTimeout: 60_000 });
+      const both = [yield* spawn(function* () { return yield* (yield* client.request('GET', url)).body.text(); }), yield* spawn(function* () { return yield* (yield* client.request('GET', url)).body.text(); })];
+      for (const task of both) yield* task.join();
+      const idleBefore = client.idleConnections(url);
+      for (const sock of s.open) sock.destroy();
+      const retried = yield* (yield* client.request('GET', url)).body.text();
+      const acceptedAfterRetry = s.accepted;
+      for (const sock of s.open) sock.destroy();
+      slam = true;
+      const error = yield* failureOf(client.request('GET', url));
+      return { idleBefore, retried, acceptedAfterRetry, acceptedAtEnd: s.accepted, error: (error as Error).message };
+    });
+    expect(got.idleBefore).toBe(2);
+    expect(got.retried).toBe('ok');
+    // Two idle connections were dead: one failed the request, the other was closed unused, and the retry opened the third.
+    expect(got.acceptedAfterRetry).toBe(3);
+    // The pooled connection is stale, and the one retry's new connection is slammed too: one connection more, no second retry.
+    expect(got.acceptedAtEnd).toBe(4);
+    expect(got.error).toMatch(new RegExp(`^GET ${url}/: (the server closed the connection before it responded|the connection was reset by the server \\(ECONNRESET\\))$`));
+  });
+
   it('closes an idle connection after keepAliveTimeout, and close() closes the rest, leaving no socket and no timer', async () => {
     server = await nodeServer((_req, res) => res.end('ok'));
     const url = server.url;

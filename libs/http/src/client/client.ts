@@ -261,12 +261,16 @@ function piece(value: unknown, where: string): Uint8Array {
   throw new TypeError(`${where}: each piece of a streamed body must be a string or a Uint8Array, got ${typeof value}`);
 }
 
-/** Runs the request on a connection from `pool`, retrying once on a new one when a reused one turns out to have been closed. */
+/**
+ * Runs the request on a connection from `pool`. When a reused connection turns out to have
+ * been closed by the server, a request that may be sent again is, once, after the pool's
+ * other idle connections (as old, as likely gone) are closed: so the retry gets a new one.
+ */
 function* exchange(prepared: Prepared, pool: OriginPool, settings: Settings): Operation<HttpClientResponse> {
   const { method, target } = prepared;
   const open = (): Operation<ClientConnection> => connect(target, settings);
   const replayable = 'bytes' in prepared.payload && IDEMPOTENT.has(method);
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     let connection: ClientConnection;
     try {
       connection = yield* pool.acquire(open);
@@ -281,7 +285,10 @@ function* exchange(prepared: Prepared, pool: OriginPool, settings: Settings): Op
     } catch (e) {
       pool.release(connection, false);
       const stale = connection.served > 0 && (e instanceof ClosedBeforeResponse || isReset(e));
-      if (stale && replayable) continue;
+      if (stale && replayable && attempt === 1) {
+        pool.closeIdle();
+        continue;
+      }
       throw failure(prepared, e);
     }
   }
@@ -299,7 +306,7 @@ function* connect(target: Target, settings: Settings): Operation<ClientConnectio
   const sock = yield* within(settings.connectTimeout, what, openConnection(target.host, target.port, options));
   // The head and a small body go out in one write; don't let Nagle hold the next one back.
   if (!target.secure) sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
-  return new ClientConnection(sock, target.origin, settings.limits);
+  return new ClientConnection(sock, settings.limits);
 }
 
 function* send(connection: ClientConnection, prepared: Prepared, settings: Settings): Operation<void> {
