@@ -139,6 +139,57 @@ describe('request() and HttpClient against node:http', () => {
   });
 });
 
+describe('request(): limits and bad arguments', () => {
+  it('holds a response to maxHeaderSize and maxBodySize: by Content-Length at the head, by bytes as a chunked body comes', async () => {
+    server = await nodeServer((req, res) => {
+      if (req.url === '/length') { res.setHeader('content-length', '100'); res.end('x'.repeat(100)); return; }
+      if (req.url === '/head') { res.setHeader('x-big', 'y'.repeat(2000)); res.end(); return; }
+      res.write('x'.repeat(8));
+      res.end('x'.repeat(8));
+    });
+    const url = server.url;
+    const got = await run(function* () {
+      const byLength = yield* failureOf(request('GET', `${url}/length`, { maxBodySize: 10 }));
+      const head = yield* failureOf(request('GET', `${url}/head`, { maxHeaderSize: 1024 }));
+      const res = yield* request('GET', `${url}/chunked`, { maxBodySize: 10 });
+      const chunked = yield* failureOf(res.body.readAll(Infinity));
+      return [byLength, head, chunked].map((e) => (e as Error).message);
+    });
+    expect(got).toEqual([
+      `GET ${url}/length: invalid response: Content-Length 100 is larger than maxBodySize (10 bytes)`,
+      `GET ${url}/head: invalid response: the head is larger than maxHeaderSize (1024 bytes)`,
+      `GET ${url}/chunked: the response body was cut off: invalid response: the chunked body is larger than maxBodySize (10 bytes)`,
+    ]);
+  });
+
+  it('refuses, before sending anything, a URL, method, header or body it cannot send, naming it', async () => {
+    const got = await run(function* () {
+      const attempts = [
+        request('GET', 'not a url'),
+        request('GET', 'ftp://127.0.0.1/'),
+        request('GET', 'http://user:secret@127.0.0.1:1/'),
+        request('GET /x', 'http://127.0.0.1:1/'),
+        request('GET', 'http://127.0.0.1:1/', { headers: { 'x-evil': 'a\r\nInjected: 1' } }),
+        request('POST', 'http://127.0.0.1:1/', { body: 42 as unknown as string }),
+      ];
+      const messages: string[] = [];
+      for (const attempt of attempts) {
+        const e = yield* failureOf(attempt);
+        messages.push(`${(e as Error).name}: ${(e as Error).message}`);
+      }
+      return messages;
+    });
+    expect(got).toEqual([
+      'TypeError: request(): "not a url" is not an absolute URL',
+      'TypeError: request(): only http: and https: URLs are supported, got ftp:',
+      'TypeError: request(): credentials in the URL are not sent; pass an Authorization header',
+      'TypeError: invalid method "GET /x": it must be a token (RFC 9110 §9.1)',
+      "TypeError: invalid value for header 'x-evil': CR, LF, NUL, other controls and characters above U+00FF are not allowed",
+      'TypeError: request(): the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got number',
+    ]);
+  });
+});
+
 describe('HttpClient: the keep-alive pool', () => {
   it('reuses one connection for requests in turn, and opens at most maxConnectionsPerOrigin for requests at once', async () => {
     server = await nodeServer((req, res) => { setTimeout(() => res.end(`done ${req.url}`), 20); });
