@@ -6,7 +6,7 @@
  * questions; stops the worker when the kernel shuts down.
  * @packageDocumentation
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Activation, Kernel } from '@curio/kernel';
 import { formatMonitorAddress, resolveMonitorOptions, type MonitorAddress, type MonitorOptions, type MonitorTcpAddress, type MonitorUnixAddress } from './options.js';
 import { RUNNING_ID, RUNNING_STEP, SLOT_LENGTH, type KernelMessage, type KernelRequest, type WorkerStatus } from './protocol.js';
@@ -134,7 +134,7 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     close: stop,
     activate(k: Kernel) {
       kernel = k;
-      const w = new Worker(workerSource(), {
+      const w = new (process.getBuiltinModule('node:worker_threads').Worker)(workerSource(), {
         eval: true,
         workerData: { address, slot: shared, answerMs: KERNEL_ANSWER_MS },
         // The worker's source is a CommonJS script, whatever the program was started as (`node --input-type=module -e`).

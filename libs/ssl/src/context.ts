@@ -3,7 +3,7 @@
  * into Node `tls` options; {@link createDefaultContext}; and {@link wrapSocket}.
  * @packageDocumentation
  */
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { Operation } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
@@ -182,7 +182,7 @@ export class SSLContext implements SslWrapper {
     if (!key.includes('PRIVATE KEY-----')) throw new TypeError(`${where}: no private key given: pass keyfile, or a certfile holding the key too`);
     if (password !== undefined && typeof password !== 'string') throw new TypeError(`${where}: password must be a string, got ${describe(password)}`);
     try {
-      tls.createSecureContext({ cert, key, passphrase: password });
+      process.getBuiltinModule('node:tls').createSecureContext({ cert, key, passphrase: password });
     } catch (error) {
       throw opensslError(where, error);
     }
@@ -224,7 +224,7 @@ export class SSLContext implements SslWrapper {
   setCiphers(ciphers: string): void {
     if (typeof ciphers !== 'string' || ciphers === '') throw new TypeError(`SSLContext.setCiphers(): expected an OpenSSL cipher list, got ${describe(ciphers)}`);
     try {
-      tls.createSecureContext({ ciphers });
+      process.getBuiltinModule('node:tls').createSecureContext({ ciphers });
     } catch (error) {
       throw opensslError('SSLContext.setCiphers()', error);
     }
@@ -249,7 +249,7 @@ export class SSLContext implements SslWrapper {
 
   /** @internal Node's secure context for these settings (made once, until a setting changes). */
   secureContext(): tls.SecureContext {
-    return (this.cachedSecureContext ??= tls.createSecureContext(this.secureContextOptions()));
+    return (this.cachedSecureContext ??= process.getBuiltinModule('node:tls').createSecureContext(this.secureContextOptions()));
   }
 
   /** @internal The settings as `tls.createSecureContext` options. */
@@ -260,7 +260,7 @@ export class SSLContext implements SslWrapper {
     const options: tls.SecureContextOptions = { minVersion: this.minVersion, maxVersion: this.maxVersion };
     if (this.certChain !== null) Object.assign(options, this.certChain);
     // Node's `ca` replaces its default roots: add them back if they are wanted too.
-    if (this.caCerts.length > 0) options.ca = this.defaultCerts ? [...tls.rootCertificates, ...this.caCerts] : this.caCerts;
+    if (this.caCerts.length > 0) options.ca = this.defaultCerts ? [...process.getBuiltinModule('node:tls').rootCertificates, ...this.caCerts] : this.caCerts;
     else if (!this.defaultCerts) options.ca = [];
     if (this.cipherList !== null) options.ciphers = this.cipherList;
     return options;

@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { Event, Kernel, ignoreAfter, spawn, type Activation, type KernelOptions, type Operation } from '@curio/kernel';
 import { ClusterGaveUp } from './errors.js';
 import { restartOptions, RestartSchedule, type RestartOptions } from './restarts.js';
@@ -108,7 +107,7 @@ export async function runCluster<A extends unknown[]>(main: (...args: A) => Oper
 /** The primary: fork, replace the dead (after a backoff, within a limit), stop everyone on a signal. */
 function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const size = options.workers ?? availableParallelism();
+  const size = options.workers ?? process.getBuiltinModule('node:os').availableParallelism();
   const restart = restartOptions(options.restart);
   const restarts = new RestartSchedule(restart);
   /** Each live worker, and when it was forked (performance.now()). */
