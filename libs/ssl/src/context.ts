@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type tls from 'node:tls';
-import type { Operation } from '@curio/kernel';
+import { awaitPromise, type Operation } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
   CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, Purpose, TLSVersion, TLS_VERSION_RANK,
@@ -13,7 +13,7 @@ import {
 import { readPem, type PemSource } from './pem.js';
 import { checkAlpn, describe } from './check.js';
 import { SSLError } from './errors.js';
-import { wrapWithContext, type WrapSocketOptions } from './wrap.js';
+import type { WrapSocketOptions } from './wrap.js';
 import type { SSLSocket } from './ssl-socket.js';
 
 /**
@@ -237,7 +237,7 @@ export class SSLContext implements SslWrapper {
    * `SslWrapper` interface of `@curio/io`; see {@link wrapSocket}).
    */
   wrapSocket(sock: Socket, options: WrapSocketOptions = {}): Operation<SSLSocket> {
-    return wrapWithContext(sock, this, options);
+    return wrapLazily(sock, this, options);
   }
 
   // ---------------------------------------------------------------- for wrap.ts
@@ -334,7 +334,15 @@ export function createDefaultContext(purpose: Purpose = Purpose.SERVER_AUTH, opt
  */
 export function wrapSocket(sock: Socket, context: SSLContext, options: WrapSocketOptions = {}): Operation<SSLSocket> {
   if (!(context instanceof SSLContext)) throw new TypeError(`wrapSocket(): context must be an SSLContext, got ${describe(context)}`);
-  return wrapWithContext(sock, context, options);
+  return wrapLazily(sock, context, options);
+}
+
+/** wrap.ts and the handshake, imported on the first wrap rather than with curio. */
+let wrapModule: typeof import('./wrap.js') | null = null;
+
+function* wrapLazily(sock: Socket, context: SSLContext, options: WrapSocketOptions): Operation<SSLSocket> {
+  wrapModule ??= yield* awaitPromise(import('./wrap.js'));
+  return yield* wrapModule.wrapWithContext(sock, context, options);
 }
 
 function checkVersion(name: string, version: unknown): TLSVersion {
