@@ -47,7 +47,12 @@ export class ThreadPool extends WorkerPool {
 
   /** @internal */
   protected startWorker(events: WorkerEvents): WorkerHandle {
-    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(THREAD_RUNNER, { eval: true, resourceLimits: this.resourceLimits });
+    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(THREAD_RUNNER, {
+      eval: true,
+      resourceLimits: this.resourceLimits,
+      // The runner is a CommonJS script, even in a program run as `node --input-type=module -e`.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    });
     let failure: unknown;
     worker.on('message', (reply: Reply) => events.reply(reply));
     worker.on('error', (error) => (failure = error));
