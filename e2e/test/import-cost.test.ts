@@ -42,29 +42,25 @@ const DEFERRED_BUILTINS = [
   'NativeModule internal/deps/cjs-module-lexer/lexer',
 ];
 
-// A CommonJS -e script (a worker thread inherits --input-type=module, which the thread
-// runner's source does not take), importing the umbrella as native ESM all the same.
 const BUILTINS_PROBE = `
 const deferred = ${JSON.stringify(DEFERRED_BUILTINS)};
 const loaded = () => deferred.filter((name) => process.moduleLoadList.includes(name));
-(async () => {
-  const before = loaded();
-  const curio = await import('curio');
-  const result = { before, imported: loaded() };
-  const { cert, key } = await curio.run(curio.createSelfSignedCertificate, { args: [{ keyBits: 1024 }] });
-  const ctx = new curio.SSLContext(curio.PROTOCOL_TLS_SERVER);
-  ctx.loadCertChain(cert, key);
-  result.afterTls = loaded();
-  const twice = curio.functionRef(new URL('data:text/javascript,export function twice(n) { return 2 * n; }'), 'twice');
-  result.twice = await curio.run(() => curio.runInThread(twice, 21));
-  result.afterThread = loaded();
-  process.stdout.write(JSON.stringify(result) + '\\n');
-  process.exit(0);
-})();
+const before = loaded();
+const curio = await import('curio');
+const result = { before, imported: loaded() };
+const { cert, key } = await curio.run(curio.createSelfSignedCertificate, { args: [{ keyBits: 1024 }] });
+const ctx = new curio.SSLContext(curio.PROTOCOL_TLS_SERVER);
+ctx.loadCertChain(cert, key);
+result.afterTls = loaded();
+const twice = curio.functionRef(new URL('data:text/javascript,export function twice(n) { return 2 * n; }'), 'twice');
+result.twice = await curio.run(() => curio.runInThread(twice, 21));
+result.afterThread = loaded();
+process.stdout.write(JSON.stringify(result) + '\\n');
+process.exit(0);
 `;
 
 test("import 'curio' loads none of the deferred Node built-ins; TLS and threads load them on first use and work", () => {
-  const out = execFileSync(process.execPath, ['-e', BUILTINS_PROBE], { cwd: `${WORKSPACE_ROOT}/e2e`, env: CHILD_ENV, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', BUILTINS_PROBE], { cwd: `${WORKSPACE_ROOT}/e2e`, env: CHILD_ENV, encoding: 'utf8' });
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
   expect(result.before).toEqual([]);
   expect(result.imported).toEqual([]);
