@@ -32,5 +32,4 @@ export * from '@curio/workers';
 export * from '@curio/diagnostics';
 export * from '@curio/monitor';
 // Declared here, this `run` and `main` take the place of the kernel's and of @curio/signals' in the star exports above.
-export { run, type RunOptions } from './run.js';
-export { main, type MainOptions } from './main.js';
+export { run, main, type RunOptions, type MainOptions } from './run.js';

@@ -6,7 +6,7 @@
 import type { Level, Logger } from 'pino';
 import type { Task } from '@curio/kernel';
 // pino loads on first use (a default logger, a flush), not when curio is imported.
-import loadPino from '../load-pino.cjs';
+import { loadPino } from './load-pino.js';
 
 /**
  * Which tasks a diagnostic reports on, by task name: an exact name, a pattern, or a test.

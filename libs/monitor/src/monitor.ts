@@ -6,12 +6,11 @@
  * questions; stops the worker when the kernel shuts down.
  * @packageDocumentation
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Activation, Kernel } from '@curio/kernel';
 import { formatMonitorAddress, resolveMonitorOptions, type MonitorAddress, type MonitorOptions, type MonitorTcpAddress, type MonitorUnixAddress } from './options.js';
 import { RUNNING_ID, RUNNING_STEP, SLOT_LENGTH, type KernelMessage, type KernelRequest, type WorkerStatus } from './protocol.js';
 import { cancelTask, taskRows, whereText } from './table.js';
-import { workerSource } from './worker-source.js';
 import { ownSocketFile } from './socket-file.js';
 
 /** How often the task table is published after changes while a client is connected (ms). */
@@ -129,40 +128,49 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
     removeSocket(); // in case the worker bound it while stopping
   };
 
+  /** Starts the console's worker thread on the console's source. */
+  const startWorker = (source: string) => {
+    const w = new (process.getBuiltinModule('node:worker_threads').Worker)(source, {
+      eval: true,
+      workerData: { address, slot: shared, answerMs: KERNEL_ANSWER_MS },
+      // The worker's source is a CommonJS script, whatever the program was started as (`node --input-type=module -e`).
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    });
+    worker = w;
+    // The console never keeps the program alive on its own.
+    w.unref();
+    w.on('message', (message: KernelRequest | WorkerStatus | { type: 'clients'; count: number }) => {
+      if (message.type === 'request') answer(message);
+      else if (message.type === 'clients') {
+        clients = message.count;
+        changed();
+      } else if (message.type === 'listening') {
+        if (message.address.path !== undefined) removeSocket = ownSocketFile(message.address.path);
+        resolveListening(message.address);
+      }
+      else if (message.type === 'failed') {
+        process.stderr.write(`curio monitor: cannot listen on ${listenText}: ${message.message}\n`);
+        rejectListening(new Error(`monitor(): cannot listen on ${listenText}: ${message.message}`));
+        void stop();
+      }
+    });
+    w.on('error', (error) => {
+      process.stderr.write(`curio monitor: the console stopped: ${error.message}\n`);
+      rejectListening(error);
+      worker = null;
+    });
+  };
+
   return {
     listening,
     close: stop,
     activate(k: Kernel) {
       kernel = k;
-      const w = new Worker(workerSource(), {
-        eval: true,
-        workerData: { address, slot: shared, answerMs: KERNEL_ANSWER_MS },
-        // The worker's source is a CommonJS script, whatever the program was started as (`node --input-type=module -e`).
-        execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
-      });
-      worker = w;
-      // The console never keeps the program alive on its own.
-      w.unref();
-      w.on('message', (message: KernelRequest | WorkerStatus | { type: 'clients'; count: number }) => {
-        if (message.type === 'request') answer(message);
-        else if (message.type === 'clients') {
-          clients = message.count;
-          changed();
-        } else if (message.type === 'listening') {
-          if (message.address.path !== undefined) removeSocket = ownSocketFile(message.address.path);
-          resolveListening(message.address);
-        }
-        else if (message.type === 'failed') {
-          process.stderr.write(`curio monitor: cannot listen on ${listenText}: ${message.message}\n`);
-          rejectListening(new Error(`monitor(): cannot listen on ${listenText}: ${message.message}`));
-          void stop();
-        }
-      });
-      w.on('error', (error) => {
-        process.stderr.write(`curio monitor: the console stopped: ${error.message}\n`);
-        rejectListening(error);
-        worker = null;
-      });
+      // The console's code runs in the worker only: its modules load when a monitor starts,
+      // not with curio. A monitor closed meanwhile starts no worker.
+      void import('./worker-source.js').then(({ workerSource }) => {
+        if (stopping === null) startWorker(workerSource());
+      }, (error: Error) => rejectListening(error));
     },
     // One hook, no clock read: the id and step count of the step that starts. The slot is
     // not cleared when the step ends: the worker only reads it when the kernel's thread has

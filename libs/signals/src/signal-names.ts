@@ -4,17 +4,18 @@
  * checked against the signals this platform knows (`os.constants.signals`).
  * @packageDocumentation
  */
-import { constants } from 'node:os';
-
-/** The platform's signals by name (`SIGINT: 2`, ...). */
-const KNOWN = constants.signals as Readonly<Record<string, number>>;
+/** The platform's signals by name (`SIGINT: 2`, ...); node:os is read when a name is checked, not when curio is imported. */
+function known(): Readonly<Record<string, number>> {
+  return process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>;
+}
 
 /** The OS never lets a program catch these. */
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
 
 /** The name of signal `signo` on this platform, if there is one. */
 function nameOf(signo: number): string | undefined {
-  return Object.keys(KNOWN).find((name) => KNOWN[name] === signo);
+  const signals = known();
+  return Object.keys(signals).find((name) => signals[name] === signo);
 }
 
 /** A hint for a value that is close to a signal name (`'usr1'`, `'SIGusr1'`, a number). */
@@ -26,7 +27,7 @@ function hintFor(value: unknown): string {
   if (typeof value !== 'string') return '';
   const upper = value.toUpperCase();
   const guess = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  return guess in KNOWN && guess !== value ? ` (did you mean '${guess}'?)` : '';
+  return guess in known() && guess !== value ? ` (did you mean '${guess}'?)` : '';
 }
 
 function show(value: unknown): string {
@@ -43,7 +44,7 @@ export function checkSignals(who: string, signals: readonly unknown[]): NodeJS.S
   if (signals.length === 0) throw new TypeError(`${who}(): give at least one signal name, e.g. new ${who}('SIGUSR1')`);
   const checked: NodeJS.Signals[] = [];
   for (const signal of signals) {
-    if (typeof signal !== 'string' || !Object.prototype.hasOwnProperty.call(KNOWN, signal)) {
+    if (typeof signal !== 'string' || !Object.prototype.hasOwnProperty.call(known(), signal)) {
       throw new TypeError(
         `${who}(): unknown signal ${show(signal)}${hintFor(signal)}; expected a signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals)`,
       );
@@ -56,5 +57,5 @@ export function checkSignals(who: string, signals: readonly unknown[]): NodeJS.S
 
 /** The number of a known signal (`SIGINT` is 2), for exit statuses. */
 export function signalNumber(signal: NodeJS.Signals): number {
-  return KNOWN[signal];
+  return known()[signal];
 }

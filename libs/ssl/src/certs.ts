@@ -14,13 +14,9 @@
 import { Buffer } from 'node:buffer';
 import { X509Certificate, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
-import { promisify } from 'node:util';
 import type forge from 'node-forge';
 import { awaitPromise, type Operation } from '@curio/kernel';
 import { describe } from './check.js';
-
-const generateKeyPairAsync = promisify(generateKeyPair);
-const signAsync = promisify(sign);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start a little in the past, so a peer whose clock lags accepts them. */
@@ -271,7 +267,7 @@ interface KeyPairPem {
 /** An RSA key pair made by OpenSSL on the thread pool: the kernel keeps running meanwhile. */
 function newKeyPair(bits: number): Operation<KeyPairPem> {
   return awaitPromise(
-    generateKeyPairAsync('rsa', {
+    process.getBuiltinModule('node:util').promisify(generateKeyPair)('rsa', {
       modulusLength: bits,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -311,7 +307,7 @@ function* signCertificate(
   cert.signatureOid = cert.siginfo.algorithmOid = pki.oids.sha256WithRSAEncryption;
   cert.tbsCertificate = getTBSCertificate(pki, cert);
   const tbs = Buffer.from(asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
-  const signature = yield* awaitPromise(signAsync('sha256', tbs, signerKeyPem));
+  const signature = yield* awaitPromise(process.getBuiltinModule('node:util').promisify(sign)('sha256', tbs, signerKeyPem));
   cert.signature = signature.toString('binary');
   return pki.certificateToPem(cert);
 }

@@ -3,8 +3,8 @@
  * into Node `tls` options; {@link createDefaultContext}; and {@link wrapSocket}.
  * @packageDocumentation
  */
-import tls from 'node:tls';
-import type { Operation } from '@curio/kernel';
+import type tls from 'node:tls';
+import { awaitPromise, type Operation } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
   CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, Purpose, TLSVersion, TLS_VERSION_RANK,
@@ -13,7 +13,7 @@ import {
 import { readPem, type PemSource } from './pem.js';
 import { checkAlpn, describe } from './check.js';
 import { SSLError } from './errors.js';
-import { wrapWithContext, type WrapSocketOptions } from './wrap.js';
+import type { WrapSocketOptions } from './wrap.js';
 import type { SSLSocket } from './ssl-socket.js';
 
 /**
@@ -182,7 +182,7 @@ export class SSLContext implements SslWrapper {
     if (!key.includes('PRIVATE KEY-----')) throw new TypeError(`${where}: no private key given: pass keyfile, or a certfile holding the key too`);
     if (password !== undefined && typeof password !== 'string') throw new TypeError(`${where}: password must be a string, got ${describe(password)}`);
     try {
-      tls.createSecureContext({ cert, key, passphrase: password });
+      process.getBuiltinModule('node:tls').createSecureContext({ cert, key, passphrase: password });
     } catch (error) {
       throw opensslError(where, error);
     }
@@ -224,7 +224,7 @@ export class SSLContext implements SslWrapper {
   setCiphers(ciphers: string): void {
     if (typeof ciphers !== 'string' || ciphers === '') throw new TypeError(`SSLContext.setCiphers(): expected an OpenSSL cipher list, got ${describe(ciphers)}`);
     try {
-      tls.createSecureContext({ ciphers });
+      process.getBuiltinModule('node:tls').createSecureContext({ ciphers });
     } catch (error) {
       throw opensslError('SSLContext.setCiphers()', error);
     }
@@ -237,7 +237,7 @@ export class SSLContext implements SslWrapper {
    * `SslWrapper` interface of `@curio/io`; see {@link wrapSocket}).
    */
   wrapSocket(sock: Socket, options: WrapSocketOptions = {}): Operation<SSLSocket> {
-    return wrapWithContext(sock, this, options);
+    return wrapLazily(sock, this, options);
   }
 
   // ---------------------------------------------------------------- for wrap.ts
@@ -249,7 +249,7 @@ export class SSLContext implements SslWrapper {
 
   /** @internal Node's secure context for these settings (made once, until a setting changes). */
   secureContext(): tls.SecureContext {
-    return (this.cachedSecureContext ??= tls.createSecureContext(this.secureContextOptions()));
+    return (this.cachedSecureContext ??= process.getBuiltinModule('node:tls').createSecureContext(this.secureContextOptions()));
   }
 
   /** @internal The settings as `tls.createSecureContext` options. */
@@ -260,7 +260,7 @@ export class SSLContext implements SslWrapper {
     const options: tls.SecureContextOptions = { minVersion: this.minVersion, maxVersion: this.maxVersion };
     if (this.certChain !== null) Object.assign(options, this.certChain);
     // Node's `ca` replaces its default roots: add them back if they are wanted too.
-    if (this.caCerts.length > 0) options.ca = this.defaultCerts ? [...tls.rootCertificates, ...this.caCerts] : this.caCerts;
+    if (this.caCerts.length > 0) options.ca = this.defaultCerts ? [...process.getBuiltinModule('node:tls').rootCertificates, ...this.caCerts] : this.caCerts;
     else if (!this.defaultCerts) options.ca = [];
     if (this.cipherList !== null) options.ciphers = this.cipherList;
     return options;
@@ -334,7 +334,15 @@ export function createDefaultContext(purpose: Purpose = Purpose.SERVER_AUTH, opt
  */
 export function wrapSocket(sock: Socket, context: SSLContext, options: WrapSocketOptions = {}): Operation<SSLSocket> {
   if (!(context instanceof SSLContext)) throw new TypeError(`wrapSocket(): context must be an SSLContext, got ${describe(context)}`);
-  return wrapWithContext(sock, context, options);
+  return wrapLazily(sock, context, options);
+}
+
+/** wrap.ts and the handshake, imported on the first wrap rather than with curio. */
+let wrapModule: typeof import('./wrap.js') | null = null;
+
+function* wrapLazily(sock: Socket, context: SSLContext, options: WrapSocketOptions): Operation<SSLSocket> {
+  wrapModule ??= yield* awaitPromise(import('./wrap.js'));
+  return yield* wrapModule.wrapWithContext(sock, context, options);
 }
 
 function checkVersion(name: string, version: unknown): TLSVersion {

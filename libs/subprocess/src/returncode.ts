@@ -2,20 +2,21 @@
  * Exit statuses in Python's form: the exit code, or `-N` for a child killed by signal N.
  * @packageDocumentation
  */
-import { constants } from 'node:os';
-
-const signalNumbers = constants.signals as Readonly<Record<string, number>>;
+/** The platform's signals by name (`SIGKILL: 9`, ...), from node:os when first needed, not when curio is imported. */
+function signalNumbers(): Readonly<Record<string, number>> {
+  return process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>;
+}
 
 /** Python's `returncode` from Node's `'exit'` event arguments. */
 export function returncodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
-  const n = signal === null ? undefined : signalNumbers[signal];
+  const n = signal === null ? undefined : signalNumbers()[signal];
   return n === undefined ? -1 : -n;
 }
 
 /** The name of signal `n` (`'SIGKILL'` for 9), or `'signal n'`. */
 export function signalName(n: number): string {
-  for (const [name, value] of Object.entries(signalNumbers)) if (value === n) return name;
+  for (const [name, value] of Object.entries(signalNumbers())) if (value === n) return name;
   return `signal ${n}`;
 }
 
@@ -33,7 +34,7 @@ export function signalNumber(sig: NodeJS.Signals | number, operation: string): n
     if (Number.isInteger(sig) && sig >= 0 && sig < 65) return sig;
     throw new RangeError(`${operation}(): ${sig} is not a signal number (expected 0 to 64, or a name such as 'SIGTERM')`);
   }
-  const n = typeof sig === 'string' ? signalNumbers[sig] : undefined;
+  const n = typeof sig === 'string' ? signalNumbers()[sig] : undefined;
   if (n === undefined) throw new TypeError(`${operation}(): unknown signal ${JSON.stringify(sig)}: expected a name such as 'SIGTERM', 'SIGINT', 'SIGKILL' or a number`);
   return n;
 }

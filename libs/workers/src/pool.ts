@@ -8,7 +8,6 @@
  * alive.
  * @packageDocumentation
  */
-import { availableParallelism } from 'node:os';
 import { park, type Operation } from '@curio/kernel';
 import { toRef, type FunctionRef, type Runnable } from './function-ref.js';
 import { isTransfer, type Transferable, type Untransferred } from './transfer.js';
@@ -152,7 +151,7 @@ interface Slot {
 let nextJobId = 1;
 
 function checkSize(kind: string, size: unknown): number {
-  if (size === undefined) return availableParallelism();
+  if (size === undefined) return process.getBuiltinModule('node:os').availableParallelism();
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
     throw new RangeError(`${kind}(): size must be an integer >= 1 (the most workers at once), got ${show(size)}`);
   }

@@ -5,7 +5,6 @@
  * @internal
  */
 import { park, type Operation } from '@curio/kernel';
-import { isMainThread } from 'node:worker_threads';
 
 /** `Atomics.waitAsync` (ES2024; in Node since 16), typed here because the project's lib is ES2022. */
 const waitAsync = (Atomics as unknown as {
@@ -62,7 +61,7 @@ export function* changedInTask(cells: Int32Array, index: number, seen: number, s
 
 /** Blocks this thread until `cells[index]` is no longer `seen`. Worker threads only. */
 export function changedSync(caller: string, cells: Int32Array, index: number, seen: number): void {
-  if (isMainThread) {
+  if (process.getBuiltinModule('node:worker_threads').isMainThread) {
     throw new Error(`${caller}: blocking would freeze the main thread's event loop; in a worker thread it is fine. Here use \`yield* ${caller.replace('Sync()', '()')}\` in a task or \`await ${caller.replace('Sync()', '()')}\``);
   }
   Atomics.wait(cells, index, seen);

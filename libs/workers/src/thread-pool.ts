@@ -2,7 +2,6 @@
  * {@link ThreadPool}: the pool of worker threads behind {@link runInThread}.
  * @packageDocumentation
  */
-import { Worker } from 'node:worker_threads';
 import { WorkerPool, type PoolOptions, type Reply, type WorkerEvents, type WorkerHandle } from './pool.js';
 import { THREAD_RUNNER } from './runner-source.js';
 
@@ -48,7 +47,12 @@ export class ThreadPool extends WorkerPool {
 
   /** @internal */
   protected startWorker(events: WorkerEvents): WorkerHandle {
-    const worker = new Worker(THREAD_RUNNER, { eval: true, resourceLimits: this.resourceLimits });
+    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(THREAD_RUNNER, {
+      eval: true,
+      resourceLimits: this.resourceLimits,
+      // The runner is a CommonJS script, even in a program run as `node --input-type=module -e`.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    });
     let failure: unknown;
     worker.on('message', (reply: Reply) => events.reply(reply));
     worker.on('error', (error) => (failure = error));

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { run, spawn, sleep, timeoutAfter, TaskTimeout, TaskCancelled, Event, PriorityQueue, type Operation } from '@curio/kernel';
 import { socket, AF_INET, SOCK_STREAM } from '@curio/io';
 import {
@@ -296,6 +297,16 @@ describe('runInThread and runInProcess', () => {
     const r = spawnSync(process.execPath, [join(__dirname, 'fixtures/exits.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('[3,7]');
+    expect(r.status).toBe(0);
+  });
+
+  it('run in a thread for a program given as ESM on the command line (node --input-type=module -e)', () => {
+    // The thread's runner is eval'd source; the worker inherits the program's execArgv.
+    const program = `import { run } from '@curio/kernel'; import { runInThread } from '@curio/workers'; import { add } from ${JSON.stringify(pathToFileURL(join(__dirname, 'fixtures/jobs.mjs')).href)};
+process.stdout.write(String(await run(() => runInThread(add, 40, 2))));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('42');
     expect(r.status).toBe(0);
   });
 
