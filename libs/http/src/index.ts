@@ -19,3 +19,4 @@ export {
   type EndOfMessageEvent,
 } from './parser.js';
 export { ResponseWriter, type OutgoingHeader, type ResponseFraming, type ResponseHeadOptions, type RequestLine } from './serializer.js';
+export { fetchHandler, type FetchFunction } from './fetch-handler.js';
