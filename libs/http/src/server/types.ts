@@ -135,7 +135,7 @@ export interface ServeHttpOptions {
   maxConnections?: number;
   /** On cancellation: how long requests in flight may take to finish, in ms (default 10 000); then they are cancelled. */
   drainTimeout?: number;
-  /** Serve https: a server-side context from `@curio/ssl`. ALPN `http/1.1` is set on it when it offers no protocols. */
+  /** Serve https: a server-side context from `@curio/ssl`. Its ALPN protocols are set to `['http/1.1']`, the one protocol served. */
   ssl?: SSLContext;
   /** With `ssl`: the longest a TLS handshake may take, in ms (default 10 000). */
   handshakeTimeout?: number;
