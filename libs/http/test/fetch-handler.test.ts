@@ -157,9 +157,10 @@ describe('fetchHandler: failures and bodies, without a framework', () => {
       if (path === '/throw') throw new Error('thrown by the handler');
       if (path === '/reject') return Promise.reject(new Error('rejected by the handler'));
       if (path === '/not-a-response') return 'hello' as unknown as Response;
+      if (path === '/network-error') return Response.error();
       return new Response('fine');
     });
-    for (const path of ['/throw', '/reject', '/not-a-response']) {
+    for (const path of ['/throw', '/reject', '/not-a-response', '/network-error']) {
       const res = await fetch(`${served.base}${path}`);
       expect(res.status).toBe(500);
       await res.text();
@@ -170,7 +171,22 @@ describe('fetchHandler: failures and bodies, without a framework', () => {
       'thrown by the handler',
       'rejected by the handler',
       'fetchHandler(): the handler must give a Response, got the string "hello"',
+      'fetchHandler(): the handler gave Response.error(), a network error, not a response',
     ]);
+  });
+
+  it('answers 501 for a method a web Request cannot have, without calling the handler', async () => {
+    let calls = 0;
+    const served = await serve(() => (calls++, new Response('called')));
+    const sock = await rawConnection(served.base);
+    sock.write('TRACE / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    let reply = '';
+    sock.setEncoding('latin1').on('data', (d: string) => (reply += d));
+    await once(sock, 'close');
+    expect(reply).toMatch(/^HTTP\/1\.1 501 [^]*a web Request cannot have the method TRACE/);
+    expect(calls).toBe(0);
+    expect(await served.stop()).toEqual([]);
+    expect(served.crashes).toEqual([]);
   });
 
   it('a request body over maxBodySize is answered 413, whatever the handler made of the failed read', async () => {
