@@ -26,3 +26,4 @@ export { RequestWriter, type RequestBodyFraming } from './client/request-writer.
 export { HttpClient, request, type HttpClientOptions, type RequestOptions, type RequestBody, type BodyStream } from './client/client.js';
 export { HttpClientResponse } from './client/response.js';
 export { HttpClientError } from './client/errors.js';
+export { fetchHandler, type FetchFunction } from './fetch-handler.js';

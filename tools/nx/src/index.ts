@@ -4,5 +4,5 @@
  * other generators.
  * @packageDocumentation
  */
-export { serviceGenerator, type ServiceGeneratorSchema } from './generators/service/generator.js';
+export { serviceGenerator, type ServiceGeneratorSchema, type ServiceTransport } from './generators/service/generator.js';
 export { protocolGenerator, type ProtocolGeneratorSchema } from './generators/protocol/generator.js';

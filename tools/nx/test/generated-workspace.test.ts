@@ -3,8 +3,9 @@
  * workspace's packages, curio included, resolve through its node_modules), `nx g` run
  * through the Nx CLI (`--dry-run` first: it must write nothing), then every target of
  * each generated project (build, lint, typecheck, test) run through npm, as a user would.
- * The generated service's tests include one that starts it as a real process on
- * 127.0.0.1 and stops it with SIGTERM; the protocol's, one that cancels a request midway.
+ * The service is generated with both transports (HTTP, the default, and TCP): their tests
+ * include one that starts it as a real process on 127.0.0.1, talks to it (Node's fetch for
+ * HTTP) and stops it with SIGTERM; the protocol's, one that cancels a request midway.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,8 +41,8 @@ async function runTargets(dir: string): Promise<string[]> {
 }
 
 beforeAll(() => {
-  // The generated projects import curio's build.
-  execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', join(REPO, 'libs/curio/tsconfig.lib.json')]);
+  // The generated projects import the builds of curio and (the HTTP service) @curio/http.
+  execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', join(REPO, 'libs/curio/tsconfig.lib.json'), join(REPO, 'libs/http/tsconfig.lib.json')]);
   // Their ESLint configs use @curio/eslint-plugin's build.
   execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', join(REPO, 'tools/eslint-plugin/tsconfig.lib.json')]);
   mkdirSync(join(REPO, 'tmp'), { recursive: true });
@@ -62,14 +63,17 @@ describe('generated projects build, lint, type-check and pass their tests', () =
     expect(existsSync(join(workspace, 'apps/dry-svc'))).toBe(false);
   });
 
-  it('nx g @curio/nx:service and nx g @curio/nx:protocol, then every target of both', async () => {
-    nx(['g', '@curio/nx:service', 'demo-svc', '--no-interactive']);
+  it('nx g @curio/nx:service (http and tcp) and nx g @curio/nx:protocol, then every target of each', async () => {
+    nx(['g', '@curio/nx:service', 'demo-http', '--no-interactive']);
+    nx(['g', '@curio/nx:service', 'demo-tcp', '--transport=tcp', '--no-interactive']);
     nx(['g', '@curio/nx:protocol', 'demo-proto', '--no-interactive']);
-    expect(existsSync(join(workspace, 'apps/demo-svc/src/main.ts'))).toBe(true);
+    expect(existsSync(join(workspace, 'apps/demo-http/src/request-log.ts'))).toBe(true);
+    expect(existsSync(join(workspace, 'apps/demo-tcp/src/request-log.ts'))).toBe(false);
     expect(existsSync(join(workspace, 'libs/demo-proto/src/codec.ts'))).toBe(true);
-    const [service, protocol] = await Promise.all([runTargets('apps/demo-svc'), runTargets('libs/demo-proto')]);
-    expect(service).toEqual(['build', 'lint', 'typecheck', 'test']);
+    const [http, tcp, protocol] = await Promise.all([runTargets('apps/demo-http'), runTargets('apps/demo-tcp'), runTargets('libs/demo-proto')]);
+    expect(http).toEqual(['build', 'lint', 'typecheck', 'test']);
+    expect(tcp).toEqual(['build', 'lint', 'typecheck', 'test']);
     expect(protocol).toEqual(['build', 'lint', 'typecheck', 'test']);
-    // About 30 s on a quiet 2-core machine; the limit is generous because the machine may be shared.
-  }, 300_000);
+    // About a minute on a quiet 2-core machine; the limit is generous because the machine may be shared.
+  }, 600_000);
 });

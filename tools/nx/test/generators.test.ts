@@ -10,31 +10,60 @@ function tree(): Tree {
 }
 
 describe('@curio/nx:service', () => {
-  it('writes a service project under apps/NAME with its names and default port', async () => {
+  /** The files both transports write. */
+  const COMMON = ['package.json', 'tsconfig.json', 'tsconfig.spec.json', 'jest.config.cjs', 'jest.setup.cjs', 'eslint.config.mjs', 'README.md', 'src/main.ts', 'src/config.ts', 'src/service.ts', 'src/diagnostics.ts', 'test/config.test.ts', 'test/service.test.ts', 'test/main.e2e.test.ts', 'test/command-line.e2e.test.ts', 'test/service-process.ts'];
+
+  it('writes an HTTP service on @curio/http under apps/NAME by default, with its names and default port', async () => {
     const t = tree();
     await serviceGenerator(t, { name: 'order-service', skipFormat: true });
     const root = 'apps/order-service';
-    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.spec.json', 'jest.config.cjs', 'jest.setup.cjs', 'eslint.config.mjs', 'README.md', 'src/main.ts', 'src/config.ts', 'src/service.ts', 'src/diagnostics.ts', 'test/service.test.ts', 'test/main.e2e.test.ts']) {
-      expect(t.exists(`${root}/${file}`)).toBe(true);
-    }
+    for (const file of [...COMMON, 'src/request-log.ts']) expect(t.exists(`${root}/${file}`)).toBe(true);
     expect(t.exists(`${root}/src/main.ts__tmpl__`)).toBe(false);
     const pkg = readJson(t, `${root}/package.json`);
     expect(pkg.name).toBe('@curio/order-service');
-    expect(pkg.dependencies).toEqual({ curio: '^0.1.0', pino: '^10.4.0' });
+    expect(pkg.dependencies).toEqual({ '@curio/http': '^0.1.0', curio: '^0.1.0', pino: '^10.4.0' });
     expect(pkg.devDependencies).toEqual({ '@curio/eslint-plugin': '^0.1.0' });
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'lint', 'typecheck', 'test']));
     const main = t.read(`${root}/src/main.ts`, 'utf-8') as string;
-    expect(main).toContain("import { main, monitorFromEnvironment, type MonitorActivation } from 'curio';");
-    expect(main).toContain('serveOrderService(config');
+    expect(main).toContain("import { main, monitorFromEnvironment, withLogger, type MonitorActivation } from 'curio';");
     // Crash reports and long blocks through pino always; the monitor when CURIO_MONITOR asks.
     expect(main).toContain('monitor = monitorFromEnvironment();');
-    expect(main).toContain('activations: [...diagnostics(serviceLogger()), ...(monitor === null ? [] : [monitor])]');
+    expect(main).toContain('activations: [...diagnostics(logger), ...(monitor === null ? [] : [monitor])]');
     expect(main).toContain('await main(function* orderService() {');
+    expect(main).toContain('yield* withLogger(logger, serveOrderService(config');
+    const service = t.read(`${root}/src/service.ts`, 'utf-8') as string;
+    expect(service).toContain("import { serveHttp, type HttpHandler } from '@curio/http';");
+    expect(service).toContain("case '/healthz':");
+    expect(service).toContain("case '/readyz':");
+    expect(service).toContain('const handler = withRequestLog(handleRequest(() => readiness));');
+    expect(service).toContain('export function* serveOrderService(config: Config');
+    expect(t.read(`${root}/src/request-log.ts`, 'utf-8')).toContain("export const REQUEST_ID_HEADER = 'x-request-id';");
+    const config = t.read(`${root}/src/config.ts`, 'utf-8') as string;
+    expect(config).toContain("{ host: '127.0.0.1', port: 8000, shutdownDelay: 0, drainTimeout: 10_000 }");
+    expect(config).toContain("'shutdown-delay': { type: 'string' }, 'drain-timeout': { type: 'string' }");
+    expect(config).not.toContain('<%');
     const diagnostics = t.read(`${root}/src/diagnostics.ts`, 'utf-8') as string;
     expect(diagnostics).toContain("return [logcrash({ logger }), longblock({ logger, maxTime: LONG_BLOCK_MS })];");
     expect(diagnostics).toContain("pino({ name: 'order-service', level: 'info' }, destination)");
-    expect(t.read(`${root}/src/config.ts`, 'utf-8')).toContain("{ host: '127.0.0.1', port: 8000 }");
+    expect(t.read(`${root}/test/main.e2e.test.ts`, 'utf-8')).toContain("start({ args: ['--shutdown-delay=3000'] })");
     expect(readJson(t, 'package.json').workspaces).toEqual(['libs/*', 'apps/*']);
+  });
+
+  it('with --transport=tcp writes the TCP service on tcpServer, without @curio/http', async () => {
+    const t = tree();
+    await serviceGenerator(t, { name: 'order-service', transport: 'tcp', skipFormat: true });
+    const root = 'apps/order-service';
+    for (const file of COMMON) expect(t.exists(`${root}/${file}`)).toBe(true);
+    expect(t.exists(`${root}/src/request-log.ts`)).toBe(false);
+    expect(readJson(t, `${root}/package.json`).dependencies).toEqual({ curio: '^0.1.0', pino: '^10.4.0' });
+    const service = t.read(`${root}/src/service.ts`, 'utf-8') as string;
+    expect(service).toContain('return tcpServer(config.host, config.port, handleClient, {');
+    expect(service).not.toContain('accept()');
+    const config = t.read(`${root}/src/config.ts`, 'utf-8') as string;
+    expect(config).toContain("{ host: '127.0.0.1', port: 8000 }");
+    expect(config).not.toContain('shutdown-delay');
+    expect(t.read(`${root}/test/config.test.ts`, 'utf-8')).not.toContain('shutdown-delay');
+    expect(t.read(`${root}/README.md`, 'utf-8')).toContain('a TCP server that answers each line with `echo: LINE`');
   });
 
   it("follows the workspace's conventions: tsconfig and ESLint config extend the root's, no skipLibCheck, Curio's lint rules", async () => {
@@ -62,15 +91,14 @@ describe('@curio/nx:service', () => {
     expect(t.read('eslint.config.mjs', 'utf-8')).toBe('export default [];');
   });
 
-  it('serves on tcpServer and reads its command line with parseArgs', async () => {
-    const t = tree();
-    await serviceGenerator(t, { name: 'orders', skipFormat: true });
-    const service = t.read('apps/orders/src/service.ts', 'utf-8') as string;
-    expect(service).toContain('return tcpServer(config.host, config.port, handleClient, {');
-    expect(service).not.toContain('accept()');
-    const config = t.read('apps/orders/src/config.ts', 'utf-8') as string;
-    expect(config).toContain("import { parseArgs } from 'node:util';");
-    expect(config).not.toContain("indexOf('=')");
+  it('reads its command line with parseArgs, whichever the transport', async () => {
+    for (const transport of ['http', 'tcp'] as const) {
+      const t = tree();
+      await serviceGenerator(t, { name: 'orders', transport, skipFormat: true });
+      const config = t.read('apps/orders/src/config.ts', 'utf-8') as string;
+      expect(config).toContain("import { parseArgs } from 'node:util';");
+      expect(config).not.toContain("indexOf('=')");
+    }
   });
 
   it('takes --scope, with or without its @', async () => {
@@ -89,11 +117,12 @@ describe('@curio/nx:service', () => {
     expect(readJson(t, 'package.json').workspaces).toContain('services/*');
   });
 
-  it('refuses a bad name, a bad port, a folder outside the workspace or one in use, saying what was given', async () => {
+  it('refuses a bad name, port or transport, a folder outside the workspace or one in use, saying what was given', async () => {
     const t = tree();
     await expect(serviceGenerator(t, { name: 'Order_Service' })).rejects.toThrow(`@curio/nx:service: the name must be lower-case words joined by '-' (like 'order-service'), got "Order_Service"`);
     await expect(serviceGenerator(t, { name: 'api', port: 0 })).rejects.toThrow('--port must be an integer from 1 to 65535, got 0');
     await expect(serviceGenerator(t, { name: 'api', directory: '../outside' })).rejects.toThrow('--directory must be a folder inside the workspace');
+    await expect(serviceGenerator(t, { name: 'api', transport: 'udp' as 'tcp' })).rejects.toThrow('@curio/nx:service: --transport must be one of http, tcp, got "udp"');
     await serviceGenerator(t, { name: 'api', skipFormat: true });
     await expect(serviceGenerator(t, { name: 'api' })).rejects.toThrow('apps/api already exists and is not empty');
   });
