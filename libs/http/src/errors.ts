@@ -1,7 +1,35 @@
 /**
- * The error the HTTP parser raises for a request it will not accept.
+ * The errors of `@curio/http`: {@link HttpError}, an error with the status to answer with,
+ * and {@link HttpParseError}, the one the parser raises for a request it will not accept.
  * @packageDocumentation
  */
+
+/**
+ * An error that carries the HTTP status it stands for. Body reads throw it past their limit
+ * (413) or for a body that is not what was asked for (400 for bad JSON); a handler may throw
+ * it too. The server answers a handler's `HttpError` with its status and message (when no
+ * response has been started) and does not report it as a crash: it is the client's fault.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, type HttpHandler } from '@curio/http';
+ * const handler: HttpHandler = function* (req, res) {
+ *   if (req.headers.get('authorization') === undefined) throw new HttpError(401, 'no Authorization header');
+ *   yield* res.send(200, 'welcome\n');
+ * };
+ * ```
+ */
+export class HttpError extends Error {
+  /** The status to answer with (400 to 599). */
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`HttpError: status must be an integer from 400 to 599, got ${String(status)}`);
+    this.name = 'HttpError';
+    this.status = status;
+  }
+}
 
 /**
  * The statuses a rejected request gets: malformed (400), body too large (413), head too
@@ -32,13 +60,12 @@ export type HttpParseErrorStatus = 400 | 413 | 431 | 501 | 505;
  * }
  * ```
  */
-export class HttpParseError extends Error {
+export class HttpParseError extends HttpError {
   /** The status to answer with before closing the connection. */
-  readonly status: HttpParseErrorStatus;
+  declare readonly status: HttpParseErrorStatus;
 
   constructor(status: HttpParseErrorStatus, message: string) {
-    super(message);
+    super(status, message);
     this.name = 'HttpParseError';
-    this.status = status;
   }
 }

@@ -1,9 +1,14 @@
 /**
- * `@curio/http`: HTTP/1.1 for Curio. Today: a strict sans-I/O request parser and a response
- * serializer (RFC 9112) that the coming `serveHttp` server and client are built on.
+ * `@curio/http`: HTTP/1.1 for Curio: `serveHttp`, a streaming server, on a strict sans-I/O
+ * request parser and response serializer (RFC 9112).
  * @packageDocumentation
  */
-export { HttpParseError, type HttpParseErrorStatus } from './errors.js';
+export { HttpError, HttpParseError, type HttpParseErrorStatus } from './errors.js';
+export { HttpHeaders, type OutgoingHeaders } from './headers.js';
+export { HttpBody, type BodySource } from './body.js';
+export { serveHttp } from './server/serve.js';
+export { HttpServerStats } from './server/stats.js';
+export type { HttpRequest, HttpResponse, HttpHandler, ServeHttpOptions } from './server/types.js';
 export {
   RequestParser,
   type ParserLimits,

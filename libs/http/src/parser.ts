@@ -68,8 +68,8 @@ export interface RequestEvent {
 }
 
 /**
- * A piece of the request body. `data` is a view into the parser's buffer: use or copy it
- * before the next `feed`.
+ * A piece of the request body. `data` is a view of bytes the parser was fed (or of its own
+ * storage), which the parser never writes over: it may be kept.
  *
  * @example
  * ```ts
@@ -150,6 +150,8 @@ export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
   /** Whether `buf` is storage of our own (so it may be appended to), not a chunk we were fed. */
   private owned = false;
+  /** Whether a body view of our own storage was handed out: its bytes may no longer be moved over. */
+  private lent = false;
   /** The bytes not yet consumed are `buf[start, top)`. */
   private start = 0;
   private top = 0;
@@ -183,7 +185,7 @@ export class RequestParser {
     const needed = pending + chunk.length;
     if (this.owned && this.buf.length - this.top >= chunk.length) {
       this.buf.set(chunk, this.top);
-    } else if (this.owned && this.buf.length >= needed) {
+    } else if (this.owned && !this.lent && this.buf.length >= needed) {
       this.buf.copyWithin(0, this.start, this.top);
       this.buf.set(chunk, pending);
       this.start = 0;
@@ -193,6 +195,7 @@ export class RequestParser {
       grown.set(chunk, pending);
       this.buf = grown;
       this.owned = true;
+      this.lent = false;
       this.start = 0;
     }
     this.top = this.start + needed;
@@ -248,6 +251,7 @@ export class RequestParser {
           const n = Math.min(this.top - this.start, this.remaining);
           if (n === 0) return null;
           const data = this.buf.subarray(this.start, this.start + n);
+          if (this.owned) this.lent = true;
           this.start += n;
           this.remaining -= n;
           return { type: 'data', data };

@@ -49,6 +49,8 @@ export interface ResponseHeadOptions {
   reason?: string;
   /** Add `Connection: close` and close after this response. */
   close?: boolean;
+  /** A `Date` field value (RFC 9110 §6.6.1) to send unless `headers` hold one. */
+  date?: string;
 }
 
 /**
@@ -65,6 +67,12 @@ export interface ResponseHeadOptions {
 export interface RequestLine {
   readonly method: string;
   readonly version: '1.0' | '1.1';
+  /**
+   * Whether the client asked to keep the connection (a `RequestEvent` knows). An HTTP/1.0
+   * client that did gets `Connection: keep-alive`, one that did not (or when unknown) a
+   * response after which the connection closes.
+   */
+  readonly keepAlive?: boolean;
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -140,12 +148,15 @@ export class ResponseWriter {
     const reason = options.reason ?? STATUS_CODES[status] ?? '';
     if (/[\r\n]/.test(reason) || !allIn(FIELD_VALUE, reason, false)) throw new TypeError(`invalid reason phrase ${JSON.stringify(reason)}`);
     this.started = true;
-    this.mustClose = options.close === true;
+    this.mustClose = options.close === true || (this.request.version === '1.0' && this.request.keepAlive !== true);
+    let date = options.date;
     let text = `HTTP/1.1 ${status} ${reason}\r\n${fieldLines(headers, (name, value) => {
       if (name === 'content-length' || name === 'transfer-encoding') return `set the body length with the contentLength option, not a ${name} header`;
       if (name === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(value)) this.mustClose = true;
+      if (name === 'date') date = undefined;
       return undefined;
     })}`;
+    if (date !== undefined) text += `Date: ${date}\r\n`;
     const bodiless = status === 204 || status === 304;
     if (bodiless || this.request.method === 'HEAD') {
       this.framing = 'none';
@@ -163,7 +174,11 @@ export class ResponseWriter {
       this.framing = 'close';
       this.mustClose = true;
     }
-    if (this.mustClose && !/^connection:[^\r]*\bclose\b/im.test(text)) text += 'Connection: close\r\n';
+    if (this.mustClose) {
+      if (!/^connection:[^\r]*\bclose\b/im.test(text)) text += 'Connection: close\r\n';
+    } else if (this.request.version === '1.0') {
+      text += 'Connection: keep-alive\r\n';
+    }
     return Buffer.from(`${text}\r\n`, 'latin1');
   }
 

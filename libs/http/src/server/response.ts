@@ -1,0 +1,125 @@
+/**
+ * {@link ServerResponse}: how a handler answers, over a {@link ResponseWriter}.
+ * @packageDocumentation
+ * @internal
+ */
+import { Buffer } from 'node:buffer';
+import type { Operation } from '@curio/kernel';
+import { headerList, type OutgoingHeaders } from '../headers.js';
+import type { RequestEvent } from '../parser.js';
+import { ResponseWriter, type OutgoingHeader } from '../serializer.js';
+import { httpDate } from './date.js';
+import type { HttpResponse } from './types.js';
+
+/** @internal What a response needs of its connection. */
+export interface ResponseChannel {
+  /** Sends bytes to the client (backpressure: waits while the client is slow to read). */
+  send(data: Uint8Array): Operation<void>;
+  /** Whether the connection is to close after this response; asked once, as the head is made. */
+  closeAfterResponse(): boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+/** Pieces of a chunked write up to this size are joined into one write; past it the copy would cost more than the extra writes. */
+const JOIN_LIMIT = 64 * 1024;
+
+/** @internal An {@link HttpResponse} to one request. */
+export class ServerResponse implements HttpResponse {
+  headersSent = false;
+  finished = false;
+  /** Whether the connection closes after this response (known once the head is made). */
+  closes = false;
+  private readonly channel: ResponseChannel;
+  private readonly request: RequestEvent;
+  private writer: ResponseWriter | null = null;
+  /** The head of a streamed response, held back to go out with the first piece of the body. */
+  private pendingHead: Uint8Array | null = null;
+
+  constructor(channel: ResponseChannel, request: RequestEvent) {
+    this.channel = channel;
+    this.request = request;
+  }
+
+  send(status: number, body?: string | Uint8Array, headers?: OutgoingHeaders): Operation<void> {
+    this.checkNotStarted('send');
+    const bytes = toBytes(body, 'send');
+    const writer = this.makeHead(status, headerList(headers, 'send()'), bytes.length);
+    this.finished = true;
+    const head = this.pendingHead!;
+    this.pendingHead = null;
+    // A HEAD, 204 or 304 response goes without its body.
+    return this.channel.send(writer.framing === 'none' || bytes.length === 0 ? head : Buffer.concat([head, bytes]));
+  }
+
+  *start(status: number, headers?: OutgoingHeaders): Operation<void> {
+    this.checkNotStarted('start');
+    const list = headerList(headers, 'start()');
+    const at = list.findIndex(([name]) => name.toLowerCase() === 'content-length');
+    if (at < 0) {
+      this.makeHead(status, list, undefined);
+      return;
+    }
+    const text = list[at]![1].trim();
+    if (!/^[0-9]{1,15}$/.test(text)) throw new TypeError(`start(): content-length must be a number of bytes, got '${text}'`);
+    if (list.findIndex(([name], i) => i > at && name.toLowerCase() === 'content-length') >= 0) throw new TypeError('start(): more than one content-length header');
+    this.makeHead(status, list.filter((_, i) => i !== at), Number(text));
+  }
+
+  *write(chunk: string | Uint8Array): Operation<void> {
+    const writer = this.streaming('write');
+    const pieces = writer.data(toBytes(chunk, 'write'));
+    yield* this.flush(pieces, null);
+  }
+
+  *end(trailers?: OutgoingHeaders): Operation<void> {
+    const writer = this.streaming('end');
+    const last = writer.end(headerList(trailers, 'end()'));
+    this.finished = true;
+    yield* this.flush([], last);
+  }
+
+  /** Sends the held-back head (if any), `pieces` and `last`, joined when small. */
+  private *flush(pieces: readonly Uint8Array[], last: Uint8Array | null): Operation<void> {
+    const out: Uint8Array[] = [];
+    if (this.pendingHead !== null) out.push(this.pendingHead);
+    this.pendingHead = null;
+    out.push(...pieces);
+    if (last !== null && last.length > 0) out.push(last);
+    let size = 0;
+    for (const piece of out) size += piece.length;
+    if (size === 0) return;
+    if (out.length === 1 || size <= JOIN_LIMIT) {
+      yield* this.channel.send(out.length === 1 ? out[0]! : Buffer.concat(out, size));
+      return;
+    }
+    for (const piece of out) yield* this.channel.send(piece);
+  }
+
+  /** Makes the head (with Date and the framing) and holds it back until there is a body to send with it. */
+  private makeHead(status: number, headers: readonly OutgoingHeader[], contentLength: number | undefined): ResponseWriter {
+    const writer = new ResponseWriter(this.request);
+    const close = this.channel.closeAfterResponse();
+    this.pendingHead = writer.head(status, headers, { contentLength, close, date: httpDate() });
+    this.writer = writer;
+    this.headersSent = true;
+    this.closes = writer.mustClose;
+    return writer;
+  }
+
+  private checkNotStarted(operation: string): void {
+    if (this.headersSent) throw new Error(`HttpResponse.${operation}(): the response has already been started`);
+  }
+
+  private streaming(operation: string): ResponseWriter {
+    if (this.writer === null) throw new Error(`HttpResponse.${operation}(): call start() first`);
+    if (this.finished) throw new Error(`HttpResponse.${operation}(): the response has already ended`);
+    return this.writer;
+  }
+}
+
+function toBytes(data: string | Uint8Array | undefined, operation: string): Uint8Array {
+  if (data === undefined) return EMPTY;
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError(`HttpResponse.${operation}(): the body must be a string or a Uint8Array, got ${typeof data}`);
+}
