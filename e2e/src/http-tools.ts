@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, get, request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { HOST, waitUpTo } from './clients.js';
 import { CHILD_ENV, example, ServerProcess, WORKSPACE_ROOT } from './server-process.js';
@@ -79,6 +79,33 @@ export async function httpStatsWhen(port: number, done: (s: HttpStats) => boolea
   return s;
 }
 
+/** A response on a keep-alive connection of its own, and that connection's close. */
+export interface KeptAlive {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  socket: Socket;
+  /** Settles when the connection closes (whoever closes it). */
+  closed: Promise<void>;
+}
+
+/** `GET path` through a keep-alive agent of its own: the connection stays open after the answer unless the server closes it. */
+export function keepAliveGet(port: number, path: string): Promise<KeptAlive> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise((resolve, reject) => {
+    const req = get({ host: HOST, port, path, agent }, (res) => {
+      const socket = res.socket;
+      const closed = new Promise<void>((done) => (socket.destroyed ? done() : socket.once('close', () => done())));
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, socket, closed }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
 /** What a raw connection saw, from its start to its close. */
 export interface RawExchange {
   /** Every byte the server sent. */
@@ -118,6 +145,21 @@ export class RawConnection {
   /** What the server has sent so far. */
   get received(): Buffer {
     return Buffer.concat(this.chunks);
+  }
+
+  /** Resolves once what the server sent contains `text` (true), or the connection closed without it (false). */
+  waitFor(text: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.received.includes(text);
+        if (!found && !this.closedFlag) return;
+        this.socket.off('data', check).off('close', check);
+        resolve(found);
+      };
+      // Registered after the constructor's listeners, so `received` and the closed flag are up to date here.
+      this.socket.on('data', check).on('close', check);
+      check();
+    });
   }
 
   /**

@@ -80,6 +80,15 @@ describe('POST /echo sends a file back byte for byte', () => {
     expect(r.stderr).toMatch(/< content-type: application\/x-curio-test/i);
   });
 
+  test('-d @file: what curl sends (the file without its line breaks, form-encoded), back as sent', async () => {
+    const text = join(dir, 'form.txt');
+    writeFileSync(text, 'name=curio\nlines=three\r\nend=1\n');
+    const r = await curl('--verbose', '-d', `@${text}`, `${base}/echo`);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toBe('name=curiolines=threeend=1');
+    expect(r.stderr).toMatch(/< content-type: application\/x-www-form-urlencoded/i);
+  });
+
   test('chunked (-H "Transfer-Encoding: chunked")', async () => {
     const r = await curl('--verbose', '--data-binary', `@${file}`, '-H', 'Transfer-Encoding: chunked', '-H', 'Content-Type: application/octet-stream', `${base}/echo`);
     expect(r.code).toBe(0);

@@ -1,8 +1,9 @@
 /**
- * Slowloris against the example HTTP server (its own process, `--headers-timeout=1000`):
- * clients that send their request head one byte a second are cut off once the timeout
- * has passed (a 408 or a bare close), long before their head is complete, while other
- * clients are served all the while.
+ * The example HTTP server's timeouts (its own process, `--headers-timeout=1000
+ * --keep-alive-timeout=1000`). Slowloris: clients that send their request head one byte a
+ * second are cut off once the headers timeout has passed (a 408 or a bare close), long
+ * before their head is complete, while other clients are served all the while. And an
+ * idle keep-alive connection is closed once the keep-alive timeout has passed.
  */
 import { HELLO, httpStatsWhen, RawConnection, startHttpServer, statusOf } from '../src/http-tools.js';
 import type { ServerProcess } from '../src/server-process.js';
@@ -10,6 +11,7 @@ import type { ServerProcess } from '../src/server-process.js';
 jest.setTimeout(120_000);
 
 const HEADERS_TIMEOUT_MS = 1000;
+const KEEP_ALIVE_TIMEOUT_MS = 1000;
 const SLOW_CLIENTS = 20;
 /** A head that takes 40 s to send at a byte a second. */
 const HEAD = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'x'.repeat(20) + '\r\n\r\n';
@@ -17,7 +19,7 @@ const HEAD = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'x'.repeat(20) + 
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startHttpServer([`--headers-timeout=${HEADERS_TIMEOUT_MS}`]);
+  server = await startHttpServer([`--headers-timeout=${HEADERS_TIMEOUT_MS}`, `--keep-alive-timeout=${KEEP_ALIVE_TIMEOUT_MS}`]);
 });
 
 afterAll(async () => {
@@ -81,4 +83,21 @@ test(`clients sending a header byte a second are cut off after about ${HEADERS_T
   // None of them is still counted by the server (fetch's pooled connection may be).
   const stats = await httpStatsWhen(server.port, (s) => s.connections <= 2);
   expect(stats.connections).toBeLessThanOrEqual(2);
+});
+
+test(`an idle keep-alive connection is closed by the server after about ${KEEP_ALIVE_TIMEOUT_MS} ms`, async () => {
+  // A raw connection: Node's agent would close an idle one itself, early, from the
+  // server's Keep-Alive hint. This one never closes it: only the server's timeout can.
+  const conn = await RawConnection.open(server.port);
+  const since = Date.now();
+  conn.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  const r = await conn.result(60_000);
+  process.stderr.write(`keep-alive: the idle connection was closed after ${Date.now() - since} ms (keep-alive timeout ${KEEP_ALIVE_TIMEOUT_MS} ms)\n`);
+  expect(r.closed).toBe(true);
+  expect(r.error).toBeNull();
+  // One whole answer, then the close (no 408: nothing was asked).
+  const text = r.received.toString('latin1');
+  expect(statusOf(text)).toBe(200);
+  expect(text.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  expect(text.endsWith(`\r\n\r\n${HELLO}`)).toBe(true);
 });
