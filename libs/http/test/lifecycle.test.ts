@@ -1,0 +1,155 @@
+// What ends a handler or a server: a client that goes away, and the drain on cancellation;
+// each counted (tasks, TCP handles) so nothing is left behind. And https with ALPN.
+import net from 'node:net';
+import https from 'node:https';
+import { awaitPromise, CancelledError, run, sleep } from '@curio/kernel';
+import { createCertificateAuthority, createDefaultContext, Purpose } from '@curio/ssl';
+import type { HttpHandler } from '../src/index.js';
+import { eventually, GET, RawClient, startServer, tcpHandles, withoutDate, type Running } from './serve.js';
+
+/** A handler for /sleep that sleeps 60 s and records how it ended, and answers anything else at once. */
+function sleeper(ended: string[]): HttpHandler {
+  return function* (req, res) {
+    if (req.path === '/sleep') {
+      try {
+        yield* sleep(60_000);
+      } catch (e) {
+        ended.push(e instanceof CancelledError ? 'cancelled' : String(e));
+        throw e;
+      } finally {
+        if (ended.length === 0) ended.push('finished');
+      }
+    }
+    yield* res.send(200, 'ok');
+  };
+}
+
+// Every test starts with no TCP handle open (what an earlier test closed is gone), so the
+// counts at its end are its own.
+beforeEach(() => eventually(() => tcpHandles() === 0));
+
+function refused(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.on('connect', () => { sock.destroy(); resolve('connected'); });
+    sock.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+  });
+}
+
+describe('a client that goes away', () => {
+  it.each([
+    ['closes its connection', (client: RawClient) => client.sock.end()],
+    ['resets it', (client: RawClient) => client.sock.resetAndDestroy()],
+  ])('cancels its handler at once when it %s, leaving no task and no socket', async (_how, leave) => {
+    const ended: string[] = [];
+    const server: Running = await startServer(sleeper(ended));
+    const { kernel, stats, port } = server;
+    await eventually(() => kernel.tasks.size === 3);
+    const idleTasks = kernel.tasks.size; // main, serveHttp, its listener
+    const client = await RawClient.connect(port);
+    client.send(GET('/sleep'));
+    await eventually(() => stats.inFlight === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // let the handler block in its sleep
+    const during = kernel.tasks.size;
+    leave(client);
+    await eventually(() => ended.length > 0 && stats.connections === 0);
+    expect(ended).toEqual(['cancelled']);
+    await eventually(() => kernel.tasks.size === idleTasks);
+    const after = kernel.tasks.size;
+    await server.stop();
+    await eventually(() => tcpHandles() === 0);
+    // the connection and its watcher while the handler sleeps; none after
+    expect({ idleTasks, during, after, inFlight: stats.inFlight, handles: tcpHandles(), crashes: server.crashes })
+      .toEqual({ idleTasks: 3, during: 5, after: 3, inFlight: 0, handles: 0, crashes: [] });
+  });
+
+  it('does not cancel a handler whose client is still there, and serves the next request after it', async () => {
+    const server = await startServer(function* (req, res) {
+      if (req.path === '/slow') yield* sleep(50);
+      yield* res.send(200, req.path);
+    });
+    try {
+      const client = await RawClient.connect(server.port);
+      client.send(GET('/slow') + GET('/next', 'Connection: close\r\n'));
+      const reply = withoutDate(await client.untilClosed());
+      expect(reply).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n/slowHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n/next');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('cancelling serveHttp drains it', () => {
+  it('stops listening, closes idle connections, lets a request in flight finish with Connection: close, then ends with nothing left', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    const server = await startServer(function* (req, res) {
+      if (req.path === '/slow') yield* awaitPromise(released);
+      yield* res.send(200, req.path);
+    });
+    const { port, stats, kernel } = server;
+    const idle = await RawClient.connect(port);
+    idle.send(GET('/quick'));
+    await idle.waitFor(/\/quick$/);
+    const busy = await RawClient.connect(port);
+    busy.send(GET('/slow'));
+    await eventually(() => stats.inFlight === 1);
+
+    const stopped = server.stop();
+    const idleReply = await idle.untilClosed();
+    expect(await refused(port)).toBe('ECONNREFUSED');
+    expect(busy.closed).toBe(false);
+    release();
+    const busyReply = withoutDate(await busy.untilClosed());
+    await stopped;
+    await eventually(() => tcpHandles() === 0);
+
+    expect(withoutDate(idleReply)).toBe('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n/quick');
+    expect(busyReply).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n/slow');
+    expect({ tasks: kernel.tasks.size, connections: stats.connections, handles: tcpHandles() }).toEqual({ tasks: 0, connections: 0, handles: 0 });
+  });
+
+  it('cancels the requests still in flight after drainTimeout', async () => {
+    const ended: string[] = [];
+    const server = await startServer(sleeper(ended), { drainTimeout: 200 });
+    const client = await RawClient.connect(server.port);
+    client.send(GET('/sleep'));
+    await eventually(() => server.stats.inFlight === 1);
+    const t0 = Date.now();
+    await server.stop();
+    const took = Date.now() - t0;
+    expect(await client.untilClosed()).toBe('');
+    await eventually(() => tcpHandles() === 0);
+    expect(ended).toEqual(['cancelled']);
+    expect(took).toBeGreaterThanOrEqual(190);
+    expect({ tasks: server.kernel.tasks.size, connections: server.stats.connections, handles: tcpHandles() }).toEqual({ tasks: 0, connections: 0, handles: 0 });
+  });
+});
+
+describe('https', () => {
+  it('serves https through an @curio/ssl context, choosing ALPN http/1.1', async () => {
+    const pki = await run(function* () {
+      const ca = yield* createCertificateAuthority({ commonName: 'Curio HTTP Test CA' });
+      return { ca, server: yield* ca.issueCertificate({ commonName: 'localhost' }) };
+    });
+    const ssl = createDefaultContext(Purpose.CLIENT_AUTH);
+    ssl.loadCertChain(pki.server.cert, pki.server.key);
+    const server = await startServer(function* (req, res) {
+      yield* res.send(200, `secure ${req.path}`);
+    }, { ssl });
+    try {
+      const { body, alpn } = await new Promise<{ body: string; alpn: string | false | null }>((resolve, reject) => {
+        const options = { host: '127.0.0.1', port: server.port, path: '/x', servername: 'localhost', ca: pki.ca.cert, ALPNProtocols: ['h2', 'http/1.1'], agent: false };
+        https.get(options as https.RequestOptions, (response) => {
+          const chosen = (response.socket as import('node:tls').TLSSocket).alpnProtocol;
+          let text = '';
+          response.on('data', (piece: Buffer) => { text += piece.toString(); });
+          response.on('end', () => resolve({ body: text, alpn: chosen }));
+        }).on('error', reject);
+      });
+      expect({ body, alpn }).toEqual({ body: 'secure /x', alpn: 'http/1.1' });
+    } finally {
+      await server.stop();
+    }
+  });
+});
