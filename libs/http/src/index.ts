@@ -19,3 +19,10 @@ export {
   type EndOfMessageEvent,
 } from './parser.js';
 export { ResponseWriter, type OutgoingHeader, type ResponseFraming, type ResponseHeadOptions, type RequestLine } from './serializer.js';
+export {
+  ResponseParser, type ResponseEvent, type InformationalEvent, type ResponseParserEvent,
+} from './client/response-parser.js';
+export { RequestWriter, type RequestBodyFraming } from './client/request-writer.js';
+export { HttpClient, request, type HttpClientOptions, type RequestOptions, type RequestBody, type BodyStream } from './client/client.js';
+export { HttpClientResponse } from './client/response.js';
+export { HttpClientError } from './client/errors.js';

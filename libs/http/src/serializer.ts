@@ -83,8 +83,8 @@ function checkHeader(name: string, value: string): void {
   if (!allIn(FIELD_VALUE, value, false)) throw new TypeError(`invalid value for header '${name}': CR, LF, NUL, other controls and characters above U+00FF are not allowed`);
 }
 
-/** The field lines for `fields`; `refuse` sees each (lower-cased name, value) and names the problem if the field may not be sent here. */
-function fieldLines(fields: Iterable<OutgoingHeader>, refuse: (lowerName: string, value: string) => string | undefined): string {
+/** @internal The field lines for `fields`; `refuse` sees each (lower-cased name, value) and names the problem if the field may not be sent here. */
+export function fieldLines(fields: Iterable<OutgoingHeader>, refuse: (lowerName: string, value: string) => string | undefined): string {
   let text = '';
   for (const [name, value] of fields) {
     checkHeader(name, value);
@@ -93,6 +93,63 @@ function fieldLines(fields: Iterable<OutgoingHeader>, refuse: (lowerName: string
     text += `${name}: ${value}\r\n`;
   }
   return text;
+}
+
+/** How a {@link MessageWriter} sends body pieces: refused (no body), dropped (a HEAD response), by length, chunked, or as they are (the body ends at close). */
+export type PieceFraming = 'none' | 'discard' | 'length' | 'chunked' | 'raw';
+
+/**
+ * The body half that the request and the response writer share: once the head has chosen
+ * the framing (`beginBody`), `data` frames each piece and `end` ends the body, checking that
+ * a Content-Length body is as long as it said. Not exported from the package: use
+ * {@link ResponseWriter} or `RequestWriter`.
+ */
+export abstract class MessageWriter {
+  private pieces: PieceFraming | undefined;
+  private declared = 0;
+  private written = 0;
+  private finished = false;
+
+  /** `noBody` is the error for a piece of a message that has no body. */
+  constructor(private readonly noBody: string) {}
+
+  /** The pieces that send `chunk` as (part of) the body. An empty chunk sends nothing (in chunked framing it would end the body). */
+  data(chunk: Uint8Array): Uint8Array[] {
+    if (this.pieces === undefined) throw new Error('data() before head()');
+    if (this.finished) throw new Error('data() after end()');
+    if (chunk.length === 0) return NO_PIECES;
+    switch (this.pieces) {
+      case 'none': throw new Error(this.noBody);
+      case 'discard': return NO_PIECES;
+      case 'length':
+        if (this.written + chunk.length > this.declared) throw new RangeError(`the body is longer than its Content-Length (${this.declared} bytes)`);
+        this.written += chunk.length;
+        return [chunk];
+      case 'chunked':
+        return [Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF];
+      case 'raw':
+        return [chunk];
+    }
+  }
+
+  /** The bytes that end the body (the last chunk and any trailers, for a chunked body); empty for the other framings. */
+  end(trailers: Iterable<OutgoingHeader> = []): Uint8Array {
+    if (this.pieces === undefined) throw new Error('end() before head()');
+    if (this.finished) throw new Error('end() called twice');
+    this.finished = true;
+    if (this.pieces === 'chunked') {
+      return Buffer.from(`0\r\n${fieldLines(trailers, (name) => (name === 'content-length' || name === 'transfer-encoding' || name === 'host' ? `'${name}' may not be a trailer field (RFC 9110 §6.5.1)` : undefined))}\r\n`, 'latin1');
+    }
+    for (const _ of trailers) throw new Error('trailers need a chunked body (no contentLength; for a response, an HTTP/1.1 client)');
+    if (this.pieces === 'length' && this.written !== this.declared) throw new RangeError(`the body ended after ${this.written} of its ${this.declared} bytes (Content-Length)`);
+    return new Uint8Array(0);
+  }
+
+  /** Called by `head` with the framing it chose (`declared` is the Content-Length). */
+  protected beginBody(pieces: PieceFraming, declared = 0): void {
+    this.pieces = pieces;
+    this.declared = declared;
+  }
 }
 
 /**
@@ -112,19 +169,16 @@ function fieldLines(fields: Iterable<OutgoingHeader>, refuse: (lowerName: string
  * console.log(writer.framing, pieces.length); // chunked 5
  * ```
  */
-export class ResponseWriter {
+export class ResponseWriter extends MessageWriter {
   /** The framing chosen by `head` (`'none'` before it). */
   framing: ResponseFraming = 'none';
   /** True when the connection must close after this response (asked for, or the framing needs it). */
   mustClose = false;
   private readonly request: RequestLine;
   private started = false;
-  private finished = false;
-  private dropBody = false;
-  private declared = 0;
-  private written = 0;
 
   constructor(request: RequestLine) {
+    super('this response has no body (204 or 304)');
     this.request = request;
   }
 
@@ -160,18 +214,20 @@ export class ResponseWriter {
     const bodiless = status === 204 || status === 304;
     if (bodiless || this.request.method === 'HEAD') {
       this.framing = 'none';
-      this.dropBody = !bodiless;
+      this.beginBody(bodiless ? 'none' : 'discard');
       // A HEAD response may say what a GET's Content-Length would be (RFC 9110 §9.3.2).
       if (!bodiless && contentLength !== undefined) text += `Content-Length: ${contentLength}\r\n`;
     } else if (contentLength !== undefined) {
       this.framing = 'length';
-      this.declared = contentLength;
+      this.beginBody('length', contentLength);
       text += `Content-Length: ${contentLength}\r\n`;
     } else if (this.request.version === '1.1') {
       this.framing = 'chunked';
+      this.beginBody('chunked');
       text += 'Transfer-Encoding: chunked\r\n';
     } else {
       this.framing = 'close';
+      this.beginBody('raw');
       this.mustClose = true;
     }
     if (this.mustClose) {
@@ -180,36 +236,5 @@ export class ResponseWriter {
       text += 'Connection: keep-alive\r\n';
     }
     return Buffer.from(`${text}\r\n`, 'latin1');
-  }
-
-  /** The pieces that send `chunk` as (part of) the body. An empty chunk sends nothing (in chunked framing it would end the body). */
-  data(chunk: Uint8Array): Uint8Array[] {
-    if (!this.started) throw new Error('data() before head()');
-    if (this.finished) throw new Error('data() after end()');
-    if (chunk.length === 0 || this.dropBody) return NO_PIECES;
-    switch (this.framing) {
-      case 'none': throw new Error('this response has no body (204 or 304)');
-      case 'length':
-        if (this.written + chunk.length > this.declared) throw new RangeError(`the body is longer than its Content-Length (${this.declared} bytes)`);
-        this.written += chunk.length;
-        return [chunk];
-      case 'chunked':
-        return [Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF];
-      case 'close':
-        return [chunk];
-    }
-  }
-
-  /** The bytes that end the body (the last chunk and any trailers, for a chunked body); empty for the other framings. */
-  end(trailers: Iterable<OutgoingHeader> = []): Uint8Array {
-    if (!this.started) throw new Error('end() before head()');
-    if (this.finished) throw new Error('end() called twice');
-    this.finished = true;
-    if (this.framing === 'chunked') {
-      return Buffer.from(`0\r\n${fieldLines(trailers, (name) => (name === 'content-length' || name === 'transfer-encoding' || name === 'host' ? `'${name}' may not be a trailer field (RFC 9110 §6.5.1)` : undefined))}\r\n`, 'latin1');
-    }
-    for (const _ of trailers) throw new Error('trailers need a chunked body (no contentLength, HTTP/1.1)');
-    if (this.framing === 'length' && this.written !== this.declared) throw new RangeError(`the body ended after ${this.written} of its ${this.declared} bytes (Content-Length)`);
-    return new Uint8Array(0);
   }
 }

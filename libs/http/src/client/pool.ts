@@ -1,0 +1,78 @@
+/**
+ * The keep-alive pool of one origin: at most `max` connections, in use or idle; an idle one
+ * closes after `keepAliveTimeout`. A connection comes back only once its response has been
+ * read to the end; any other ending closes it.
+ * @internal
+ * @packageDocumentation
+ */
+import { Semaphore, type Operation } from '@curio/kernel';
+import type { ClientConnection } from './connection.js';
+
+interface Idle {
+  readonly connection: ClientConnection;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** @internal */
+export class OriginPool {
+  /** One permit per connection this origin may have open. */
+  private readonly slots: Semaphore;
+  /** Idle connections, the most recently used last (reused first: the least likely to have been closed by the server). */
+  private readonly idle: Idle[] = [];
+  private closed = false;
+
+  constructor(max: number, private readonly keepAliveTimeout: number) {
+    this.slots = new Semaphore(max);
+  }
+
+  /** Connections idle in the pool now. */
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  /**
+   * A connection for one request: an idle one, or a new one from `open` while fewer than
+   * `max` are open, else the first to be given back. Cancelled while waiting, it takes nothing.
+   */
+  *acquire(open: () => Operation<ClientConnection>): Operation<ClientConnection> {
+    yield* this.slots.acquire();
+    try {
+      for (let entry = this.idle.pop(); entry !== undefined; entry = this.idle.pop()) {
+        clearTimeout(entry.timer);
+        if (!entry.connection.isClosed) return entry.connection;
+      }
+      return yield* open();
+    } catch (e) {
+      this.slots.release();
+      throw e;
+    }
+  }
+
+  /** Gives `connection` back after its exchange: kept idle if `reusable` (and the pool is open), else closed. */
+  release(connection: ClientConnection, reusable: boolean): void {
+    if (reusable && !this.closed && !connection.isClosed && connection.parser.idle) {
+      const timer = setTimeout(() => this.expire(connection), this.keepAliveTimeout);
+      // An idle connection must not keep the process alive.
+      timer.unref();
+      this.idle.push({ connection, timer });
+    } else {
+      connection.close();
+    }
+    this.slots.release();
+  }
+
+  /** Closes the idle connections; connections given back later are closed too. */
+  close(): void {
+    this.closed = true;
+    for (const { connection, timer } of this.idle.splice(0)) {
+      clearTimeout(timer);
+      connection.close();
+    }
+  }
+
+  private expire(connection: ClientConnection): void {
+    const i = this.idle.findIndex((entry) => entry.connection === connection);
+    if (i >= 0) this.idle.splice(i, 1);
+    connection.close();
+  }
+}
