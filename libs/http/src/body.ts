@@ -15,7 +15,6 @@ import { HttpHeaders } from './headers.js';
  * @example
  * ```ts
  * import { HttpBody, HttpHeaders, type BodySource } from '@curio/http';
- * import type { Operation } from '@curio/kernel';
  * // A body held in memory (a test double for a connection):
  * class Fixed implements BodySource {
  *   trailers = HttpHeaders.EMPTY;

@@ -79,6 +79,51 @@ describe('a client that goes away', () => {
   });
 });
 
+describe('the watcher', () => {
+  it('passes a request sent while the handler sleeps on to the parser, answered after it', async () => {
+    const server = await startServer(function* (req, res) {
+      if (req.path === '/slow') yield* sleep(100);
+      yield* res.send(200, req.path);
+    });
+    try {
+      const client = await RawClient.connect(server.port);
+      client.send(GET('/slow'));
+      await eventually(() => server.stats.inFlight === 1);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the handler sleeps, the watcher reads
+      client.send(GET('/next', 'Connection: close\r\n'));
+      expect(withoutDate(await client.untilClosed())).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n/slowHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n/next');
+      expect(server.stats.requests).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('leaves a handler reading the body to see the client go in its read, without a crash report', async () => {
+    const outcomes: string[] = [];
+    const server = await startServer(function* (req, res) {
+      try {
+        yield* req.body.readAll();
+        outcomes.push('read');
+      } catch (e) {
+        outcomes.push(String(e));
+        throw e;
+      }
+      yield* res.send(200);
+    });
+    try {
+      const client = await RawClient.connect(server.port);
+      client.send('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart');
+      await eventually(() => server.stats.inFlight === 1);
+      client.sock.end();
+      await eventually(() => server.stats.connections === 0);
+      expect(outcomes).toEqual(['HttpParseError: the connection closed in the middle of a request']);
+      expect(server.crashes).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('cancelling serveHttp drains it', () => {
   it('stops listening, closes idle connections, lets a request in flight finish with Connection: close, then ends with nothing left', async () => {
     let release!: () => void;

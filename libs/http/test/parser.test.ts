@@ -61,6 +61,25 @@ describe('RequestParser: requests it accepts', () => {
     expect(parser.idle).toBe(true);
   });
 
+  it('never writes over body data it handed out, even when it moves what is left of its own buffer', () => {
+    // The head spans two chunks, so the parser copies into storage of its own; a body piece
+    // is handed out of it; then a chunk that fits only once the unconsumed tail is moved to
+    // the front arrives (the server hands pieces to handlers that may keep them).
+    const parser = new RequestParser();
+    parser.feed(bytes('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n'));
+    expect(parser.next()).toBeNull();
+    parser.feed(bytes('\r\n5\r\nabcde\r\nf'));
+    expect(parser.next()?.type).toBe('request');
+    const piece = parser.next();
+    if (piece?.type !== 'data') throw new Error(`expected data, got ${JSON.stringify(piece)}`);
+    expect(parser.next()).toBeNull();
+    parser.feed(bytes(`d0\r\n${'z'.repeat(0xfd0)}\r\n0\r\n\r\n`));
+    expect(Buffer.from(piece.data).toString('latin1')).toBe('abcde');
+    const rest = parser.next();
+    expect(rest?.type === 'data' && rest.data.length).toBe(0xfd0);
+    expect(parser.next()).toEqual({ type: 'end', trailers: [] });
+  });
+
   it('ignores empty lines before a request line (RFC 9112 §2.2), however they are split', () => {
     const all = bytes(`\r\n\r\n${GET}\r\n${GET}`);
     for (let cut = 1; cut < all.length; cut++) {

@@ -52,6 +52,22 @@ describe('ResponseWriter', () => {
     expect(given.mustClose).toBe(true);
   });
 
+  it('keeps an HTTP/1.0 client that asked for keep-alive, telling it so, and closes after one that did not', () => {
+    const kept = new ResponseWriter({ method: 'GET', version: '1.0', keepAlive: true });
+    expect(text([kept.head(200, [], { contentLength: 5 })])).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\n');
+    expect(kept.mustClose).toBe(false);
+    const closed = new ResponseWriter({ method: 'GET', version: '1.0', keepAlive: false });
+    expect(text([closed.head(200, [], { contentLength: 5 })])).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n');
+    expect(closed.mustClose).toBe(true);
+  });
+
+  it('sends the date it is given, unless the headers carry one', () => {
+    const dated = new ResponseWriter(GET_11);
+    expect(text([dated.head(204, [], { date: 'Sun, 06 Nov 1994 08:49:37 GMT' })])).toBe('HTTP/1.1 204 No Content\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n');
+    const own = new ResponseWriter(GET_11);
+    expect(text([own.head(204, [['Date', 'Mon, 07 Nov 1994 08:49:37 GMT']], { date: 'Sun, 06 Nov 1994 08:49:37 GMT' })])).toBe('HTTP/1.1 204 No Content\r\nDate: Mon, 07 Nov 1994 08:49:37 GMT\r\n\r\n');
+  });
+
   it('sends 100 Continue and other 1xx before the final head', () => {
     const w = new ResponseWriter(GET_11);
     expect(text([w.informational(100)])).toBe('HTTP/1.1 100 Continue\r\n\r\n');

@@ -1,7 +1,7 @@
 // Test helpers: serveHttp running in a kernel of its own on 127.0.0.1 (its crash reports
 // collected), and raw node:net clients that send exact bytes and read exact replies.
 import net from 'node:net';
-import { awaitPromise, Kernel, spawn } from '@curio/kernel';
+import { awaitPromise, Kernel, spawn, type Activation } from '@curio/kernel';
 import { HttpServerStats, serveHttp, type HttpHandler, type ServeHttpOptions } from '../src/index.js';
 
 export interface Running {
@@ -14,10 +14,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts `serveHttp(handler, options)` on a free port; resolves once it listens. */
-export async function startServer(handler: HttpHandler, options: ServeHttpOptions = {}): Promise<Running> {
+/** Starts `serveHttp(handler, options)` on a free port, in a kernel with `activations`; resolves once it listens. */
+export async function startServer(handler: HttpHandler, options: ServeHttpOptions = {}, activations: Activation[] = []): Promise<Running> {
   const crashes: unknown[] = [];
-  const kernel = new Kernel({ crashReporter: (_task, error) => crashes.push(error) });
+  const kernel = new Kernel({ crashReporter: (_task, error) => crashes.push(error), activations });
   const stats = options.stats ?? new HttpServerStats();
   let release!: () => void;
   const released = new Promise<void>((resolve) => { release = resolve; });

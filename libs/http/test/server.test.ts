@@ -2,6 +2,8 @@
 // input, Node's fetch and http.request for good input.
 import http from 'node:http';
 import { Buffer } from 'node:buffer';
+import { pino } from 'pino';
+import { logcrash } from '@curio/diagnostics';
 import { awaitPromise, run } from '@curio/kernel';
 import { HttpError, serveHttp, type HttpHandler } from '../src/index.js';
 import { exchange, eventually, GET, RawClient, responses, startServer, withoutDate, type Running } from './serve.js';
@@ -241,14 +243,31 @@ describe('serveHttp: bodies', () => {
 
   it('sends 100 Continue only when the handler first reads the body', async () => {
     const { port } = await serve(function* (req, res) {
-      if (req.path === '/read') yield* res.send(200, yield* req.body.readAll());
-      else yield* res.send(200, 'not reading');
+      if (req.path === '/read') {
+        yield* res.send(200, yield* req.body.readAll());
+      } else if (req.path === '/start-then-read') {
+        yield* res.start(200, { 'content-length': '5' });
+        yield* res.write(yield* req.body.readAll());
+        yield* res.end();
+      } else {
+        yield* res.send(200, 'not reading');
+      }
     });
     const reader = await RawClient.connect(port);
     reader.send('POST /read HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n');
     expect(await reader.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/)).toBe('HTTP/1.1 100 Continue\r\n\r\n');
     reader.send('hello');
     expect(withoutDate(await reader.untilClosed())).toBe('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    // A streamed response's head goes with its body: a read after start() still sends the 100 first, and the connection stays.
+    const streamer = await RawClient.connect(port);
+    streamer.send('POST /start-then-read HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n');
+    await streamer.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    streamer.send('hello' + GET('/', 'Connection: close\r\n'));
+    expect(responses(withoutDate(await streamer.untilClosed()))).toEqual([
+      'HTTP/1.1 100 Continue\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nnot reading',
+    ]);
     // Answered without reading: no 100, and the connection closes (the body may never come).
     const refuser = await RawClient.connect(port);
     refuser.send('POST /other HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n');
@@ -334,6 +353,24 @@ describe('serveHttp: failing handlers', () => {
     const { port, crashes } = await serve(function* () { throw new HttpError(403, 'not for you'); });
     expect(withoutDate(await exchange(port, GET('/', 'Connection: close\r\n')))).toBe('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nnot for you\n');
     expect(crashes).toEqual([]);
+  });
+});
+
+describe('serveHttp: the diagnostics log', () => {
+  it('has a pino record of a failing handler from logcrash, with the task and the error', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const running = await startServer(function* (req, res) {
+      if (req.path === '/boom') throw new Error('boom in the handler');
+      yield* res.send(200);
+    }, {}, [logcrash({ logger })]);
+    server = running;
+    expect(await exchange(running.port, GET('/boom', 'Connection: close\r\n'))).toMatch(/^HTTP\/1\.1 500 /);
+    const records = lines.map((line) => JSON.parse(line) as { msg: string; taskName: string; err: { message: string; stack: string } });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ taskName: 'serveHttp client', err: { message: 'boom in the handler' } });
+    expect(records[0]!.msg).toMatch(/^task \d+ \(serveHttp client\) crashed: /);
+    expect(records[0]!.err.stack).toMatch(/server\.test\.ts/);
   });
 });
 

@@ -32,8 +32,12 @@ export class ServerResponse implements HttpResponse {
   private readonly channel: ResponseChannel;
   private readonly request: RequestEvent;
   private writer: ResponseWriter | null = null;
-  /** The head of a streamed response, held back to go out with the first piece of the body. */
-  private pendingHead: Uint8Array | null = null;
+  /**
+   * A streamed response's head, made and sent with the first piece of the body: so they go
+   * in one write, and a 100 Continue can still go before it if the handler reads the body
+   * after `start()`.
+   */
+  private pending: { status: number; headers: readonly OutgoingHeader[]; contentLength: number | undefined } | null = null;
 
   constructor(channel: ResponseChannel, request: RequestEvent) {
     this.channel = channel;
@@ -43,10 +47,9 @@ export class ServerResponse implements HttpResponse {
   send(status: number, body?: string | Uint8Array, headers?: OutgoingHeaders): Operation<void> {
     this.checkNotStarted('send');
     const bytes = toBytes(body, 'send');
-    const writer = this.makeHead(status, headerList(headers, 'send()'), bytes.length);
+    const writer = new ResponseWriter(this.request);
+    const head = this.makeHead(writer, status, headerList(headers, 'send()'), bytes.length);
     this.finished = true;
-    const head = this.pendingHead!;
-    this.pendingHead = null;
     // A HEAD, 204 or 304 response goes without its body.
     return this.channel.send(writer.framing === 'none' || bytes.length === 0 ? head : Buffer.concat([head, bytes]));
   }
@@ -55,34 +58,47 @@ export class ServerResponse implements HttpResponse {
     this.checkNotStarted('start');
     const list = headerList(headers, 'start()');
     const at = list.findIndex(([name]) => name.toLowerCase() === 'content-length');
-    if (at < 0) {
-      this.makeHead(status, list, undefined);
-      return;
+    let contentLength: number | undefined;
+    let fields = list;
+    if (at >= 0) {
+      const text = list[at]![1].trim();
+      if (!/^[0-9]{1,15}$/.test(text)) throw new TypeError(`start(): content-length must be a number of bytes, got '${text}'`);
+      if (list.findIndex(([name], i) => i > at && name.toLowerCase() === 'content-length') >= 0) throw new TypeError('start(): more than one content-length header');
+      contentLength = Number(text);
+      fields = list.filter((_, i) => i !== at);
     }
-    const text = list[at]![1].trim();
-    if (!/^[0-9]{1,15}$/.test(text)) throw new TypeError(`start(): content-length must be a number of bytes, got '${text}'`);
-    if (list.findIndex(([name], i) => i > at && name.toLowerCase() === 'content-length') >= 0) throw new TypeError('start(): more than one content-length header');
-    this.makeHead(status, list.filter((_, i) => i !== at), Number(text));
+    // Made and sent with the first piece of the body (a bad status or header fails there).
+    this.writer = new ResponseWriter(this.request);
+    this.pending = { status, headers: fields, contentLength };
+    this.headersSent = true;
   }
 
   *write(chunk: string | Uint8Array): Operation<void> {
     const writer = this.streaming('write');
-    const pieces = writer.data(toBytes(chunk, 'write'));
-    yield* this.flush(pieces, null);
+    const head = this.pendingHead(writer);
+    yield* this.flush(head, writer.data(toBytes(chunk, 'write')), null);
   }
 
   *end(trailers?: OutgoingHeaders): Operation<void> {
     const writer = this.streaming('end');
+    const head = this.pendingHead(writer);
     const last = writer.end(headerList(trailers, 'end()'));
     this.finished = true;
-    yield* this.flush([], last);
+    yield* this.flush(head, [], last);
   }
 
-  /** Sends the held-back head (if any), `pieces` and `last`, joined when small. */
-  private *flush(pieces: readonly Uint8Array[], last: Uint8Array | null): Operation<void> {
+  /** The head of a streamed response if it has not been sent yet. */
+  private pendingHead(writer: ResponseWriter): Uint8Array | null {
+    const pending = this.pending;
+    if (pending === null) return null;
+    this.pending = null;
+    return this.makeHead(writer, pending.status, pending.headers, pending.contentLength);
+  }
+
+  /** Sends `head` (if any), `pieces` and `last`, joined when small. */
+  private *flush(head: Uint8Array | null, pieces: readonly Uint8Array[], last: Uint8Array | null): Operation<void> {
     const out: Uint8Array[] = [];
-    if (this.pendingHead !== null) out.push(this.pendingHead);
-    this.pendingHead = null;
+    if (head !== null) out.push(head);
     out.push(...pieces);
     if (last !== null && last.length > 0) out.push(last);
     let size = 0;
@@ -95,15 +111,12 @@ export class ServerResponse implements HttpResponse {
     for (const piece of out) yield* this.channel.send(piece);
   }
 
-  /** Makes the head (with Date and the framing) and holds it back until there is a body to send with it. */
-  private makeHead(status: number, headers: readonly OutgoingHeader[], contentLength: number | undefined): ResponseWriter {
-    const writer = new ResponseWriter(this.request);
-    const close = this.channel.closeAfterResponse();
-    this.pendingHead = writer.head(status, headers, { contentLength, close, date: httpDate() });
-    this.writer = writer;
+  /** The head, with Date and the framing; whether the connection closes after it is decided here. */
+  private makeHead(writer: ResponseWriter, status: number, headers: readonly OutgoingHeader[], contentLength: number | undefined): Uint8Array {
     this.headersSent = true;
+    const head = writer.head(status, headers, { contentLength, close: this.channel.closeAfterResponse(), date: httpDate() });
     this.closes = writer.mustClose;
-    return writer;
+    return head;
   }
 
   private checkNotStarted(operation: string): void {
