@@ -43,12 +43,20 @@ function queryNumber(req: HttpRequest, name: string, max: number): number {
   return n;
 }
 
-/** The body back as it arrives, framed as it came: with its length, or chunked. */
+/** Bodies up to this size are echoed whole, in one write; larger ones as they arrive. */
+const WHOLE_ECHO = 64 * 1024;
+
+/** The body back, byte for byte: whole when it is small, else as it arrives, framed as it came (with its length, or chunked). */
 function* echo(req: HttpRequest, res: HttpResponse): Operation<void> {
   const headers: Record<string, string> = {};
   const type = req.headers.get('content-type');
   if (type !== undefined) headers['content-type'] = type;
-  if (req.body.length !== undefined) headers['content-length'] = String(req.body.length);
+  const { length } = req.body;
+  if (length !== undefined && length <= WHOLE_ECHO) {
+    yield* res.send(200, yield* req.body.readAll(), headers);
+    return;
+  }
+  if (length !== undefined) headers['content-length'] = String(length);
   yield* res.start(200, headers);
   for (let piece = yield* req.body.read(); piece !== null; piece = yield* req.body.read()) yield* res.write(piece);
   yield* res.end();

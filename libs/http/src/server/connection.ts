@@ -115,7 +115,8 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
         try {
           data = yield* this.receive(this.now() + limits.keepAliveTimeout);
         } catch (e) {
-          if (e instanceof ReadTimeout) return null;
+          // Idle too long, or reset between requests (as browsers and load generators do): nothing is lost, nothing to report.
+          if (e instanceof ReadTimeout || e instanceof IOError) return null;
           throw e;
         } finally {
           this.idle = false;

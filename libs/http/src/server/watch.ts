@@ -7,14 +7,16 @@
  * more than the rest of a small request. So the handler's generator is stepped here, in the
  * connection's task, and the watcher task is started only the first time the handler blocks
  * with its request body read to the end (before that, the handler's own body reads see the
- * client go). The watcher reads on (bytes of a pipelined next request go to the parser),
+ * client go), other than in a write: a response larger than Node's high-water mark waits for
+ * `'drain'` on nearly every request (16 KiB echoes), and a client that goes away fails that
+ * write anyway. The watcher reads on (bytes of a pipelined next request go to the parser),
  * and on the end of stream cancels the connection's task; when the handler is done the
  * watcher is cancelled. (The kernel resumes a task only with `next` and `throw`, so these
  * two are all the stepping has to pass on.)
  * @packageDocumentation
  * @internal
  */
-import type { Operation, Task, Trap } from '@curio/kernel';
+import type { Operation, Task } from '@curio/kernel';
 
 /** @internal The connection side of watching: whether a watcher may start now, and starting one. */
 export interface Watchable {
@@ -30,10 +32,10 @@ export function* watched<T>(op: Operation<T>, conn: Watchable): Operation<T> {
   try {
     let step = op.next();
     while (step.done !== true) {
-      if (watcher === null && conn.watchable) watcher = conn.startWatcher();
+      if (watcher === null && conn.watchable && step.value.name !== 'WRITE_WAIT') watcher = conn.startWatcher();
       let sent: unknown;
       try {
-        sent = yield step.value as Trap;
+        sent = yield step.value;
       } catch (error) {
         step = op.throw(error);
         continue;
