@@ -124,7 +124,8 @@ const MEASURES = [
 /** Every contender against node:http in each measure, and Curio against fastify in requests/s. */
 function comparisons(o: Options, cases: readonly Case[], results: Map<string, CellResult[]>): Comparison[] {
   const samples = (s: ServerName, c: Case, pick: (r: CellResult) => number | null) => (results.get(`${s} ${c.label}`) ?? []).map(pick).filter((x): x is number => x !== null);
-  const pairs: [ServerName, ServerName][] = o.servers.filter((s) => s !== BASELINE && o.servers.includes(BASELINE)).map((s) => [s, BASELINE]);
+  const contenders = o.servers.includes(BASELINE) ? o.servers.filter((s) => s !== BASELINE) : [];
+  const pairs = contenders.map((s): [ServerName, ServerName] => [s, BASELINE]);
   const out: Comparison[] = [];
   for (const c of cases) {
     for (const m of MEASURES) {
