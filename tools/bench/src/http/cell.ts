@@ -64,7 +64,7 @@ export async function checkAnswers(name: string, port: number, bodySize: number)
 /** Measures `server` under `load` with `wrk` in a process of its own, started and stopped here. */
 export async function measureCell(wrk: string, server: ServerCommand, load: CellLoad): Promise<CellResult> {
   const [cmd, args] = pinned(0, [...server.nodeArgs, server.script, '0']);
-  const { process: child, port } = await startListeningServer(server.name, cmd, args);
+  const { process: child, port, stderr } = await startListeningServer(server.name, cmd, args);
   try {
     await checkAnswers(server.name, port, load.bodySize);
     const run = { port, route: load.route, connections: load.connections, bodySize: load.bodySize };
@@ -73,6 +73,10 @@ export async function measureCell(wrk: string, server: ServerCommand, load: Cell
     const cpuBefore = processCpuMs(child.pid!);
     const machineBefore = machineCpuMs();
     const r = await runWrk(wrk, { ...run, seconds: load.seconds });
+    // A server gone mid-run leaves wrk counting errors: say how it ended instead.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${server.name} exited during the measured run (${child.exitCode ?? child.signalCode}): ${stderr().trim().split('\n').slice(0, 3).join(' / ') || 'nothing on stderr'}`);
+    }
     const cpuAfter = processCpuMs(child.pid!);
     const machineAfter = machineCpuMs();
     const serverMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
