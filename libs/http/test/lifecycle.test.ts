@@ -98,6 +98,23 @@ describe('a kept-alive client that resets between requests', () => {
 });
 
 describe('the watcher', () => {
+  it('costs no task for handlers that never block: 100 requests on a kept-alive connection, one task', async () => {
+    let created = 0;
+    const server = await startServer(function* (_req, res) { yield* res.send(200, 'ok'); }, {}, [{ created: () => void created++ }]);
+    try {
+      const before = created;
+      const client = await RawClient.connect(server.port);
+      for (let i = 0; i < 100; i++) {
+        client.send(GET('/'));
+        await eventually(() => client.received.split('\r\n\r\nok').length === i + 2);
+      }
+      client.close();
+      expect({ tasks: created - before, requests: server.stats.requests }).toEqual({ tasks: 1, requests: 100 });
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('passes a request sent while the handler sleeps on to the parser, answered after it', async () => {
     const server = await startServer(function* (req, res) {
       if (req.path === '/slow') yield* sleep(100);
