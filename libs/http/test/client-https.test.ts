@@ -1,11 +1,12 @@
 // https: the client through @curio/ssl against a node:https server whose certificates are made
 // at test time by a test CA: ALPN http/1.1, the server name sent, keep-alive over TLS, and a
 // certificate from a CA the client does not trust refused by name.
+import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { run } from '@curio/kernel';
+import { Kernel, run, timeoutAfter, TaskTimeout } from '@curio/kernel';
 import { createCertificateAuthority, createDefaultContext, Purpose, type CertificateAndKey, type CertificateAuthority } from '@curio/ssl';
 import { HttpClient, HttpClientError, request } from '../src/index.js';
-import { nodeServer, type NodeServer } from './client-servers.js';
+import { nodeServer, settle, steady, tcpHandles, type NodeServer } from './client-servers.js';
 
 let ca: CertificateAuthority;
 let otherCa: CertificateAuthority;
@@ -57,5 +58,23 @@ describe('https', () => {
     });
     expect(error).toBeInstanceOf(HttpClientError);
     expect((error as Error).message).toMatch(new RegExp(`^GET ${url}: TLS handshake with 127\\.0\\.0\\.1:${server.port}: certificate verify failed`));
+  });
+
+  it('a request cancelled in the TLS handshake (a server that accepts and says nothing) closes its socket: no task or handle left', async () => {
+    const open = new Set<net.Socket>();
+    // It reads (and drops) what comes, so it sees the client's end of stream.
+    const silent = net.createServer((sock) => { open.add(sock); sock.on('close', () => open.delete(sock)); sock.resume(); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const before = await steady(tcpHandles);
+    const kernel = new Kernel();
+    const outcome = await kernel.run(function* () {
+      try { yield* timeoutAfter(200, request('GET', `https://127.0.0.1:${port}/`, { ssl: trusting(ca) })); return 'answered'; } catch (e) { return e; }
+    });
+    expect(outcome).toBeInstanceOf(TaskTimeout);
+    expect(kernel.tasks.size).toBe(0);
+    expect(await settle(() => open.size, 0)).toBe(0);
+    expect(await settle(tcpHandles, before)).toBe(before);
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 });

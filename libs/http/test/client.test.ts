@@ -139,6 +139,57 @@ describe('request() and HttpClient against node:http', () => {
   });
 });
 
+describe('request(): limits and bad arguments', () => {
+  it('holds a response to maxHeaderSize and maxBodySize: by Content-Length at the head, by bytes as a chunked body comes', async () => {
+    server = await nodeServer((req, res) => {
+      if (req.url === '/length') { res.setHeader('content-length', '100'); res.end('x'.repeat(100)); return; }
+      if (req.url === '/head') { res.setHeader('x-big', 'y'.repeat(2000)); res.end(); return; }
+      res.write('x'.repeat(8));
+      res.end('x'.repeat(8));
+    });
+    const url = server.url;
+    const got = await run(function* () {
+      const byLength = yield* failureOf(request('GET', `${url}/length`, { maxBodySize: 10 }));
+      const head = yield* failureOf(request('GET', `${url}/head`, { maxHeaderSize: 1024 }));
+      const res = yield* request('GET', `${url}/chunked`, { maxBodySize: 10 });
+      const chunked = yield* failureOf(res.body.readAll(Infinity));
+      return [byLength, head, chunked].map((e) => (e as Error).message);
+    });
+    expect(got).toEqual([
+      `GET ${url}/length: invalid response: Content-Length 100 is larger than maxBodySize (10 bytes)`,
+      `GET ${url}/head: invalid response: the head is larger than maxHeaderSize (1024 bytes)`,
+      `GET ${url}/chunked: the response body was cut off: invalid response: the chunked body is larger than maxBodySize (10 bytes)`,
+    ]);
+  });
+
+  it('refuses, before sending anything, a URL, method, header or body it cannot send, naming it', async () => {
+    const got = await run(function* () {
+      const attempts = [
+        request('GET', 'not a url'),
+        request('GET', 'ftp://127.0.0.1/'),
+        request('GET', 'http://user:secret@127.0.0.1:1/'),
+        request('GET /x', 'http://127.0.0.1:1/'),
+        request('GET', 'http://127.0.0.1:1/', { headers: { 'x-evil': 'a\r\nInjected: 1' } }),
+        request('POST', 'http://127.0.0.1:1/', { body: 42 as unknown as string }),
+      ];
+      const messages: string[] = [];
+      for (const attempt of attempts) {
+        const e = yield* failureOf(attempt);
+        messages.push(`${(e as Error).name}: ${(e as Error).message}`);
+      }
+      return messages;
+    });
+    expect(got).toEqual([
+      'TypeError: request(): "not a url" is not an absolute URL',
+      'TypeError: request(): only http: and https: URLs are supported, got ftp:',
+      'TypeError: request(): credentials in the URL are not sent; pass an Authorization header',
+      'TypeError: invalid method "GET /x": it must be a token (RFC 9110 §9.1)',
+      "TypeError: invalid value for header 'x-evil': CR, LF, NUL, other controls and characters above U+00FF are not allowed",
+      'TypeError: request(): the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got number',
+    ]);
+  });
+});
+
 describe('HttpClient: the keep-alive pool', () => {
   it('reuses one connection for requests in turn, and opens at most maxConnectionsPerOrigin for requests at once', async () => {
     server = await nodeServer((req, res) => { setTimeout(() => res.end(`done ${req.url}`), 20); });
@@ -198,6 +249,33 @@ describe('HttpClient: the keep-alive pool', () => {
     expect(got.retried).toBe('ok GET');
     expect(got.acceptedAfterGet).toBe(2);
     expect(got.post).toMatch(new RegExp(`^POST ${url}/: (the server closed the connection before it responded|the connection was reset by the server \\(ECONNRESET\\)|the server closed the connection while the request was being sent \\(EPIPE\\))$`));
+  });
+
+  it('retries only once: after a stale pooled connection the other idle ones are closed and the retry opens a new one, whose failure is the error', async () => {
+    let slam = false;
+    server = await nodeServer((req, res) => { if (slam) req.socket.destroy(); else setTimeout(() => res.end('ok'), 10); });
+    const s = server;
+    const url = server.url;
+    const got = await run(function* () {
+      using client = new HttpClient({ keepAliveTimeout: 60_000 });
+      const both = [yield* spawn(function* () { return yield* (yield* client.request('GET', url)).body.text(); }), yield* spawn(function* () { return yield* (yield* client.request('GET', url)).body.text(); })];
+      for (const task of both) yield* task.join();
+      const idleBefore = client.idleConnections(url);
+      for (const sock of s.open) sock.destroy();
+      const retried = yield* (yield* client.request('GET', url)).body.text();
+      const acceptedAfterRetry = s.accepted;
+      for (const sock of s.open) sock.destroy();
+      slam = true;
+      const error = yield* failureOf(client.request('GET', url));
+      return { idleBefore, retried, acceptedAfterRetry, acceptedAtEnd: s.accepted, error: (error as Error).message };
+    });
+    expect(got.idleBefore).toBe(2);
+    expect(got.retried).toBe('ok');
+    // Two idle connections were dead: one failed the request, the other was closed unused, and the retry opened the third.
+    expect(got.acceptedAfterRetry).toBe(3);
+    // The pooled connection is stale, and the one retry's new connection is slammed too: one connection more, no second retry.
+    expect(got.acceptedAtEnd).toBe(4);
+    expect(got.error).toMatch(new RegExp(`^GET ${url}/: (the server closed the connection before it responded|the connection was reset by the server \\(ECONNRESET\\))$`));
   });
 
   it('closes an idle connection after keepAliveTimeout, and close() closes the rest, leaving no socket and no timer', async () => {

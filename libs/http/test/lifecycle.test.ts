@@ -151,7 +151,7 @@ describe('the watcher', () => {
       await eventually(() => server.stats.inFlight === 1);
       client.sock.end();
       await eventually(() => server.stats.connections === 0);
-      expect(outcomes).toEqual(['HttpParseError: the connection closed in the middle of a request']);
+      expect(outcomes).toEqual(['HttpParseError: the connection closed in the middle of a request (after 4 of its 100 body bytes)']);
       expect(server.crashes).toEqual([]);
     } finally {
       await server.stop();

@@ -98,15 +98,21 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const COALESCE = 16 * 1024;
 const ALPN = ['http/1.1'];
 
-/** A request body, ready to send: known bytes (which can be sent again), or pieces read as they come. */
+/** A request body as given: known bytes (or none), or pieces read as they come. */
 type Payload = { readonly bytes: Uint8Array | undefined } | { readonly next: () => Operation<Uint8Array | null> };
+
+/**
+ * A request serialized before anything is sent (so a bad method or header is refused before
+ * connecting): whole, as the pieces to write (which can be sent again), or its head and the
+ * writer that frames the pieces of its streamed body (sent once).
+ */
+type Message = { readonly whole: readonly Uint8Array[] } | { readonly head: Uint8Array; readonly writer: RequestWriter; readonly next: () => Operation<Uint8Array | null> };
 
 /** One request, checked and ready to go on a connection. */
 interface Prepared {
   readonly method: string;
   readonly target: Target;
-  readonly headers: readonly OutgoingHeader[];
-  readonly payload: Payload;
+  readonly message: Message;
   /** The request's own headers let the connection carry another request afterwards. */
   readonly keepAlive: boolean;
 }
@@ -235,7 +241,16 @@ function prepare(method: string, url: string | URL, options: RequestOptions, whe
   const headers: OutgoingHeader[] = given.some(([name]) => name.toLowerCase() === 'host') ? [...given] : [['Host', target.authority], ...given];
   const asksClose = given.some(([name, value]) => name.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(value));
   if (!reuse && !asksClose) headers.push(['Connection', 'close']);
-  return { method, target, headers, payload: payloadOf(options.body, where), keepAlive: reuse && !asksClose };
+  return { method, target, message: serialize(method, target.path, headers, payloadOf(options.body, where)), keepAlive: reuse && !asksClose };
+}
+
+function serialize(method: string, path: string, headers: readonly OutgoingHeader[], payload: Payload): Message {
+  const writer = new RequestWriter();
+  if ('next' in payload) return { head: writer.head(method, path, headers, { chunked: true }), writer, next: payload.next };
+  const { bytes } = payload;
+  const whole = [writer.head(method, path, headers, bytes === undefined ? {} : { contentLength: bytes.length }), ...(bytes === undefined ? [] : writer.data(bytes)), writer.end()];
+  // A small body goes out in the same write as the head.
+  return { whole: bytes === undefined || bytes.length <= COALESCE ? [Buffer.concat(whole)] : whole };
 }
 
 function payloadOf(body: RequestBody | undefined, where: string): Payload {
@@ -261,12 +276,16 @@ function piece(value: unknown, where: string): Uint8Array {
   throw new TypeError(`${where}: each piece of a streamed body must be a string or a Uint8Array, got ${typeof value}`);
 }
 
-/** Runs the request on a connection from `pool`, retrying once on a new one when a reused one turns out to have been closed. */
+/**
+ * Runs the request on a connection from `pool`. When a reused connection turns out to have
+ * been closed by the server, a request that may be sent again is, once, after the pool's
+ * other idle connections (as old, as likely gone) are closed: so the retry gets a new one.
+ */
 function* exchange(prepared: Prepared, pool: OriginPool, settings: Settings): Operation<HttpClientResponse> {
   const { method, target } = prepared;
   const open = (): Operation<ClientConnection> => connect(target, settings);
-  const replayable = 'bytes' in prepared.payload && IDEMPOTENT.has(method);
-  for (;;) {
+  const replayable = 'whole' in prepared.message && IDEMPOTENT.has(method);
+  for (let attempt = 1; ; attempt++) {
     let connection: ClientConnection;
     try {
       connection = yield* pool.acquire(open);
@@ -281,7 +300,10 @@ function* exchange(prepared: Prepared, pool: OriginPool, settings: Settings): Op
     } catch (e) {
       pool.release(connection, false);
       const stale = connection.served > 0 && (e instanceof ClosedBeforeResponse || isReset(e));
-      if (stale && replayable) continue;
+      if (stale && replayable && attempt === 1) {
+        pool.closeIdle();
+        continue;
+      }
       throw failure(prepared, e);
     }
   }
@@ -299,27 +321,20 @@ function* connect(target: Target, settings: Settings): Operation<ClientConnectio
   const sock = yield* within(settings.connectTimeout, what, openConnection(target.host, target.port, options));
   // The head and a small body go out in one write; don't let Nagle hold the next one back.
   if (!target.secure) sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
-  return new ClientConnection(sock, target.origin, settings.limits);
+  return new ClientConnection(sock, settings.limits);
 }
 
 function* send(connection: ClientConnection, prepared: Prepared, settings: Settings): Operation<void> {
-  const writer = new RequestWriter();
-  const { payload } = prepared;
+  const { message } = prepared;
   const timeout = settings.bodyTimeout;
   connection.parser.expect(prepared.method);
-  if ('bytes' in payload) {
-    const bytes = payload.bytes;
-    const head = writer.head(prepared.method, prepared.target.path, prepared.headers, bytes === undefined ? {} : { contentLength: bytes.length });
-    const body = bytes === undefined ? [] : writer.data(bytes);
-    const end = writer.end();
-    const whole = [head, ...body, end];
-    yield* connection.send(bytes !== undefined && bytes.length <= COALESCE ? [Buffer.concat(whole)] : whole, timeout);
+  if ('whole' in message) {
+    yield* connection.send(message.whole, timeout);
     return;
   }
-  yield* connection.send([writer.head(prepared.method, prepared.target.path, prepared.headers, { chunked: true })], timeout);
-  for (let chunk = yield* payload.next(); chunk !== null; chunk = yield* payload.next()) {
-    yield* connection.send(writer.data(chunk), timeout);
-  }
+  const { writer, next } = message;
+  yield* connection.send([message.head], timeout);
+  for (let chunk = yield* next(); chunk !== null; chunk = yield* next()) yield* connection.send(writer.data(chunk), timeout);
   yield* connection.send([writer.end()], timeout);
 }
 

@@ -43,7 +43,7 @@ export class ClientConnection {
   served = 0;
   private closed = false;
 
-  constructor(readonly sock: Socket, readonly origin: string, limits: ParserLimits) {
+  constructor(readonly sock: Socket, limits: ParserLimits) {
     this.parser = new ResponseParser(limits);
   }
 

@@ -64,6 +64,11 @@ export class OriginPool {
   /** Closes the idle connections; connections given back later are closed too. */
   close(): void {
     this.closed = true;
+    this.closeIdle();
+  }
+
+  /** Closes the idle connections (one the server closed while idle says the others may be gone too). */
+  closeIdle(): void {
     for (const { connection, timer } of this.idle.splice(0)) {
       clearTimeout(timer);
       connection.close();
