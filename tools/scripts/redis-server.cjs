@@ -1,53 +1,21 @@
 // A throwaway redis-server for tests and benchmarks: installs Debian's `redis-server`
-// package when it is missing (as root, or through `sudo -n`), starts one on a free
+// package when it is missing (debian-command.cjs), starts one on a free
 // 127.0.0.1 port with a config of its own in a temporary directory (no persistence, no
 // other interface) and stops it again. Used by libs/redis's jest globalSetup and by the
 // redis benchmark in tools/bench.
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 // redis-server cannot report a port it picked: `--port 0` turns its TCP listener off.
 const { freePort } = require('./free-port.cjs');
 const os = require('node:os');
+const { ensureCommand } = require('./debian-command.cjs');
 const path = require('node:path');
 
 /** The path of redis-server, installing the Debian package first if there is none. */
 function ensureRedisServer() {
-  const found = which('redis-server');
-  if (found !== null) return found;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const prefix = root ? [] : ['sudo', '-n'];
-  if (!root && which('sudo') === null) {
-    throw new Error('redis-server is not installed and this user cannot install it (not root, no sudo): run `apt-get install -y redis-server` as root');
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'redis-server']]) {
-    const cmd = [...prefix, ...args];
-    process.stderr.write(`redis-server missing: running ${cmd.join(' ')}\n`);
-    const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`installing redis-server failed: \`${cmd.join(' ')}\` exited with ${r.status ?? r.signal}`);
-  }
-  const installed = which('redis-server');
-  if (installed === null) throw new Error('apt-get installed redis-server but it is not on PATH');
-  return installed;
-}
-
-function which(name) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  for (const dir of ['/usr/bin', '/usr/sbin', '/usr/local/bin']) {
-    const file = path.join(dir, name);
-    if (fs.existsSync(file)) return file;
-  }
-  return null;
+  return ensureCommand('redis-server');
 }
 
 /** Resolves once `PING` on 127.0.0.1:port answers `+PONG`; rejects if the child exits. */

@@ -45,11 +45,11 @@ export function outputOption(o: OutputOptions, key: string, value: string): bool
   return false;
 }
 
-/** One line per comparison: the verdict, the median ratio and its spread. */
+/** One line per comparison: the unit compared, the verdict, the median ratio and its spread. */
 export function verdictTable(report: BenchReport): string {
   return renderTable([
-    ['case', 'contender', 'baseline', 'ratio (median)', 'ratio min .. max', 'verdict'],
-    ...report.rows.map((r) => [r.case, r.contender, r.baseline, formatRatio(r.ratio.median), `${formatRatio(r.ratio.min)} .. ${formatRatio(r.ratio.max)}`, r.verdict]),
+    ['case', 'contender', 'baseline', 'unit', 'ratio (median)', 'ratio min .. max', 'verdict'],
+    ...report.rows.map((r) => [r.case, r.contender, r.baseline, r.unit, formatRatio(r.ratio.median), `${formatRatio(r.ratio.min)} .. ${formatRatio(r.ratio.max)}`, r.verdict]),
   ]);
 }
 

@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline';
 export interface ListeningServer {
   process: ChildProcess;
   port: number;
+  /** What it has printed on stderr so far. */
+  stderr(): string;
 }
 
 /** The port of a `Server listening at ('0.0.0.0', 51234)` line; null for any other line. */
@@ -42,7 +44,7 @@ export async function startListeningServer(label: string, cmd: string, args: rea
       }
     });
   });
-  return { process: child, port };
+  return { process: child, port, stderr: () => stderr };
 }
 
 /** Stops a server with SIGTERM (SIGKILL if it is still there after `killAfterMs`). */

@@ -40,6 +40,7 @@ import { benchReport, type Comparison } from '../report-json.js';
 import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 import { waitForQuietMachine } from './cpu.js';
 import { measureRound, type RoundSteps, type RunningServer } from './round.js';
+import { pinned, pinning } from '../pinning.js';
 
 /** The servers under test, by name: the script each runs. */
 const SERVERS = {
@@ -130,12 +131,6 @@ function parseArgs(argv: readonly string[]): Options {
   if (o.warmup < 0) o.warmup = o.windows > 1 ? 500 : 1000;
   if (o.duration / o.windows < 100) throw new RangeError(`--duration=${o.duration} split in ${o.windows} windows leaves less than 100 ms per window`);
   return o;
-}
-
-/** `taskset -c <cpu>` when the machine has a spare core and the tool, else nothing. */
-const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
-function pinned(cpu: number, args: string[], program = process.execPath): [string, string[]] {
-  return pinning ? ['taskset', ['-c', String(cpu), program, ...args]] : [program, args];
 }
 
 /**

@@ -11,7 +11,6 @@
  * [--connections=100] [--handshake-workers=16] [--size=1000] [--cert-runs=6] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { runMain } from '../script.js';
 import { benchReport, type Comparison } from '../report-json.js';
 import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE, type OutputOptions } from '../report-output.js';
 import { waitForQuietMachine } from '../echo/cpu.js';
+import { pinned, pinning } from '../pinning.js';
 
 const SERVERS = {
   'node:tls': fileURLToPath(new URL('./node-tls-server.js', import.meta.url)),
@@ -65,11 +65,6 @@ function parseArgs(argv: readonly string[]): Options {
   }
   if (o.warmupRounds < 0) o.warmupRounds = o.rounds > 1 ? 1 : 0;
   return o;
-}
-
-const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
-function pinned(cpu: number, args: string[]): [string, string[]] {
-  return pinning ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
 }
 
 interface Files {
