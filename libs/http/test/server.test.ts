@@ -234,6 +234,19 @@ describe('serveHttp: bodies', () => {
     expect(crashes).toEqual([]);
   });
 
+  it('still answers 400 or 413 when the body read fails after start() but before any write (the head has not gone out)', async () => {
+    const streamingEcho: HttpHandler = function* (req, res) {
+      yield* res.start(200, { 'Content-Type': 'text/plain' });
+      for (let piece = yield* req.body.read(); piece !== null; piece = yield* req.body.read()) yield* res.write(piece);
+      yield* res.end();
+    };
+    const { port } = await serve(streamingEcho, { maxBodySize: 10 });
+    const badChunk = await exchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n');
+    expect(badChunk).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*Connection: close\r\n/);
+    const tooLarge = await exchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n1234567890123456\r\n0\r\n\r\n');
+    expect(tooLarge).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[^]*Connection: close\r\n/);
+  });
+
   it('lets readAll take a limit of its own', async () => {
     const { port } = await serve(function* (req, res) {
       yield* res.send(200, yield* req.body.readAll(4));

@@ -193,7 +193,7 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
     if (this.lost) throw error;
     const known = error instanceof HttpError;
     if (!known) this.report(head, error);
-    if (res.headersSent) return false;
+    if (res.headersSent && !res.abandonUnsent()) return false;
     yield* res.send(known ? error.status : 500, `${known ? error.message : 'internal server error'}\n`, TEXT_PLAIN);
     return !res.closes && (yield* this.discardBody());
   }

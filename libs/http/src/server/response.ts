@@ -87,6 +87,19 @@ export class ServerResponse implements HttpResponse {
     yield* this.flush(head, [], last);
   }
 
+  /**
+   * Forgets a streamed response whose head has not gone out yet (`start()` without a
+   * write), so that an error response can take its place; true if it did. A body read
+   * that fails after `start()` (a bad chunk, past maxBodySize) still gets its 400 or 413.
+   */
+  abandonUnsent(): boolean {
+    if (this.pending === null) return false;
+    this.pending = null;
+    this.writer = null;
+    this.headersSent = false;
+    return true;
+  }
+
   /** The head of a streamed response if it has not been sent yet. */
   private pendingHead(writer: ResponseWriter): Uint8Array | null {
     const pending = this.pending;
