@@ -52,7 +52,7 @@ test('run-with-timeout passes arguments containing = to the command whole', () =
 
 const PROGRAMS = [
   'echo-server', 'echo-server-highlevel', 'fib-server', 'udp-echo', 'unix-echo', 'graceful-server', 'chat-server', 'echo-cluster',
-  'channel-producer', 'channel-consumer', 'tls-echo-server', 'tls-echo-client', 'pipeline', 'thread-queue',
+  'channel-producer', 'channel-consumer', 'tls-echo-server', 'tls-echo-client', 'pipeline', 'thread-queue', 'http-server', 'http-get',
 ];
 
 test.each(PROGRAMS)('%s refuses an unknown flag, naming it, with its usage line', (name) => {
@@ -72,6 +72,8 @@ test.each([
   ['pipeline', ['1.5'], "N expects a whole number >= 1, got '1.5'"],
   ['thread-queue', ['0'], "COUNT expects a whole number >= 1, got '0'"],
   ['tls-echo-server', ['0', '--cert=cert.pem'], '--cert and --key go together'],
+  ['http-server', ['abc'], "PORT expects a port number (0-65535), got 'abc'"],
+  ['http-get', [], 'URL is missing'],
 ] as const)('%s %j is refused with a message naming the argument', (name, args, message) => {
   expectRefused(name, args, message);
 });
