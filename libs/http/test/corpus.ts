@@ -1,18 +1,7 @@
 // Requests for the differential test, generated deterministically from a seed: valid ones
 // (every framing, pipelined), the same with one mutation (a byte, a header, the framing),
 // and the known request-smuggling inputs.
-
-/** mulberry32: a small seeded PRNG, so every run feeds the same requests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../tools/jest/seeded-random.js';
 
 export interface Case {
   /** What made it: `valid`, the mutation's name, or `smuggling: ...`. */
@@ -199,7 +188,7 @@ export const SMUGGLING: Array<[string, string]> = [
 
 /** `count` cases from `seed`: about a third valid (one to three pipelined requests), the rest mutated, after the smuggling inputs. */
 export function generateCases(seed: number, count: number): Case[] {
-  const rng = prng(seed);
+  const rng = seededRandom(seed).next;
   const cases: Case[] = SMUGGLING.map(([name, text]) => ({ kind: `smuggling: ${name}`, bytes: Buffer.from(text, 'latin1') }));
   while (cases.length < count) {
     const n = int(rng, 1, 3);

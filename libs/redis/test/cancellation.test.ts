@@ -6,7 +6,8 @@
  */
 import { Kernel, schedule, spawn, TaskCancelled, type Operation, type Task } from '@curio/kernel';
 import { connect, type RedisConnection } from '@curio/redis';
-import { HoldingProxy, connectedClients, redisPort, seededRandom } from './helpers.js';
+import { HoldingProxy, connectedClients, redisPort } from './helpers.js';
+import { seededRandom, type SeededRandom } from '../../../tools/jest/seeded-random.js';
 
 const DB = 4;
 const SEED = Number(process.env.CURIO_REDIS_SEED ?? 20261126);
@@ -14,7 +15,7 @@ const SEED = Number(process.env.CURIO_REDIS_SEED ?? 20261126);
 type Check = (conn: RedisConnection, i: number) => Operation<void>;
 
 /** One random operation on the connection, and what its reply must be if it completes. */
-function randomOperation(random: ReturnType<typeof seededRandom>, conn: RedisConnection, i: number): { op: Operation<unknown>; expected: unknown; replies: number } {
+function randomOperation(random: SeededRandom, conn: RedisConnection, i: number): { op: Operation<unknown>; expected: unknown; replies: number } {
   switch (random.int(5)) {
     case 0:
       return { op: conn.echo(`echo-${i}`), expected: `echo-${i}`, replies: 1 };

@@ -1,4 +1,4 @@
-/** Shared by the redis tests: the server's port, a seeded random generator, a test proxy. */
+/** Shared by the redis tests: the server's port, a test proxy. */
 import { Condition, sleep, spawn, type Operation, type Task } from '@curio/kernel';
 import { openConnection, tcpServerSocket, type Socket } from '@curio/io';
 import { INCOMPLETE, parseReply } from '@curio/redis';
@@ -8,19 +8,6 @@ export function redisPort(): number {
   const port = Number(process.env.CURIO_REDIS_PORT);
   if (!Number.isInteger(port) || port <= 0) throw new Error('CURIO_REDIS_PORT is not set: run these tests through jest.config.cjs (its globalSetup starts redis-server)');
   return port;
-}
-
-/** mulberry32: a small seeded generator, so a failing random sequence can be replayed. */
-export function seededRandom(seed: number): { next(): number; int(below: number): number } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (below) => Math.floor(next() * below) };
 }
 
 /**
