@@ -11,14 +11,13 @@
 import { parseArgs } from 'node:util';
 import { run, awaitPromise, timeoutAfter, TaskTimeout } from 'curio';
 import { request, HttpClientError } from '@curio/http';
-import { commandLine, wholeNumber } from './support/command-line.js';
+import { atMost, commandLine, wholeNumber } from './support/command-line.js';
 
 const USAGE = 'http-get.js URL [--timeout=MS]';
 const { url, timeout } = commandLine(USAGE, () => {
   const { values, positionals } = parseArgs({ options: { timeout: { type: 'string' } }, allowPositionals: true });
-  const [url, extra] = positionals;
+  const [url] = atMost(positionals, 1);
   if (url === undefined) throw new RangeError('URL is missing');
-  if (extra !== undefined) throw new RangeError(`unexpected argument '${extra}'`);
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new RangeError(`URL expects an http: or https: URL, got '${url}'`);
   return { url, timeout: wholeNumber('--timeout', values.timeout, 30_000) };
 });

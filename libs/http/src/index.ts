@@ -1,6 +1,7 @@
 /**
- * `@curio/http`: HTTP/1.1 for Curio: `serveHttp`, a streaming server, on a strict sans-I/O
- * request parser and response serializer (RFC 9112).
+ * `@curio/http`: HTTP/1.1 for Curio: `serveHttp`, a streaming server; `request()` and
+ * `HttpClient`, a client with a keep-alive pool per origin; `fetchHandler`, for web-standard
+ * `(Request) => Response` handlers; all on strict sans-I/O parsers and serializers (RFC 9112).
  * @packageDocumentation
  */
 export { HttpError, HttpParseError, type HttpParseErrorStatus } from './errors.js';

@@ -44,6 +44,8 @@ export function describeByte(byte: number): string {
 
 /** True if every character of `s` is in `allowed` (and `s` is not empty when `nonEmpty`). */
 export function allIn(allowed: Uint8Array, s: string, nonEmpty: boolean): boolean {
+  // Not a string (a caller's object whose toString could hold a CR LF): never allowed.
+  if (typeof s !== 'string') return false;
   if (nonEmpty && s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -96,6 +96,8 @@ export interface HttpClientOptions extends ParserLimits {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /** A body up to this size is sent in the same write as the head. */
 const COALESCE = 16 * 1024;
+/** The default TLS context of every client and request() without `ssl`: building one reads the system's CAs. */
+let defaultContext: SSLContext | null = null;
 const ALPN = ['http/1.1'];
 
 /** A request body as given: known bytes (or none), or pieces read as they come. */
@@ -135,10 +137,9 @@ class Settings {
     this.context = options.ssl;
   }
 
-  /** The TLS context, the default one made on first use (it reads the system's CAs). */
+  /** The TLS context: the one given, else the default one, made once per process on first use (it reads the system's CAs). */
   get ssl(): SSLContext {
-    this.context ??= createDefaultContext();
-    return this.context;
+    return (this.context ??= defaultContext ??= createDefaultContext());
   }
 }
 
@@ -228,7 +229,7 @@ export class HttpClient {
  * console.log(yield* res.body.text());
  * ```
  */
-export function* request(method: string, url: string | URL, options: RequestOptions & HttpClientOptions = {}): Operation<HttpClientResponse> {
+export function* request(method: string, url: string | URL, options: RequestOptions & Omit<HttpClientOptions, 'maxConnectionsPerOrigin' | 'keepAliveTimeout'> = {}): Operation<HttpClientResponse> {
   const prepared = prepare(method, url, options, 'request()', false);
   return yield* exchange(prepared, new OriginPool(1, 0), new Settings(options, 'request()'));
 }
@@ -319,8 +320,8 @@ function* connect(target: Target, settings: Settings): Operation<ClientConnectio
   const what = `could not connect within connectTimeout (${settings.connectTimeout} ms)`;
   const options = target.secure ? { ssl: settings.ssl, alpnProtocols: ALPN } : {};
   const sock = yield* within(settings.connectTimeout, what, openConnection(target.host, target.port, options));
-  // The head and a small body go out in one write; don't let Nagle hold the next one back.
-  if (!target.secure) sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
+  // The head and a small body go out in one write; don't let Nagle hold the next one back (TLS included).
+  sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, true);
   return new ClientConnection(sock, settings.limits);
 }
 
@@ -334,7 +335,11 @@ function* send(connection: ClientConnection, prepared: Prepared, settings: Setti
   }
   const { writer, next } = message;
   yield* connection.send([message.head], timeout);
-  for (let chunk = yield* next(); chunk !== null; chunk = yield* next()) yield* connection.send(writer.data(chunk), timeout);
+  for (let chunk = yield* next(); chunk !== null; chunk = yield* next()) {
+    // A small chunk's size line, data and CRLF in one write, as a small whole body goes with its head.
+    const pieces = writer.data(chunk);
+    yield* connection.send(chunk.length <= COALESCE ? [Buffer.concat(pieces)] : pieces, timeout);
+  }
   yield* connection.send([writer.end()], timeout);
 }
 

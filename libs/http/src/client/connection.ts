@@ -5,7 +5,7 @@
  * @internal
  * @packageDocumentation
  */
-import { clock, TaskTimeout, timeoutAt, type Operation } from '@curio/kernel';
+import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
 import type { Socket } from '@curio/io';
 import type { ParserLimits } from '../message-parser.js';
 import { ResponseParser, type ResponseEvent } from './response-parser.js';
@@ -18,7 +18,7 @@ export class ClientTimeout extends Error {}
 /** Runs `op`, failing with a ClientTimeout saying `problem` if it takes more than `ms` (Infinity: no limit). @internal */
 export function* within<T>(ms: number, problem: string, op: Operation<T>): Operation<T> {
   try {
-    return yield* timeoutAt(ms === Infinity ? null : (yield* clock()) + ms, op);
+    return yield* timeoutAfter(ms === Infinity ? null : ms, op);
   } catch (e) {
     if (e instanceof TaskTimeout) throw new ClientTimeout(problem);
     throw e;
@@ -41,14 +41,13 @@ export class ClientConnection {
   readonly parser: ResponseParser;
   /** How many responses this connection has carried to their end (0: a new connection). */
   served = 0;
-  private closed = false;
 
   constructor(readonly sock: Socket, limits: ParserLimits) {
     this.parser = new ResponseParser(limits);
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.sock.closed;
   }
 
   /** Sends `pieces` in order; the server must take each within `timeout` ms. */
@@ -105,7 +104,6 @@ export class ClientConnection {
 
   /** Closes the socket (idempotent): the connection is never used again. */
   close(): void {
-    this.closed = true;
     this.sock.close();
   }
 
