@@ -75,9 +75,14 @@ function* slowly(req: HttpRequest, res: HttpResponse): Operation<void> {
   yield* res.send(200, `slept ${ms}\n`, TEXT);
 }
 
+/** The same answer to GET and HEAD: the server leaves out a HEAD's body. */
+function* hello(_req: HttpRequest, res: HttpResponse): Operation<void> {
+  yield* res.send(200, HELLO, TEXT);
+}
+
 const routes: Record<string, HttpHandler> = {
-  'GET /': function* (_req, res) { yield* res.send(200, HELLO, TEXT); },
-  'HEAD /': function* (_req, res) { yield* res.send(200, HELLO, TEXT); },
+  'GET /': hello,
+  'HEAD /': hello,
   'POST /echo': echo,
   'GET /stream': stream,
   'GET /sleep': slowly,

@@ -247,6 +247,41 @@ describe('serveHttp: bodies', () => {
     expect(tooLarge).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[^]*Connection: close\r\n/);
   });
 
+  it('answers 500 to a handler whose response head is refused (a bad header name), whole or streamed, and serves on', async () => {
+    const { port, crashes } = await serve(function* (req, res) {
+      if (req.path === '/whole') yield* res.send(200, 'x', { 'bad name': 'v' });
+      else if (req.path === '/streamed') {
+        yield* res.start(200, { 'bad name': 'v' });
+        yield* res.write('x');
+      } else yield* res.send(200, 'fine');
+    });
+    const reply = withoutDate(await exchange(port, GET('/whole') + GET('/streamed') + GET('/next', 'Connection: close\r\n')));
+    expect(responses(reply).map((r) => r.split('\r\n')[0])).toEqual(['HTTP/1.1 500 Internal Server Error', 'HTTP/1.1 500 Internal Server Error', 'HTTP/1.1 200 OK']);
+    expect(crashes).toHaveLength(2);
+  });
+
+  it('takes a Content-Length given to send() when it is the body\'s (or a HEAD\'s), and refuses another with a 500', async () => {
+    const { port } = await serve(function* (req, res) {
+      if (req.method === 'HEAD') yield* res.send(200, undefined, { 'Content-Length': '5' });
+      else if (req.path === '/right') yield* res.send(200, 'hello', { 'Content-Length': '5' });
+      else yield* res.send(200, 'hello', { 'Content-Length': '4' });
+    });
+    const reply = withoutDate(await exchange(port, GET('/right') + 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\n' + GET('/wrong', 'Connection: close\r\n')));
+    const [right, head, wrong] = responses(reply);
+    expect(right).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
+    expect(head).toBe('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n');
+    expect(wrong!.split('\r\n')[0]).toBe('HTTP/1.1 500 Internal Server Error');
+  });
+
+  it('answers 400, not 500, to an absolute-form target that is not a URL, and reports no crash', async () => {
+    const { port, crashes } = await serve(function* (req, res) {
+      yield* res.send(200, req.path);
+    });
+    const reply = await exchange(port, 'GET http://[x/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*the request target "http:\/\/\[x\/" is not a valid URL\n$/);
+    expect(crashes).toEqual([]);
+  });
+
   it('lets readAll take a limit of its own', async () => {
     const { port } = await serve(function* (req, res) {
       yield* res.send(200, yield* req.body.readAll(4));

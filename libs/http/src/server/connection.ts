@@ -9,7 +9,7 @@
  * @internal
  */
 import { Buffer } from 'node:buffer';
-import { CancelledError, currentTask, reportCrashToStderr, TaskTimeout, timeoutAt, type Operation, type Task } from '@curio/kernel';
+import { CancelledError, currentTask, ignoreAt, reportCrashToStderr, type Operation, type Task } from '@curio/kernel';
 import { IOError, IPPROTO_TCP, SHUT_RD, TCP_NODELAY, type Socket } from '@curio/io';
 import { HttpBody, type BodySource } from '../body.js';
 import { HttpError } from '../errors.js';
@@ -24,15 +24,12 @@ import { watched, type Watchable } from './watch.js';
 
 const READ_SIZE = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
-const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const CONTINUE = new ResponseWriter({ method: 'POST', version: '1.1' }).informational(100);
 const TEXT_PLAIN: OutgoingHeader[] = [['Content-Type', 'text/plain']];
 /** A body the handler left unread is read and dropped up to this many bytes to keep the connection; a longer one closes it. */
 const DISCARD_LIMIT = 64 * 1024;
 /** How far the watcher reads ahead into pipelined requests; past it, it stops (and so does seeing the client go). */
 const WATCH_LIMIT = 64 * 1024;
-
-/** A read ran out of time (the kernel's TaskTimeout of our own deadline, not an enclosing one). */
-class ReadTimeout extends Error {}
 
 /** @internal The client's address as `HttpRequest.remoteAddress` gives it. */
 export interface RemoteAddress {
@@ -110,29 +107,25 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
       }
       if (parser.idle) {
         if (server.draining || this.broken) return null;
-        let data: Buffer;
+        let data: Buffer | null;
         this.idle = true;
         try {
           data = yield* this.receive(this.now() + limits.keepAliveTimeout);
         } catch (e) {
-          // Idle too long, or reset between requests (as browsers and load generators do): nothing is lost, nothing to report.
-          if (e instanceof ReadTimeout || e instanceof IOError) return null;
+          // Reset between requests (as browsers and load generators do): nothing is lost, nothing to report.
+          if (e instanceof IOError) return null;
           throw e;
         } finally {
           this.idle = false;
         }
-        if (data.length === 0) return null;
+        // Idle too long, or closed between requests.
+        if (data === null || data.length === 0) return null;
         parser.feed(data);
         headDeadline = this.startClock();
         continue;
       }
-      let data: Buffer;
-      try {
-        data = yield* this.receive(Math.min(headDeadline, this.requestDeadline));
-      } catch (e) {
-        if (e instanceof ReadTimeout) throw new HttpError(408, `the request head took longer than headersTimeout (${limits.headersTimeout} ms)`);
-        throw e;
-      }
+      const data = yield* this.receive(Math.min(headDeadline, this.requestDeadline));
+      if (data === null) throw new HttpError(408, `the request head took longer than headersTimeout (${limits.headersTimeout} ms)`);
       if (data.length === 0) parser.end();
       else parser.feed(data);
     }
@@ -228,8 +221,7 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
   *readBody(): Operation<Uint8Array | null> {
     if (this.bodyDone) return null;
     if (this.continueDue) {
-      // Sent on the first read, as the client waits for it before sending the body.
-      this.continueDue = false;
+      // Sent on the first read, as the client waits for it before sending the body (send clears continueDue).
       yield* this.send(CONTINUE);
     }
     const { parser } = this;
@@ -256,11 +248,8 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
   }
 
   private *receiveBody(): Operation<void> {
-    let data: Buffer;
-    try {
-      data = yield* this.receive(this.requestDeadline);
-    } catch (e) {
-      if (!(e instanceof ReadTimeout)) throw e;
+    const data = yield* this.receive(this.requestDeadline);
+    if (data === null) {
       this.broken = true;
       throw new HttpError(408, `the request took longer than requestTimeout (${this.server.limits.requestTimeout} ms)`);
     }
@@ -271,6 +260,8 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
   // ---------------------------------------------------------------- ResponseChannel
 
   *send(data: Uint8Array): Operation<void> {
+    // Whatever goes out now (the 100 itself, or the final response) takes the place of a 100 Continue still due.
+    this.continueDue = false;
     try {
       yield* this.sock.sendall(data);
     } catch (e) {
@@ -284,8 +275,6 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
     const close = !head.keepAlive || this.broken || this.server.draining || this.served >= this.server.limits.maxRequestsPerSocket ||
       // A body left unread that cannot be skipped: never asked for (the client may be waiting for a 100), or too long.
       (!this.bodyDone && (this.continueDue || (head.contentLength !== undefined && head.contentLength - this.bodyReceived > DISCARD_LIMIT)));
-    // The final response takes the place of 100 Continue.
-    this.continueDue = false;
     return close;
   }
 
@@ -334,12 +323,12 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
     return this.task!.kernel.clock.now();
   }
 
-  private *receive(deadline: number): Operation<Buffer> {
+  /** The next bytes from the client (empty at its end), or null if `deadline` (on the kernel clock) passed first. */
+  private *receive(deadline: number): Operation<Buffer | null> {
     try {
       if (deadline === Infinity) return yield* this.sock.recv(READ_SIZE);
-      return yield* timeoutAt(deadline, this.sock.recv(READ_SIZE));
+      return yield* ignoreAt(deadline, this.sock.recv(READ_SIZE), { timeoutResult: null });
     } catch (e) {
-      if (e instanceof TaskTimeout) throw new ReadTimeout();
       if (e instanceof IOError) this.lost = this.broken = true;
       throw e;
     }

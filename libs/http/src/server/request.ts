@@ -4,6 +4,7 @@
  * @internal
  */
 import type { HttpBody } from '../body.js';
+import { HttpError } from '../errors.js';
 import { HttpHeaders } from '../headers.js';
 import type { RequestEvent } from '../parser.js';
 import type { HttpRequest } from './types.js';
@@ -52,6 +53,8 @@ export class ServerRequest implements HttpRequest {
         this.parsedQuery = new URLSearchParams();
         return;
       }
+      // The parser checked only the scheme of an absolute-form target: the rest is the client's to get right.
+      if (!URL.canParse(target)) throw new HttpError(400, `the request target ${JSON.stringify(target)} is not a valid URL`);
       const url = new URL(target);
       pathAndQuery = url.pathname + url.search;
     }

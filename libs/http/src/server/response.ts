@@ -15,7 +15,7 @@ import type { HttpResponse } from './types.js';
 export interface ResponseChannel {
   /** Sends bytes to the client (backpressure: waits while the client is slow to read). */
   send(data: Uint8Array): Operation<void>;
-  /** Whether the connection is to close after this response; asked once, as the head is made. */
+  /** Whether the connection is to close after this response; asked as the head is made (again if making it failed). */
   closeAfterResponse(): boolean;
 }
 
@@ -48,7 +48,12 @@ export class ServerResponse implements HttpResponse {
     this.checkNotStarted('send');
     const bytes = toBytes(body, 'send');
     const writer = new ResponseWriter(this.request);
-    const head = this.makeHead(writer, status, headerList(headers, 'send()'), bytes.length);
+    const { fields, contentLength } = splitContentLength(headerList(headers, 'send()'), 'send()');
+    // A Content-Length of its own must be the body's, but for HEAD, which tells the length of a body it does not send.
+    if (contentLength !== undefined && contentLength !== bytes.length && !(this.request.method === 'HEAD' && bytes.length === 0)) {
+      throw new TypeError(`HttpResponse.send(): content-length ${contentLength} is not the body's length (${bytes.length} bytes)`);
+    }
+    const head = this.makeHead(writer, status, fields, contentLength ?? bytes.length);
     this.finished = true;
     // A HEAD, 204 or 304 response goes without its body.
     return this.channel.send(writer.framing === 'none' || bytes.length === 0 ? head : Buffer.concat([head, bytes]));
@@ -56,17 +61,7 @@ export class ServerResponse implements HttpResponse {
 
   *start(status: number, headers?: OutgoingHeaders): Operation<void> {
     this.checkNotStarted('start');
-    const list = headerList(headers, 'start()');
-    const at = list.findIndex(([name]) => name.toLowerCase() === 'content-length');
-    let contentLength: number | undefined;
-    let fields = list;
-    if (at >= 0) {
-      const text = list[at]![1].trim();
-      if (!/^[0-9]{1,15}$/.test(text)) throw new TypeError(`start(): content-length must be a number of bytes, got '${text}'`);
-      if (list.findIndex(([name], i) => i > at && name.toLowerCase() === 'content-length') >= 0) throw new TypeError('start(): more than one content-length header');
-      contentLength = Number(text);
-      fields = list.filter((_, i) => i !== at);
-    }
+    const { fields, contentLength } = splitContentLength(headerList(headers, 'start()'), 'start()');
     // Made and sent with the first piece of the body (a bad status or header fails there).
     this.writer = new ResponseWriter(this.request);
     this.pending = { status, headers: fields, contentLength };
@@ -104,8 +99,10 @@ export class ServerResponse implements HttpResponse {
   private pendingHead(writer: ResponseWriter): Uint8Array | null {
     const pending = this.pending;
     if (pending === null) return null;
+    const head = this.makeHead(writer, pending.status, pending.headers, pending.contentLength);
+    // Only once it is made: a head that failed (a bad header) can still give way to a 500.
     this.pending = null;
-    return this.makeHead(writer, pending.status, pending.headers, pending.contentLength);
+    return head;
   }
 
   /** Sends `head` (if any), `pieces` and `last`, joined when small. */
@@ -126,8 +123,9 @@ export class ServerResponse implements HttpResponse {
 
   /** The head, with Date and the framing; whether the connection closes after it is decided here. */
   private makeHead(writer: ResponseWriter, status: number, headers: readonly OutgoingHeader[], contentLength: number | undefined): Uint8Array {
-    this.headersSent = true;
     const head = writer.head(status, headers, { contentLength, close: this.channel.closeAfterResponse(), date: httpDate() });
+    // Set once the head is made: a handler whose head was refused still gets its 500.
+    this.headersSent = true;
     this.closes = writer.mustClose;
     return head;
   }
@@ -148,4 +146,14 @@ function toBytes(data: string | Uint8Array | undefined, operation: string): Uint
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;
   throw new TypeError(`HttpResponse.${operation}(): the body must be a string or a Uint8Array, got ${typeof data}`);
+}
+
+/** The fields without a Content-Length a handler gave, and its value (checked: one, a number of bytes). */
+function splitContentLength(list: readonly OutgoingHeader[], where: string): { fields: readonly OutgoingHeader[]; contentLength: number | undefined } {
+  const at = list.findIndex(([name]) => name.toLowerCase() === 'content-length');
+  if (at < 0) return { fields: list, contentLength: undefined };
+  const text = list[at]![1].trim();
+  if (!/^[0-9]{1,15}$/.test(text)) throw new TypeError(`${where}: content-length must be a number of bytes, got '${text}'`);
+  if (list.findIndex(([name], i) => i > at && name.toLowerCase() === 'content-length') >= 0) throw new TypeError(`${where}: more than one content-length header`);
+  return { fields: list.filter((_, i) => i !== at), contentLength: Number(text) };
 }

@@ -7,7 +7,6 @@ import type { Operation } from '@curio/kernel';
 import type { SSLContext } from '@curio/ssl';
 import type { HttpBody } from '../body.js';
 import type { HttpHeaders, OutgoingHeaders } from '../headers.js';
-import type { OutgoingHeader } from '../serializer.js';
 import type { HttpServerStats } from './stats.js';
 
 /**
@@ -145,5 +144,3 @@ export interface ServeHttpOptions {
   stats?: HttpServerStats;
 }
 
-/** @internal The headers `send`/`start` were given, as the serializer takes them. */
-export type HeaderList = readonly OutgoingHeader[];
