@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 /** The platform's signals by name (`SIGINT: 2`, ...); node:os is read when a name is checked, not when curio is imported. */
+let signalTable: Readonly<Record<string, number>> | undefined;
 function known(): Readonly<Record<string, number>> {
-  return process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>;
+  return (signalTable ??= process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>);
 }
 
 /** The OS never lets a program catch these. */

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type net from 'node:net';
-import type tls from 'node:tls';
+// Imported as usual: this module is itself loaded on the first wrap (context.ts), so node:tls is too.
+import tls from 'node:tls';
 import { park, type Operation, type Waker } from '@curio/kernel';
 import { SSLError, toSSLError, verifyFailure } from './errors.js';
 
@@ -32,11 +33,11 @@ export function clientHandshake(raw: net.Socket, hs: ClientHandshake, where: str
       servername: hs.servername,
       ALPNProtocols: hs.alpnProtocols ?? undefined,
       rejectUnauthorized: hs.verify,
-      checkServerIdentity: (_host, cert) => (expected === null ? undefined : process.getBuiltinModule('node:tls').checkServerIdentity(expected, cert)),
+      checkServerIdentity: (_host, cert) => (expected === null ? undefined : tls.checkServerIdentity(expected, cert)),
       // The peer's end of stream must not end our side: a task may still be sending.
       allowHalfOpen: true,
     };
-    const sock = process.getBuiltinModule('node:tls').connect(options);
+    const sock = tls.connect(options);
     return settleOnHandshake(sock, 'secureConnect', waker, where, () => null);
   });
 }
@@ -60,7 +61,7 @@ export interface ServerHandshake {
  */
 export function serverHandshake(raw: net.Socket, hs: ServerHandshake, where: string): Operation<tls.TLSSocket> {
   return park<tls.TLSSocket>('TLS_HANDSHAKE', (waker) => {
-    const sock = new (process.getBuiltinModule('node:tls').TLSSocket)(raw, {
+    const sock = new tls.TLSSocket(raw, {
       isServer: true,
       secureContext: hs.secureContext,
       ALPNProtocols: hs.alpnProtocols ?? undefined,

@@ -3,8 +3,9 @@
  * @packageDocumentation
  */
 /** The platform's signals by name (`SIGKILL: 9`, ...), from node:os when first needed, not when curio is imported. */
+let signalTable: Readonly<Record<string, number>> | undefined;
 function signalNumbers(): Readonly<Record<string, number>> {
-  return process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>;
+  return (signalTable ??= process.getBuiltinModule('node:os').constants.signals as Readonly<Record<string, number>>);
 }
 
 /** Python's `returncode` from Node's `'exit'` event arguments. */

@@ -3,6 +3,8 @@
  * supervises the workers, each worker serves `main` in a kernel of its own.
  * @packageDocumentation
  */
+// Imported as usual: this module is itself loaded by runCluster's import().
+import { availableParallelism } from 'node:os';
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { Event, Kernel, ignoreAfter, spawn, type Activation, type Operation } from '@curio/kernel';
 import type { ClusterOptions } from './cluster.js';
@@ -20,7 +22,7 @@ export function serveCluster<A extends unknown[]>(main: (...args: A) => Operatio
 /** The primary: fork, replace the dead (after a backoff, within a limit), stop everyone on a signal. */
 function supervise<A extends unknown[]>(options: ClusterOptions<A>): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const size = options.workers ?? process.getBuiltinModule('node:os').availableParallelism();
+  const size = options.workers ?? availableParallelism();
   const restart = restartOptions(options.restart);
   const restarts = new RestartSchedule(restart);
   /** Each live worker, and when it was forked (performance.now()). */

@@ -59,9 +59,14 @@ export function* changedInTask(cells: Int32Array, index: number, seen: number, s
   });
 }
 
+/** Whether this thread is the main thread (node:worker_threads read when a *Sync wait first runs, not when curio is imported). */
+let onMainThread: boolean | undefined;
+
 /** Blocks this thread until `cells[index]` is no longer `seen`. Worker threads only. */
 export function changedSync(caller: string, cells: Int32Array, index: number, seen: number): void {
-  if (process.getBuiltinModule('node:worker_threads').isMainThread) {
+  // Asked once: the *Sync wait loops come here on every wake-up.
+  onMainThread ??= process.getBuiltinModule('node:worker_threads').isMainThread;
+  if (onMainThread) {
     throw new Error(`${caller}: blocking would freeze the main thread's event loop; in a worker thread it is fine. Here use \`yield* ${caller.replace('Sync()', '()')}\` in a task or \`await ${caller.replace('Sync()', '()')}\``);
   }
   Atomics.wait(cells, index, seen);
