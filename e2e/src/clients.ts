@@ -134,6 +134,19 @@ export function delay(ms: number): Promise<void> {
 }
 
 /**
+ * Reads with `read()` until `done(value)` holds or `attempts` reads have been made,
+ * `intervalMs` apart; returns the last value either way (the caller asserts).
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, attempts = 100, intervalMs = 100): Promise<T> {
+  let value = await read();
+  for (let i = 1; i < attempts && !done(value); i++) {
+    await delay(intervalMs);
+    value = await read();
+  }
+  return value;
+}
+
+/**
  * Waits for `promise`, but at most `ms` milliseconds: resolves with its value, or with
  * `'still waiting'`, so a test can report a hang instead of running into jest's timeout.
  */

@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent, get, request, type IncomingHttpHeaders } from 'node:http';
-import { connect, type Socket } from 'node:net';
-import { HOST, waitUpTo } from './clients.js';
+import type { Socket } from 'node:net';
+import { connectOne, HOST, pollUntil, waitUpTo } from './clients.js';
 import { CHILD_ENV, example, ServerProcess, WORKSPACE_ROOT } from './server-process.js';
 import { ensureCommand } from '../../tools/scripts/debian-command.cjs';
 
@@ -70,13 +70,8 @@ export async function httpStats(port: number): Promise<HttpStats> {
  * Polls `/stats` until `done(stats)` holds or `attempts` polls have been made,
  * `intervalMs` apart; returns the last stats either way (the caller asserts).
  */
-export async function httpStatsWhen(port: number, done: (s: HttpStats) => boolean, attempts = 100, intervalMs = 100): Promise<HttpStats> {
-  let s = await httpStats(port);
-  for (let i = 1; i < attempts && !done(s); i++) {
-    await new Promise((r) => setTimeout(r, intervalMs));
-    s = await httpStats(port);
-  }
-  return s;
+export function httpStatsWhen(port: number, done: (s: HttpStats) => boolean, attempts = 100, intervalMs = 100): Promise<HttpStats> {
+  return pollUntil(() => httpStats(port), done, attempts, intervalMs);
 }
 
 /** A response on a keep-alive connection of its own, and that connection's close. */
@@ -131,15 +126,8 @@ export class RawConnection {
   }
 
   /** Connects to 127.0.0.1:`port`. */
-  static open(port: number): Promise<RawConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: HOST, port });
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(new RawConnection(socket));
-      });
-    });
+  static async open(port: number): Promise<RawConnection> {
+    return new RawConnection(await connectOne(port));
   }
 
   /** What the server has sent so far. */

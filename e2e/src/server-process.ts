@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pollUntil } from './clients.js';
 import type { ServerStats } from '../../examples/src/support/server-main.js';
 
 /** The workspace root (this file is `e2e/src/server-process.ts`). */
@@ -165,13 +166,8 @@ export class ServerProcess {
    * Polls {@link ServerProcess.stats} until `done(stats)` holds or `attempts` polls have
    * been made, `intervalMs` apart; returns the last stats either way (the caller asserts).
    */
-  async statsWhen(done: (s: ServerStats) => boolean, attempts = 100, intervalMs = 100): Promise<ServerStats> {
-    let s = await this.stats();
-    for (let i = 1; i < attempts && !done(s); i++) {
-      await new Promise((r) => setTimeout(r, intervalMs));
-      s = await this.stats();
-    }
-    return s;
+  statsWhen(done: (s: ServerStats) => boolean, attempts = 100, intervalMs = 100): Promise<ServerStats> {
+    return pollUntil(() => this.stats(), done, attempts, intervalMs);
   }
 
   /** Sends `signal` and waits for the process to exit. */
