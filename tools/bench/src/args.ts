@@ -31,3 +31,14 @@ export function wholeNumber(key: string, value: string, min: number): number {
   if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${key} needs a whole number >= ${min}, got '${value}'`);
   return n;
 }
+
+/**
+ * The comma-separated names `value` gives for option `key`, each one of `known`.
+ * @throws Error naming the option, the unknown name and the known ones.
+ */
+export function listOf<T extends string>(key: string, value: string, known: readonly T[]): T[] {
+  return value.split(',').map((v) => {
+    if (!(known as readonly string[]).includes(v)) throw new Error(`${key}: unknown '${v}' (known: ${known.join(', ')})`);
+    return v as T;
+  });
+}

@@ -20,7 +20,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { optionPairs, wholeNumber } from '../args.js';
+import { listOf, optionPairs, wholeNumber } from '../args.js';
 import { formatNumber, formatPercent as percent, formatRatio, renderTable } from '../format.js';
 import { pinning } from '../pinning.js';
 import { benchReport, spreadOf, type Comparison, type ReportRow } from '../report-json.js';
@@ -62,13 +62,6 @@ function wholeSeconds(key: string, value: string, min: number): number {
   const ms = wholeNumber(key, value, min);
   if (ms % 1000 !== 0) throw new RangeError(`${key} needs whole seconds in ms (wrk runs whole seconds), got '${value}'`);
   return ms;
-}
-
-function listOf<T extends string>(key: string, value: string, known: readonly T[]): T[] {
-  return value.split(',').map((v) => {
-    if (!(known as readonly string[]).includes(v)) throw new Error(`${key}: unknown '${v}' (known: ${known.join(', ')})`);
-    return v as T;
-  });
 }
 
 function parseArgs(argv: readonly string[]): Options {

@@ -20,7 +20,7 @@ import { formatNumber, formatRatio, renderTable } from '../format.js';
 import { median } from '../stats.js';
 import { packageVersion } from '../version.js';
 import { CLIENTS, WORKLOADS, type ClientName, type Workload } from './clients.js';
-import { optionPairs, wholeNumber } from '../args.js';
+import { listOf, optionPairs, wholeNumber } from '../args.js';
 import { benchReport } from '../report-json.js';
 import { defaultOutput, emitReport, outputOption, OUTPUT_USAGE } from '../report-output.js';
 
@@ -39,16 +39,11 @@ function parseArgs(argv: readonly string[]) {
     if (key === '--rounds') o.rounds = wholeNumber(key, value, 1);
     else if (key === '--duration') o.duration = wholeNumber(key, value, 100);
     else if (key === '--warmup') o.warmup = wholeNumber(key, value, 0);
-    else if (key === '--clients') o.clients = value.split(',').map((c) => pick(c, CLIENTS, '--clients'));
-    else if (key === '--workloads') o.workloads = value.split(',').map((w) => pick(w, WORKLOADS, '--workloads'));
+    else if (key === '--clients') o.clients = listOf(key, value, CLIENTS);
+    else if (key === '--workloads') o.workloads = listOf(key, value, WORKLOADS);
     else if (!outputOption(o.output, key, value)) throw new Error(`unknown option '${key}' (options: --rounds=N --duration=MS --warmup=MS --clients=a,b --workloads=a,b ${OUTPUT_USAGE})`);
   }
   return o;
-}
-
-function pick<T extends string>(value: string, known: readonly T[], option: string): T {
-  if (!(known as readonly string[]).includes(value)) throw new Error(`${option}: unknown '${value}' (known: ${known.join(', ')})`);
-  return value as T;
 }
 
 function cell(client: ClientName, workload: Workload, port: number, warmup: number, ms: number): { rate: number; cpu: number } {
