@@ -170,7 +170,12 @@ export function monitor(options?: MonitorOptions): MonitorActivation {
       // not with curio. A monitor closed meanwhile starts no worker.
       void import('./worker-source.js').then(({ workerSource }) => {
         if (stopping === null) startWorker(workerSource());
-      }, (error: Error) => rejectListening(error));
+        // Settled either way, so that nobody waits on it for ever.
+        else rejectListening(new Error(`monitor(): closed before it listened on ${listenText}`));
+      }, (error: Error) => {
+        process.stderr.write(`curio monitor: cannot start the console: ${error.message}\n`);
+        rejectListening(error);
+      });
     },
     // One hook, no clock read: the id and step count of the step that starts. The slot is
     // not cleared when the step ends: the worker only reads it when the kernel's thread has

@@ -161,6 +161,16 @@ describe('monitor console over a real socket', () => {
   });
 });
 
+describe('monitor closed before its console starts', () => {
+  it('settles listening with an error naming it and starts no worker', async () => {
+    const mon = monitor({ port: 0 });
+    mon.activate!(new Kernel());
+    const closed = mon.close();
+    await expect(mon.listening).rejects.toThrow(/^monitor\(\): closed before it listened on 127\.0\.0\.1:0$/);
+    await closed;
+  });
+});
+
 describe('monitor while a task hogs the CPU', () => {
   it('answers ps from its worker thread, naming the task that hogs it and for how long', async () => {
     // flags[0]: the hog is spinning; flags[1]: the client has its answer, the hog may stop;
