@@ -34,6 +34,8 @@ test('CURIO_MONITOR=1 npm start, then npx curio-monitor and ps, lists the echo s
     cli.stdin.end('ps\n');
     const code = await new Promise<number | null>((resolve) => cli.once('close', resolve));
 
+    // Say what the server side said too: a refused console has been seen under a full parallel run only.
+    if (code !== 0) throw new Error(`curio-monitor exited ${code}: ${err.trim()}\nnpm start printed:\n${lines.join('\n')}\nand on stderr:\n${stderr}`);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const [table] = psTables(out);
     expect(table.map((row) => row.name)).toContain('echoServer');
