@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: builds the examples through Nx, then runs the seed's echo server
+// `npm start`: builds the examples (tsc -b), then runs the seed's echo server
 // (examples/src/echo-server.ts) on port 25000 with diagnostics on: crash reports
 // (logcrash), long-block reports (longblock) and lifecycle records, through pino: pretty
 // in a terminal, JSON lines otherwise. `CURIO_MONITOR=1 npm start` also serves the monitor
@@ -25,8 +25,13 @@ const port = parsed.positionals[0] ?? '25000';
 const args = [port, '--diagnostics'];
 
 const root = new URL('../..', import.meta.url).pathname;
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-const build = spawnSync('npx', ['nx', 'run', '@curio/examples:build', '--outputStyle=stream'], { cwd: root, stdio: 'inherit', env });
+// The examples' build target itself (the same as `npx nx run @curio/examples:build`): its
+// project references build every package they use. Run directly, not through Nx, since
+// Nx replays an up-to-date build from its cache by deleting the outputs and copying them
+// back, under the feet of any other program using them (a test running beside this one);
+// tsc -b leaves up-to-date outputs alone.
+console.log('Building the examples and the packages they use: tsc -b examples/tsconfig.json');
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'examples/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 console.log(`Starting the seed's echo server: node examples/dist/echo-server.js ${args.join(' ')}`);
