@@ -16,7 +16,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util';
-import { awaitPromise, main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type MonitorAddress, type Operation } from 'curio';
+import { main, TaskCancelled, monitorFromEnvironment, type Activation, type Kernel, type Operation } from 'curio';
 import { atMost, commandLine, portNumber } from './command-line.js';
 import { diagnosticActivations } from './diagnostics.js';
 
@@ -123,31 +123,13 @@ export function serverMain<A extends unknown[]>(server: (...args: A) => Operatio
     if (kernel !== null) console.log(`stats ${JSON.stringify(snapshot(kernel, counter))}`);
   });
   const monitor = monitorFromEnvironment();
-  return main(monitor === null ? server : afterMonitorListens(server, monitor.listening), {
+  // Printed before the server starts, which main() holds back until the console listens.
+  monitor?.listening.then((address) => console.log(`Monitor listening at ${address.path === undefined ? formatAddress([address.host, address.port]) : address.path}`), () => {});
+  return main(server, {
     args,
-    activations: [remember, countingActivation(counter), ...(diagnostics ? diagnosticActivations() : []), ...(monitor === null ? [] : [monitor])],
-    // The monitor's `where` needs the tasks' stacks.
-    traceStacks: monitor !== null || undefined,
-    // Served above (to print its address), not a second time by main().
-    monitor: false,
+    activations: [remember, countingActivation(counter), ...(diagnostics ? diagnosticActivations() : [])],
+    // Made above, to print its address; false when CURIO_MONITOR does not ask for one.
+    monitor: monitor ?? false,
     onShutdown: (signal) => console.log(`Server shutting down (${signal})`),
   });
-}
-
-/**
- * `server`, started once the monitor's console listens (or has failed to, which it reports
- * itself), and after printing its address: whoever sees the server's own `listening`
- * line can connect `curio-monitor` at once. The console listens in a worker thread, so
- * without this wait a quick client could be refused on a loaded machine. The wrapper
- * keeps the server's name, which is the main task's name in `ps`.
- */
-function afterMonitorListens<A extends unknown[]>(server: (...args: A) => Operation<unknown>, listening: Promise<MonitorAddress>): (...args: A) => Operation<unknown> {
-  const started = function* (...args: A): Operation<unknown> {
-    yield* awaitPromise(listening.then(
-      (address) => console.log(`Monitor listening at ${address.path === undefined ? formatAddress([address.host, address.port]) : address.path}`),
-      () => {},
-    ));
-    return yield* server(...args);
-  };
-  return Object.defineProperty(started, 'name', { value: server.name });
 }

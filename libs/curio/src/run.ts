@@ -4,7 +4,7 @@
  * set-up, and every module `import 'curio'` loads costs start-up memory.
  * @packageDocumentation
  */
-import { run as runKernel, type KernelOptions, type TaskBody } from '@curio/kernel';
+import { awaitPromise, run as runKernel, type KernelOptions, type Operation, type TaskBody } from '@curio/kernel';
 import { monitorFromEnvironment, type MonitorActivation, type MonitorSetting } from '@curio/monitor';
 import { main as signalsMain, type MainOptions as SignalsMainOptions } from '@curio/signals';
 
@@ -22,11 +22,13 @@ export interface RunOptions<A extends unknown[] = unknown[]> extends KernelOptio
   args?: A;
   /**
    * Serve Curio's monitor console while the program runs: `true` for 127.0.0.1:48802,
-   * `{ host, port }` for another address, `false` for none even if the environment asks.
-   * Default: the environment variable `CURIO_MONITOR` (`1`, or `HOST:PORT`). A monitored
+   * `{ host, port }` for another address, a monitor already made (`monitor({ port: 0 })`,
+   * to read the address from its `listening`), `false` for none even if the environment asks.
+   * Default: the environment variable `CURIO_MONITOR` (`1`, or `HOST:PORT`). The main task
+   * starts once the console listens (or has said on stderr that it cannot), and a monitored
    * kernel records task stacks (for `where`) unless `traceStacks: false` is given.
    */
-  monitor?: MonitorSetting;
+  monitor?: MonitorSetting | MonitorActivation;
 }
 
 /**
@@ -40,14 +42,40 @@ export interface RunOptions<A extends unknown[] = unknown[]> extends KernelOptio
  * ```
  */
 export async function run<T, A extends unknown[]>(main: TaskBody<T, A>, options?: RunOptions<A>): Promise<T> {
-  const mon = monitorFromEnvironment(options?.monitor);
+  const mon = monitorOf(options?.monitor);
   if (mon === null) return runKernel(main, options);
   try {
-    return await runKernel(main, monitored(options ?? {}, mon));
+    return await runKernel(afterListening(main, mon), monitored(options ?? {}, mon));
   } finally {
     // The kernel's shutdown hook starts closing the console; be done with it before returning.
     await mon.close();
   }
+}
+
+/** The monitor `setting` asks for (see {@link RunOptions.monitor}), null for none. */
+function monitorOf(setting: MonitorSetting | MonitorActivation | undefined): MonitorActivation | null {
+  return typeof setting === 'object' && setting !== null && 'listening' in setting ? setting : monitorFromEnvironment(setting);
+}
+
+/**
+ * `body`, started once `mon`'s console listens or has failed to (which it reports itself,
+ * on stderr). The console listens in a worker thread: without the wait, a program that
+ * announces itself at once would send a quick `curio-monitor` to a port nobody listens on
+ * yet. A wrapped function keeps its name, which is the main task's name in `ps`.
+ */
+function afterListening<T, A extends unknown[]>(body: TaskBody<T, A>, mon: MonitorActivation): TaskBody<T, A> {
+  const listened = mon.listening.then(() => {}, () => {});
+  if (typeof body !== 'function') {
+    return (function* (): Operation<T> {
+      yield* awaitPromise(listened);
+      return yield* body;
+    })();
+  }
+  const started = function* (...args: A): Operation<T> {
+    yield* awaitPromise(listened);
+    return yield* body(...args);
+  };
+  return Object.defineProperty(started, 'name', { value: body.name });
 }
 
 /**
@@ -72,11 +100,13 @@ function monitored<O extends KernelOptions>(options: O, mon: MonitorActivation):
 export interface MainOptions<A extends unknown[] = unknown[]> extends SignalsMainOptions<A> {
   /**
    * Serve Curio's monitor console while the program runs: `true` for 127.0.0.1:48802,
-   * `{ host, port }` for another address, `false` for none even if the environment asks.
-   * Default: the environment variable `CURIO_MONITOR` (`1`, or `HOST:PORT`). A monitored
+   * `{ host, port }` for another address, a monitor already made (`monitor({ port: 0 })`,
+   * to read the address from its `listening`), `false` for none even if the environment asks.
+   * Default: the environment variable `CURIO_MONITOR` (`1`, or `HOST:PORT`). The main task
+   * starts once the console listens (or has said on stderr that it cannot), and a monitored
    * kernel records task stacks (for `where`) unless `traceStacks: false` is given.
    */
-  monitor?: MonitorSetting;
+  monitor?: MonitorSetting | MonitorActivation;
 }
 
 /**
@@ -98,8 +128,8 @@ export interface MainOptions<A extends unknown[] = unknown[]> extends SignalsMai
  */
 export function main<T, A extends unknown[]>(body: TaskBody<T, A>, options: MainOptions<A> = {}): Promise<number> {
   const { monitor: setting, ...mainOptions } = options;
-  const mon = monitorFromEnvironment(setting);
+  const mon = monitorOf(setting);
   if (mon === null) return signalsMain(body, mainOptions);
   // With `exit: false` the program goes on: be done with the console before resolving.
-  return signalsMain(body, monitored(mainOptions, mon)).finally(() => mon.close());
+  return signalsMain(afterListening(body, mon), monitored(mainOptions, mon)).finally(() => mon.close());
 }

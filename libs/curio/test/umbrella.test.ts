@@ -1,5 +1,5 @@
 import * as curio from 'curio';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import * as kernel from '@curio/kernel';
 import * as signals from '@curio/signals';
 import * as subprocess from '@curio/subprocess';
@@ -29,19 +29,12 @@ function askPs(port: number): Promise<string> {
 }
 
 /**
- * A main task that lists itself through the monitor on `port`, trying `attempts` times
- * (the console's thread may not listen yet when main starts).
+ * A main task that lists itself through the monitor on `port`, connecting in its first
+ * step: run() and main() start it only once the console listens.
  */
-function* listsItself(port: number, attempts = 500) {
+function* listsItself(port: number) {
   yield* curio.spawn.with({ name: 'visible-worker' })(function* () { yield* curio.sleep(60_000); });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return yield* curio.awaitPromise(askPs(port));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= attempts) throw error;
-      yield* curio.sleep(20);
-    }
-  }
+  return yield* curio.awaitPromise(askPs(port));
 }
 
 describe('curio umbrella', () => {
@@ -97,12 +90,49 @@ describe('curio umbrella', () => {
     expect(text).toMatch(/\n\d+ +TIME_SLEEP +1 +\S* *visible-worker +\d+\n/);
   });
 
+  it('run({ monitor: monitor({ port: 0 }) }) serves that monitor, and starts the main task only once it listens', async () => {
+    const mon = curio.monitor({ port: 0 });
+    let listened = false;
+    void mon.listening.then(() => (listened = true));
+    const [listenedFirst, text] = await curio.run(function* () {
+      const first = listened;
+      const { port } = yield* curio.awaitPromise(mon.listening);
+      return [first, yield* listsItself(port)] as const;
+    }, { monitor: mon });
+    expect(listenedFirst).toBe(true);
+    expect(text).toMatch(/visible-worker/);
+  });
+
+  it('main({ monitor }) also starts the main task only once the console listens', async () => {
+    const mon = curio.monitor({ port: 0 });
+    let listened = false;
+    void mon.listening.then(() => (listened = true));
+    let listenedFirst: boolean | null = null;
+    expect(await curio.main(function* () { listenedFirst = listened; }, { exit: false, monitor: mon })).toBe(0);
+    expect(listenedFirst).toBe(true);
+  });
+
+  it('a console that cannot listen says so on stderr, and the program runs without it', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const said: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => said.push(String(chunk)) > 0);
+    try {
+      expect(await curio.run(function* () { return 'ran'; }, { monitor: { port } })).toBe('ran');
+    } finally {
+      write.mockRestore();
+      taken.close();
+    }
+    expect(said.join('')).toContain(`curio monitor: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+  });
+
   it('run() starts the monitor when CURIO_MONITOR asks for it, and not when monitor: false', async () => {
     const port = await freePort();
     process.env.CURIO_MONITOR = `127.0.0.1:${port}`;
     try {
       expect(await curio.run(listsItself, { args: [port] })).toMatch(/visible-worker/);
-      await expect(curio.run(listsItself, { args: [port, 25], monitor: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(curio.run(listsItself, { args: [port], monitor: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       delete process.env.CURIO_MONITOR;
     }
@@ -121,7 +151,7 @@ describe('curio umbrella', () => {
       let refused: unknown = null;
       expect(await curio.main(function* () {
         try {
-          yield* listsItself(port, 25);
+          yield* listsItself(port);
         } catch (error) {
           refused = error;
         }

@@ -28,7 +28,8 @@ describe('@curio/nx:service', () => {
     expect(main).toContain("import { main, monitorFromEnvironment, withLogger, type MonitorActivation } from 'curio';");
     // Crash reports and long blocks through pino always; the monitor when CURIO_MONITOR asks.
     expect(main).toContain('monitor = monitorFromEnvironment();');
-    expect(main).toContain('activations: [...diagnostics(logger), ...(monitor === null ? [] : [monitor])]');
+    expect(main).toContain('activations: diagnostics(logger),');
+    expect(main).toContain('monitor: monitor ?? false,');
     expect(main).toContain('await main(function* orderService() {');
     expect(main).toContain('yield* withLogger(logger, serveOrderService(config');
     const service = t.read(`${root}/src/service.ts`, 'utf-8') as string;
