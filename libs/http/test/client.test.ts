@@ -278,6 +278,52 @@ describe('HttpClient: the keep-alive pool', () => {
     expect(got.error).toMatch(new RegExp(`^GET ${url}/: (the server closed the connection before it responded|the connection was reset by the server \\(ECONNRESET\\))$`));
   });
 
+  it('does not take bytes that came while a connection sat idle for the next response: that connection is closed and a new one serves the request', async () => {
+    let n = 0;
+    server = await nodeServer((req, res) => {
+      const i = ++n;
+      res.end(`ok ${i}`);
+      // A response nobody asked for, on the idle keep-alive connection.
+      if (i === 1) setTimeout(() => req.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray'), 20);
+    });
+    const s = server;
+    const url = server.url;
+    const got = await run(function* () {
+      using client = new HttpClient({ keepAliveTimeout: 60_000 });
+      const first = yield* (yield* client.request('GET', url)).body.text();
+      yield* sleep(100);
+      const second = yield* (yield* client.request('GET', url)).body.text();
+      return { first, second, idle: client.idleConnections(url) };
+    });
+    expect(got).toEqual({ first: 'ok 1', second: 'ok 2', idle: 1 });
+    expect(s.accepted).toBe(2);
+    // The connection that had the stray bytes was closed by the client.
+    await s.openAtMost(0);
+  });
+
+  it('keeps no pool for an origin it has no connection to: a client sent to many origins holds only those with idle connections', async () => {
+    const closing = await Promise.all([0, 1, 2, 3].map(() => nodeServer((_req, res) => { res.setHeader('connection', 'close'); res.end('bye'); })));
+    const keeping = await nodeServer((_req, res) => res.end('kept'));
+    try {
+      const pools = await run(function* () {
+        using client = new HttpClient({ keepAliveTimeout: 60_000 });
+        // The client's pools by origin, counted from outside (no public view of them).
+        const count = () => (client as unknown as { pools: Map<string, unknown> }).pools.size;
+        yield* (yield* client.request('GET', keeping.url)).body.text();
+        const seen: number[] = [];
+        for (const s of closing) {
+          yield* (yield* client.request('GET', s.url)).body.text();
+          seen.push(count());
+        }
+        return { seen, keptIdle: client.idleConnections(keeping.url) };
+      });
+      // Each new origin drops the ones before it that have no connection; the keep-alive one stays.
+      expect(pools).toEqual({ seen: [2, 2, 2, 2], keptIdle: 1 });
+    } finally {
+      await Promise.all([...closing, keeping].map((s) => s.close()));
+    }
+  });
+
   it('closes an idle connection after keepAliveTimeout, and close() closes the rest, leaving no socket and no timer', async () => {
     server = await nodeServer((_req, res) => res.end('ok'));
     const url = server.url;

@@ -149,7 +149,8 @@ class Settings {
  * `maxConnectionsPerOrigin` are open to one origin, and further requests wait their turn. A
  * pooled connection the server closed while it sat idle is noticed when it is reused, and an
  * idempotent request (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) with a body that can be sent
- * again is retried once on a new connection. https: goes through `@curio/ssl`.
+ * again is retried once on a new connection. One that received bytes while idle (no request
+ * asked for them) is closed instead of reused. https: goes through `@curio/ssl`.
  *
  * Time limits are the caller's: `timeoutAfter(ms, client.request(...))`. A request cancelled
  * at any point (connecting, sending, waiting for the head) closes the connection it used; so
@@ -188,10 +189,14 @@ export class HttpClient {
   *request(method: string, url: string | URL, options: RequestOptions = {}): Operation<HttpClientResponse> {
     if (this.closed) throw new Error('HttpClient.request(): the client is closed');
     const prepared = prepare(method, url, options, 'HttpClient.request()', true);
-    let pool = this.pools.get(prepared.target.origin);
+    const { origin } = prepared.target;
+    let pool = this.pools.get(origin);
     if (pool === undefined) {
+      // A new origin: drop the pools nothing uses any more, so that a client sent to many
+      // origins keeps only those with connections (a request in flight keeps its pool).
+      for (const [key, old] of this.pools) if (old.unused) this.pools.delete(key);
       pool = new OriginPool(this.maxConnections, this.keepAliveTimeout);
-      this.pools.set(prepared.target.origin, pool);
+      this.pools.set(origin, pool);
     }
     return yield* exchange(prepared, pool, this.settings);
   }

@@ -19,10 +19,17 @@ export class OriginPool {
   private readonly slots: Semaphore;
   /** Idle connections, the most recently used last (reused first: the least likely to have been closed by the server). */
   private readonly idle: Idle[] = [];
+  /** Requests holding or waiting for a connection. */
+  private users = 0;
   private closed = false;
 
   constructor(max: number, private readonly keepAliveTimeout: number) {
     this.slots = new Semaphore(max);
+  }
+
+  /** No connection open and no request holding or waiting for one: the pool can be dropped. */
+  get unused(): boolean {
+    return this.users === 0 && this.idle.length === 0;
   }
 
   /** Connections idle in the pool now. */
@@ -35,15 +42,27 @@ export class OriginPool {
    * `max` are open, else the first to be given back. Cancelled while waiting, it takes nothing.
    */
   *acquire(open: () => Operation<ClientConnection>): Operation<ClientConnection> {
-    yield* this.slots.acquire();
+    this.users++;
+    try {
+      yield* this.slots.acquire();
+    } catch (e) {
+      this.users--;
+      throw e;
+    }
     try {
       for (let entry = this.idle.pop(); entry !== undefined; entry = this.idle.pop()) {
         clearTimeout(entry.timer);
-        if (!entry.connection.isClosed) return entry.connection;
+        const { connection } = entry;
+        if (connection.isClosed) continue;
+        // Bytes that came while it sat idle answer no request of ours: read as the next
+        // response they would put the connection out of step (a stray or forged response).
+        if (connection.sock.readBuffered === 0) return connection;
+        connection.close();
       }
       return yield* open();
     } catch (e) {
       this.slots.release();
+      this.users--;
       throw e;
     }
   }
@@ -59,6 +78,7 @@ export class OriginPool {
       connection.close();
     }
     this.slots.release();
+    this.users--;
   }
 
   /** Closes the idle connections; connections given back later are closed too. */
