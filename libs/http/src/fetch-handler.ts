@@ -24,7 +24,7 @@ export type FetchFunction = (request: Request) => Response | Promise<Response>;
 /**
  * Adapts a web-standard fetch handler into an {@link HttpHandler} for `serveHttp`. Each
  * request becomes a `Request`:
- * - its URL is absolute, `http://` + the `Host` header + the request-target;
+ * - its URL is absolute, `http://` (`https://` over TLS) + the `Host` header + the request-target;
  * - its body is a `ReadableStream` that reads from the connection only as the handler reads
  *   it (backpressure), and there is none for GET and HEAD;
  * - its `signal` is aborted when the request's task is cancelled (the client went away, or
@@ -88,7 +88,7 @@ function hasBody(req: HttpRequest): boolean {
 }
 
 /**
- * The request's absolute URL: the target when it is absolute already, else `http://`, the
+ * The request's absolute URL: the target when it is absolute already, else the scheme, the
  * Host header (HTTP/1.0 may go without: then the loopback address) and the target.
  * @throws HttpError 400 when they make no URL (a Host that is not an authority).
  */
@@ -97,7 +97,7 @@ function requestUrl(req: HttpRequest): string {
   if (target === null) return req.target;
   const host = req.headers.get('host') ?? '127.0.0.1';
   try {
-    return new URL(`http://${host}${target}`).href;
+    return new URL(`${req.secure ? 'https' : 'http'}://${host}${target}`).href;
   } catch {
     throw new HttpError(400, `the Host header ${JSON.stringify(host)} and the target ${JSON.stringify(req.target)} make no URL`);
   }

@@ -256,7 +256,7 @@ describe('fetchHandler: failures and bodies, without a framework', () => {
     };
     const req: HttpRequest = {
       method: 'PUT', target: '/file', path: '/file', query: new URLSearchParams(), httpVersion: '1.1',
-      headers: new HttpHeaders([['host', 'example.test']]), remoteAddress: { host: '127.0.0.1', port: 1 },
+      headers: new HttpHeaders([['host', 'example.test']]), remoteAddress: { host: '127.0.0.1', port: 1 }, secure: false,
       body: new HttpBody(source, undefined, 1 << 20), trailers: HttpHeaders.EMPTY,
     };
     const kernel = new Kernel();

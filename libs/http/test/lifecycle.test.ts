@@ -4,7 +4,7 @@ import net from 'node:net';
 import https from 'node:https';
 import { awaitPromise, CancelledError, run, sleep } from '@curio/kernel';
 import { createCertificateAuthority, createDefaultContext, Purpose } from '@curio/ssl';
-import type { HttpHandler } from '../src/index.js';
+import { fetchHandler, serveHttp, type HttpHandler } from '../src/index.js';
 import { eventually, GET, RawClient, startServer, tcpHandles, withoutDate, type Running } from './serve.js';
 
 /** A handler for /sleep that sleeps 60 s and records how it ended, and answers anything else at once. */
@@ -207,29 +207,59 @@ describe('cancelling serveHttp drains it', () => {
 });
 
 describe('https', () => {
-  it('serves https through an @curio/ssl context, choosing ALPN http/1.1', async () => {
-    const pki = await run(function* () {
-      const ca = yield* createCertificateAuthority({ commonName: 'Curio HTTP Test CA' });
-      return { ca, server: yield* ca.issueCertificate({ commonName: 'localhost' }) };
+  /** A test CA and a server certificate for localhost, made now. */
+  function* testPki() {
+    const ca = yield* createCertificateAuthority({ commonName: 'Curio HTTP Test CA' });
+    return { ca, server: yield* ca.issueCertificate({ commonName: 'localhost' }) };
+  }
+
+  /** A GET over https to `port` with Node's client (offering h2 first): the body and the protocol ALPN chose. */
+  function httpsGet(port: number, ca: string, path: string): Promise<{ body: string; alpn: string | false | null }> {
+    return new Promise((resolve, reject) => {
+      const options = { host: '127.0.0.1', port, path, servername: 'localhost', ca, ALPNProtocols: ['h2', 'http/1.1'], agent: false };
+      https.get(options as https.RequestOptions, (response) => {
+        const chosen = (response.socket as import('node:tls').TLSSocket).alpnProtocol;
+        let text = '';
+        response.on('data', (piece: Buffer) => { text += piece.toString(); });
+        response.on('end', () => resolve({ body: text, alpn: chosen }));
+      }).on('error', reject);
     });
+  }
+
+  it('serves https through an @curio/ssl context, choosing ALPN http/1.1; the request says it is secure, and fetchHandler sees an https URL', async () => {
+    const pki = await run(testPki);
     const ssl = createDefaultContext(Purpose.CLIENT_AUTH);
     ssl.loadCertChain(pki.server.cert, pki.server.key);
+    const fetchStyle = fetchHandler((request) => new Response(`url ${request.url}`));
+    const server = await startServer(function* (req, res) {
+      if (req.path === '/fetch') return yield* fetchStyle(req, res);
+      yield* res.send(200, `secure ${req.path} ${req.secure}`);
+    }, { ssl });
+    try {
+      expect(await httpsGet(server.port, pki.ca.cert, '/x')).toEqual({ body: 'secure /x true', alpn: 'http/1.1' });
+      expect(await httpsGet(server.port, pki.ca.cert, '/fetch')).toEqual({ body: `url https://127.0.0.1:${server.port}/fetch`, alpn: 'http/1.1' });
+      expect(ssl.alpnProtocols).toEqual(['http/1.1']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("keeps the context's own ALPN list when it offers http/1.1, and refuses one without it, naming the list", async () => {
+    const pki = await run(testPki);
+    const ssl = createDefaultContext(Purpose.CLIENT_AUTH);
+    ssl.loadCertChain(pki.server.cert, pki.server.key);
+    ssl.setAlpnProtocols(['x-custom', 'http/1.1']);
     const server = await startServer(function* (req, res) {
       yield* res.send(200, `secure ${req.path}`);
     }, { ssl });
     try {
-      const { body, alpn } = await new Promise<{ body: string; alpn: string | false | null }>((resolve, reject) => {
-        const options = { host: '127.0.0.1', port: server.port, path: '/x', servername: 'localhost', ca: pki.ca.cert, ALPNProtocols: ['h2', 'http/1.1'], agent: false };
-        https.get(options as https.RequestOptions, (response) => {
-          const chosen = (response.socket as import('node:tls').TLSSocket).alpnProtocol;
-          let text = '';
-          response.on('data', (piece: Buffer) => { text += piece.toString(); });
-          response.on('end', () => resolve({ body: text, alpn: chosen }));
-        }).on('error', reject);
-      });
-      expect({ body, alpn }).toEqual({ body: 'secure /x', alpn: 'http/1.1' });
+      expect(await httpsGet(server.port, pki.ca.cert, '/kept')).toEqual({ body: 'secure /kept', alpn: 'http/1.1' });
+      expect(ssl.alpnProtocols).toEqual(['x-custom', 'http/1.1']);
     } finally {
       await server.stop();
     }
+    const h2Only = createDefaultContext(Purpose.CLIENT_AUTH);
+    h2Only.setAlpnProtocols(['h2']);
+    await expect(run(serveHttp('127.0.0.1', 0, function* (_req, res) { yield* res.send(200, 'never'); }, { ssl: h2Only }))).rejects.toThrow(`serveHttp(): the ssl context offers ALPN ["h2"], without 'http/1.1', the only protocol this server speaks`);
   });
 });

@@ -159,7 +159,7 @@ export class HttpConnection implements BodySource, ResponseChannel, Watchable, D
     stats.inFlight++;
     let failure: unknown = null;
     try {
-      const op = server.handler(new ServerRequest(head, body, this.remote), res);
+      const op = server.handler(new ServerRequest(head, body, this.remote, server.secure), res);
       if (typeof op !== 'object' || op === null || typeof op.next !== 'function') {
         throw new TypeError('serveHttp(): the handler must be a generator function (function*) returning an Operation');
       }

@@ -17,16 +17,18 @@ export class ServerRequest implements HttpRequest {
   readonly headers: HttpHeaders;
   readonly body: HttpBody;
   readonly remoteAddress: { readonly host: string; readonly port: number };
+  readonly secure: boolean;
   private parsedPath: string | undefined;
   private parsedQuery: URLSearchParams | undefined;
 
-  constructor(head: RequestEvent, body: HttpBody, remoteAddress: { readonly host: string; readonly port: number }) {
+  constructor(head: RequestEvent, body: HttpBody, remoteAddress: { readonly host: string; readonly port: number }, secure: boolean) {
     this.method = head.method;
     this.target = head.target;
     this.httpVersion = head.version;
     this.headers = new HttpHeaders(head.headers);
     this.body = body;
     this.remoteAddress = remoteAddress;
+    this.secure = secure;
   }
 
   get path(): string {

@@ -38,10 +38,10 @@ import type { HttpHandler, ServeHttpOptions } from './types.js';
 export function* serveHttp(host: string, port: number, handler: HttpHandler, options: ServeHttpOptions = {}): Operation<never> {
   if (typeof handler !== 'function') throw new TypeError(`serveHttp(): the handler must be a generator function (function*), got ${typeof handler}`);
   if (typeof options !== 'object' || options === null) throw new TypeError('serveHttp(): options must be an object');
-  const state = new ServerState(handler, serverLimits(options), options.stats ?? new HttpServerStats());
-  const drainTimeout = timeoutOption(options, 'drainTimeout', 10_000, true);
   const { ssl } = options;
   if (ssl !== undefined) offerHttp11(ssl);
+  const state = new ServerState(handler, serverLimits(options), options.stats ?? new HttpServerStats(), ssl !== undefined);
+  const drainTimeout = timeoutOption(options, 'drainTimeout', 10_000, true);
   let listener: Socket | null = null;
   const serveConnection = (sock: Socket, address: SocketAddress): Operation<void> => {
     const [peerHost, peerPort] = address as InetAddress;
@@ -83,7 +83,10 @@ function offerHttp11(ssl: SSLContext): void {
   if (typeof ssl !== 'object' || ssl === null || typeof ssl.setAlpnProtocols !== 'function') {
     throw new TypeError('serveHttp(): ssl must be a server-side SSLContext from @curio/ssl');
   }
-  ssl.setAlpnProtocols(['http/1.1']);
+  // The caller's own list is kept when it offers http/1.1 (the context may serve more than this server).
+  const offered = ssl.alpnProtocols;
+  if (offered === null) ssl.setAlpnProtocols(['http/1.1']);
+  else if (!offered.includes('http/1.1')) throw new TypeError(`serveHttp(): the ssl context offers ALPN ${JSON.stringify(offered)}, without 'http/1.1', the only protocol this server speaks`);
 }
 
 function serverLimits(options: ServeHttpOptions): ServerLimits {

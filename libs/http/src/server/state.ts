@@ -36,6 +36,8 @@ export class ServerState {
     readonly handler: HttpHandler,
     readonly limits: ServerLimits,
     readonly stats: HttpServerStats,
+    /** The server speaks TLS (it was given `ssl`). */
+    readonly secure: boolean,
   ) {}
 
   add(conn: DrainableConnection): void {

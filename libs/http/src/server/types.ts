@@ -36,6 +36,8 @@ export interface HttpRequest {
   readonly headers: HttpHeaders;
   /** The client's address. */
   readonly remoteAddress: { readonly host: string; readonly port: number };
+  /** True when the request came over TLS (a server given `ssl`): its URL's scheme is https. */
+  readonly secure: boolean;
   /** The body, streamed from the connection (empty for a request without one). */
   readonly body: HttpBody;
   /** The trailer fields of a chunked body, once the body has been read to its end; empty before. */
