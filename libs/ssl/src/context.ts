@@ -242,9 +242,18 @@ export class SSLContext implements SslWrapper {
 
   // ---------------------------------------------------------------- for wrap.ts
 
-  /** @internal The ALPN list, or null. */
+  /**
+   * A copy of the ALPN protocols given to {@link SSLContext.setAlpnProtocols}, most
+   * preferred first; null if none were.
+   *
+   * @example
+   * ```ts
+   * const ctx = createDefaultContext(Purpose.CLIENT_AUTH);
+   * if (ctx.alpnProtocols === null) ctx.setAlpnProtocols(['http/1.1']);
+   * ```
+   */
   get alpnProtocols(): string[] | null {
-    return this.alpn;
+    return this.alpn === null ? null : [...this.alpn];
   }
 
   /** @internal Node's secure context for these settings (made once, until a setting changes). */
