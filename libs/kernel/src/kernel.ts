@@ -206,7 +206,7 @@ export class Kernel {
     const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id, functionGenerator);
     if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);
     this.addLive(task as Task);
-    for (const a of this.onCreated) a.created!(task as Task);
+    for (const a of this.onCreated) a.created!(task as Task, parent);
     this._reschedule(task as Task, undefined);
     if (this.shuttingDown !== null) this._cancel(task as Task, new TaskCancelled('kernel shutting down'));
     return task;

@@ -81,6 +81,8 @@ interface TaskExtra {
   locals: Map<object, unknown> | null;
   group: TaskDoneListener | null;
   stack: string | null;
+  /** Values of the {@link TaskSlot}s set on this task, by slot index. */
+  slots: unknown[] | null;
 }
 
 /**
@@ -183,6 +185,8 @@ export class Task<T = unknown> {
   /** @internal */ set _group(value: TaskDoneListener | null) { this.extra().group = value; }
   /** @internal Stack at the last blocking point (stack tracing only). */
   get _stack(): string | null { return this._extra === null ? null : this._extra.stack; }
+  /** @internal */ get _slots(): unknown[] | null { return this._extra === null ? null : this._extra.slots; }
+  /** @internal */ set _slots(value: unknown[] | null) { this.extra().slots = value; }
   /** @internal */ set _stack(value: string | null) { if (value !== null || this._extra !== null) this.extra().stack = value; }
 
   private setFlag(flag: number, on: boolean): void {
@@ -190,7 +194,7 @@ export class Task<T = unknown> {
   }
 
   private extra(): TaskExtra {
-    return (this._extra ??= { cancelPending: null, timeout: null, deadlines: null, locals: null, group: null, stack: null });
+    return (this._extra ??= { cancelPending: null, timeout: null, deadlines: null, locals: null, group: null, stack: null, slots: null });
   }
 
   /** Current state (`READY`, `RUNNING`, `TIME_SLEEP`, ..., `TERMINATED`). */
