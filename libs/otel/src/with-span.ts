@@ -32,7 +32,8 @@ export function* withSpan<T>(name: string, op: Operation<T> | (() => Operation<T
   const task = yield* currentTask();
   const gen = typeof op === 'function' ? op() : op;
   if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function' || typeof gen.throw !== 'function') {
-    throw new TypeError(`withSpan(): expected an operation or a generator function (function*); got ${typeof op === 'function' ? `${String(gen)} from the function` : String(op)}`);
+    const got: unknown = typeof op === 'function' ? gen : op;
+    throw new TypeError(`withSpan(): expected an operation or a generator function (function*); got ${String(got)}${typeof op === 'function' ? ' from the function' : ''}`);
   }
   const traced = taskTraces.get(task);
   const parent = traced === undefined ? contextApi.active() : traced.context;
