@@ -22,9 +22,9 @@ const enabledManagers = new Set<TaskContextManager>();
  *
  * @example
  * ```ts
- * import { context } from '@opentelemetry/api';
+ * import { context as otelContext } from '@opentelemetry/api';
  * import { TaskContextManager } from '@curio/otel';
- * context.setGlobalContextManager(new TaskContextManager().enable());
+ * otelContext.setGlobalContextManager(new TaskContextManager().enable());
  * ```
  */
 export class TaskContextManager implements ContextManager {

@@ -24,6 +24,7 @@ import { endSpan, step, taskTraces } from './task-trace.js';
  *
  * @example
  * ```ts
+ * import type { TaskFilter } from '@curio/otel';
  * const onlyWorkers: TaskFilter = /^worker/;
  * const notDaemons: TaskFilter = (task) => !task.daemon;
  * ```
@@ -36,6 +37,7 @@ export type TaskFilter = string | RegExp | ((task: Task) => boolean);
  * @example
  * ```ts
  * import { trace } from '@opentelemetry/api';
+ * import type { TracingOptions } from '@curio/otel';
  * const options: TracingOptions = { tracer: trace.getTracer('my-daemon'), tasks: (task) => !task.daemon };
  * ```
  */
