@@ -12,9 +12,9 @@ let slotCount = 0;
  * counter, a context. Unlike {@link TaskLocal} (the task's own storage, read from inside
  * it and copied to every task it spawns) a slot is read and written with the task in
  * hand, from any hook, and nothing is copied: a plug-in that wants inheritance does it in
- * its `created(task, spawner)` hook. Reading a slot costs an array index on the task,
- * not a map lookup, so it fits hooks called on every step; a task that no slot was set on
- * carries nothing.
+ * its `created(task, spawner)` hook. Reading a slot costs a field read on the task (the
+ * process's first slot) or an array index (the others), not a map lookup, so it fits
+ * hooks called on every step.
  *
  * @example
  * ```ts
@@ -31,12 +31,18 @@ export class TaskSlot<T> {
 
   /** The value set on `task`, or undefined if none was. */
   get(task: Task): T | undefined {
+    if (this.index === 0) return task._slot0 as T | undefined;
     const slots = task._slots;
     return slots === null ? undefined : (slots[this.index] as T | undefined);
   }
 
   /** Sets the value on `task` (undefined clears it). */
   set(task: Task, value: T | undefined): void {
+    // The first slot is a field of the task: no allocation per task for the common case.
+    if (this.index === 0) {
+      task._slot0 = value;
+      return;
+    }
     let slots = task._slots;
     if (slots === null) {
       if (value === undefined) return;

@@ -81,7 +81,7 @@ interface TaskExtra {
   locals: Map<object, unknown> | null;
   group: TaskDoneListener | null;
   stack: string | null;
-  /** Values of the {@link TaskSlot}s set on this task, by slot index. */
+  /** Values of the TaskSlots after the first set on this task, by slot index (the first: `Task._slot0`). */
   slots: unknown[] | null;
 }
 
@@ -114,6 +114,8 @@ export class Task<T = unknown> {
   /** @internal */ _waitPrev: Task | null;
   /** @internal */ _waitNext: Task | null;
   /** @internal */ _extra: TaskExtra | null;
+  /** @internal The value of the process's first TaskSlot (most programs have one plug-in keeping state per task, if any). */
+  _slot0: unknown;
   /** @internal */ _joining: SchedBarrier | null;
   /** @internal Neighbours in the kernel's list of live tasks. */ _prevLive: Task | null;
   /** @internal */ _nextLive: Task | null;
@@ -132,6 +134,7 @@ export class Task<T = unknown> {
     this._waitPrev = null;
     this._waitNext = null;
     this._extra = null;
+    this._slot0 = undefined;
     this._cycles = 0;
     this._joining = null;
     this._prevLive = null;

@@ -3,18 +3,33 @@
  * operation's outcome. Shared by `tracing()` and `withSpan()`.
  * @packageDocumentation
  */
-import { SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { CancelledError, TaskSlot } from '@curio/kernel';
+import { SpanStatusCode, TraceFlags, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { CancelledError, TaskSlot, type Task } from '@curio/kernel';
 import type { TaskContextManager } from './context-manager.js';
 
-/** @internal The tracing state of one task. */
+/**
+ * @internal The tracing state of a task, never changed once made: a task without a span
+ * of its own shares its spawner's (no allocation per task), and a `withSpan` gives its
+ * task a new one for its duration, then puts the old one back. So a task keeps the
+ * context it was spawned in whatever its spawner does afterwards.
+ */
 export interface TaskTrace {
-  /** The task's innermost context: its own span's, or that of the `withSpan` it is in. */
-  context: Context;
-  /** The task's own span, ended when it terminates; null for a task that runs in its spawner's span. */
+  /** The task that made this state; tasks sharing it run in its context. */
+  readonly owner: Task;
+  /** The innermost context: the owner's span's, or that of the `withSpan` it is in. */
+  readonly context: Context;
+  /** The owner's own span, ended when it terminates; null when the context's span is someone else's. */
   readonly span: Span | null;
+  /** True when the context's span neither records nor is sampled: tasks spawned here get no span. */
+  readonly unsampled: boolean;
   readonly tracer: Tracer;
   readonly manager: TaskContextManager;
+}
+
+/** @internal True when the span of `context` neither records nor is sampled (its subtree is not traced). */
+export function isUnsampled(context: Context): boolean {
+  const span = trace.getSpan(context);
+  return span !== undefined && !span.isRecording() && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 /** @internal Every traced task's state (one tracing activation per kernel). */
@@ -47,9 +62,9 @@ export function endSpan(span: Span, failed: boolean, error: unknown): void {
  */
 export const step: { outer: Context | undefined; entered: boolean } = { outer: undefined, entered: false };
 
-/** @internal Makes `context` the running task's current context, now and at its next steps. */
-export function enterTaskContext(trace: TaskTrace, context: Context): void {
-  trace.context = context;
-  trace.manager._storage.enterWith(context);
+/** @internal Makes `traced` the running task's state, its context current now and at its next steps. */
+export function enterTaskTrace(task: Task, traced: TaskTrace): void {
+  taskTraces.set(task, traced);
+  traced.manager._storage.enterWith(traced.context);
   step.entered = true;
 }

@@ -12,10 +12,10 @@
  * spawn+join). So an unsampled program costs one span per trace root, not one per task.
  * @packageDocumentation
  */
-import { TraceFlags, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { trace, type Context, type Tracer } from '@opentelemetry/api';
 import type { Activation, Task } from '@curio/kernel';
 import { registeredTaskContextManager, type TaskContextManager } from './context-manager.js';
-import { endSpan, step, taskTraces } from './task-trace.js';
+import { endSpan, isUnsampled, step, taskTraces } from './task-trace.js';
 
 /**
  * Which tasks get a span of their own: a task name, a RegExp tested on the name, or a
@@ -108,15 +108,20 @@ export function tracing(options: TracingOptions = {}): Activation {
 
     created(task, spawner) {
       const parent = spawner === null ? undefined : taskTraces.get(spawner);
+      if (parent !== undefined && (parent.unsampled || !matches(task))) {
+        taskTraces.set(task, parent); // runs in the spawner's span: share its state
+        return;
+      }
       const parentContext = parent === undefined ? manager.active() : parent.context;
-      if (!matches(task) || inUnsampledSpan(parentContext)) {
-        taskTraces.set(task, { context: parentContext, span: null, tracer, manager });
+      if (!matches(task) || isUnsampled(parentContext)) {
+        taskTraces.set(task, { owner: task, context: parentContext, span: null, unsampled: isUnsampled(parentContext), tracer, manager });
         return;
       }
       const span = tracer.startSpan(task.name, undefined, parentContext);
       // Attributes only on a recording span: for any other they are dropped anyway.
       if (span.isRecording()) span.setAttribute(TASK_ID, task.id).setAttribute(TASK_NAME, task.name);
-      taskTraces.set(task, { context: trace.setSpan(parentContext, span), span, tracer, manager });
+      const context = trace.setSpan(parentContext, span);
+      taskTraces.set(task, { owner: task, context, span, unsampled: isUnsampled(context), tracer, manager });
     },
 
     running(task) {
@@ -140,18 +145,13 @@ export function tracing(options: TracingOptions = {}): Activation {
     },
 
     terminated(task) {
-      const span = taskTraces.get(task)?.span;
-      if (span === null || span === undefined) return;
+      const traced = taskTraces.get(task);
+      if (traced === undefined || traced.owner !== task || traced.span === null) return;
+      const span = traced.span;
       const error = task.exception;
       endSpan(span, error !== null, error);
     },
   };
-}
-
-/** True under a span that records nothing and is not sampled: its subtree is not traced. */
-function inUnsampledSpan(context: Context): boolean {
-  const span = trace.getSpan(context);
-  return span !== undefined && !span.isRecording() && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 /** The `tasks` option as a test of a task, checked first. */

@@ -4,7 +4,7 @@
  */
 import { context as contextApi, trace, type SpanOptions } from '@opentelemetry/api';
 import { currentTask, type Operation } from '@curio/kernel';
-import { endSpan, enterTaskContext, taskTraces } from './task-trace.js';
+import { endSpan, enterTaskTrace, isUnsampled, taskTraces } from './task-trace.js';
 
 /**
  * Runs `op` (an operation, or a generator function called with no arguments) in a new
@@ -35,10 +35,12 @@ export function* withSpan<T>(name: string, op: Operation<T> | (() => Operation<T
     const got: unknown = typeof op === 'function' ? gen : op;
     throw new TypeError(`withSpan(): expected an operation or a generator function (function*); got ${String(got)}${typeof op === 'function' ? ' from the function' : ''}`);
   }
-  const traced = taskTraces.get(task);
-  const parent = traced === undefined ? contextApi.active() : traced.context;
-  const span = (traced === undefined ? trace.getTracer('@curio/otel') : traced.tracer).startSpan(name, options, parent);
-  if (traced !== undefined) enterTaskContext(traced, trace.setSpan(parent, span));
+  const outer = taskTraces.get(task);
+  const span = (outer === undefined ? trace.getTracer('@curio/otel') : outer.tracer).startSpan(name, options, outer === undefined ? contextApi.active() : outer.context);
+  if (outer !== undefined) {
+    const context = trace.setSpan(outer.context, span);
+    enterTaskTrace(task, { owner: task, context, span: null, unsampled: isUnsampled(context), tracer: outer.tracer, manager: outer.manager });
+  }
   let failed = false;
   let error: unknown;
   try {
@@ -48,7 +50,7 @@ export function* withSpan<T>(name: string, op: Operation<T> | (() => Operation<T
     error = e;
     throw e;
   } finally {
-    if (traced !== undefined) enterTaskContext(traced, parent);
+    if (outer !== undefined) enterTaskTrace(task, outer);
     endSpan(span, failed, error);
   }
 }

@@ -48,6 +48,29 @@ describe('withSpan()', () => {
     expect(parentId(spanNamed(spans, 'inner'))).toBe(spanNamed(spans, 'child').spanContext().spanId);
   });
 
+  it('leaves tasks spawned earlier in the context they were spawned in, whatever their spawner enters later', async () => {
+    const seen: Record<string, string | undefined> = {};
+    await run(function* main() {
+      const mainSpan = activeId();
+      const helper = yield* spawn(function* helper() {
+        yield* sleep(2);
+        seen.helper = activeId() === mainSpan ? 'main' : activeId();
+      });
+      let inside: { join(): Operation<void> } | undefined;
+      yield* withSpan('outer', function* () {
+        const outerSpan = activeId();
+        inside = yield* spawn(function* insideHelper() {
+          yield* sleep(4);
+          seen.insideHelper = activeId() === outerSpan ? 'outer' : activeId();
+        });
+        yield* sleep(3);
+      });
+      yield* helper.join();
+      yield* inside!.join();
+    }, { activations: [tracing({ tracer, tasks: (task) => !task.name.endsWith('elper') })] });
+    expect(seen).toEqual({ helper: 'main', insideHelper: 'outer' });
+  });
+
   it('ends with status ERROR and the exception when the operation throws, and rethrows it', async () => {
     const caught = await run(function* main() {
       try {
