@@ -7,13 +7,16 @@
  * machine disturbs less than wall time; the verdict table gives each traced kernel's
  * tasks/s over the plain one's, round by round (median, min .. max).
  *
+ * Then the same three on queue ping-pong (two tasks, two steps per round trip, no spawn):
+ * the cost of the per-step context switch alone.
+ *
  * Usage: `node dist/otel-bench.js [--runs=9] [--tasks=100000] [--json] [--svg=PATH]`
  * @packageDocumentation
  */
 import { cpus } from 'node:os';
 import { context } from '@opentelemetry/api';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { Kernel, spawn, type Operation, type Task } from '@curio/kernel';
+import { Kernel, Queue, spawn, type Operation, type Task } from '@curio/kernel';
 import { TaskContextManager, tracing } from '@curio/otel';
 import { optionPairs, wholeNumber } from './args.js';
 import { renderTable } from './format.js';
@@ -60,6 +63,29 @@ function* spawnJoin(): Operation<void> {
   if (sum !== (tasks * (tasks - 1)) / 2) throw new Error(`spawn+join lost a result: sum ${sum}`);
 }
 
+/** Queue ping-pong between two tasks: two steps per round trip and no spawn, so it shows the cost per step. */
+function* pingPong(): Operation<void> {
+  const there = new Queue<number>();
+  const back = new Queue<number>();
+  const a = yield* spawn(function* ping() {
+    for (let i = 0; i < tasks; i++) {
+      yield* there.put(i);
+      if ((yield* back.get()) !== i) throw new Error('ping-pong lost a token');
+    }
+  });
+  const b = yield* spawn(function* pong() {
+    for (let i = 0; i < tasks; i++) yield* back.put(yield* there.get());
+  });
+  yield* a.join();
+  yield* b.join();
+}
+
+/** The workloads, each with how many of its unit one run does. */
+const WORKLOADS = [
+  { name: 'spawn+join', body: spawnJoin, unit: 'tasks/s (CPU time)', perRun: () => tasks },
+  { name: 'queue ping-pong', body: pingPong, unit: 'task steps/s (CPU time)', perRun: () => 2 * tasks },
+] as const;
+
 async function main(): Promise<void> {
   const { output, ...counts } = parseArgs(process.argv.slice(2));
   tasks = counts.tasks;
@@ -75,50 +101,60 @@ async function main(): Promise<void> {
     'unsampled tracer': () => new Kernel({ activations: [tracing({ tracer: unsampled })] }),
     'recording tracer': () => new Kernel({ activations: [tracing({ tracer: recording })] }),
   };
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const samples: Record<string, Record<string, number[]>> = Object.fromEntries(WORKLOADS.map((w) => [w.name, Object.fromEntries(Object.keys(variants).map((k) => [k, []]))]));
   // One warm-up round, then `runs` measured rounds; the variants take turns in each.
   for (let round = 0; round <= runs; round++) {
-    for (const [name, make] of Object.entries(variants)) {
-      const kernel = make();
-      const before = process.cpuUsage();
-      await kernel.run(spawnJoin);
-      const used = process.cpuUsage(before);
-      await kernel.shutdown();
-      await batch.forceFlush(); // the export of this run's spans, outside the measured time
-      if (round > 0) samples[name].push(tasks / ((used.user + used.system) / 1e6));
+    for (const workload of WORKLOADS) {
+      for (const [name, make] of Object.entries(variants)) {
+        const kernel = make();
+        const before = process.cpuUsage();
+        await kernel.run(workload.body);
+        const used = process.cpuUsage(before);
+        await kernel.shutdown();
+        await batch.forceFlush(); // the export of this run's spans, outside the measured time
+        if (round > 0) samples[workload.name][name].push(workload.perRun() / ((used.user + used.system) / 1e6));
+      }
+      // Progress on stderr (stdout keeps only the tables): one line per workload and round.
+      const got = samples[workload.name];
+      process.stderr.write(`  ${round === 0 ? 'warm-up round' : `round ${round}/${runs}`}, ${workload.name}: ${Object.keys(variants).map((k) => `${k} ${round === 0 ? 'done' : `${Math.round(got[k][round - 1]).toLocaleString('en-US')}/s`}`).join(', ')}\n`);
     }
-    // Progress on stderr (stdout keeps only the table): one line per round.
-    process.stderr.write(`  ${round === 0 ? 'warm-up round' : `round ${round}/${runs}`}: ${Object.keys(variants).map((k) => `${k} ${round === 0 ? 'done' : `${Math.round(samples[k][round - 1]).toLocaleString('en-US')} tasks/s`}`).join(', ')}\n`);
   }
-  const expectedExports = (tasks + 1) * (runs + 1); // every task and the main one, warm-up included
+  // Spans: per round, every spawn+join task and its main task, and ping-pong's main, ping and pong.
+  const expectedExports = (tasks + 1 + 3) * (runs + 1);
   if (exporter.exported !== expectedExports) throw new Error(`the recording tracer exported ${exporter.exported} spans, expected ${expectedExports} (one per task)`);
-  const plain = samples['tracing off'];
-  const rows = [['kernel', 'tasks/s (median)', 'min - max', 'ns per task', 'extra ns per task', 'ratio to off (median of rounds)', 'min - max']];
-  for (const [name, xs] of Object.entries(samples)) {
-    const ratios = xs.map((x, i) => x / plain[i]);
-    const m = median(xs);
-    rows.push([
-      name,
-      Math.round(m).toLocaleString('en-US'),
-      `${Math.round(Math.min(...xs)).toLocaleString('en-US')} - ${Math.round(Math.max(...xs)).toLocaleString('en-US')}`,
-      (1e9 / m).toFixed(0),
-      (1e9 / m - 1e9 / median(plain)).toFixed(0),
-      `${median(ratios).toFixed(2)}x`,
-      `${Math.min(...ratios).toFixed(2)} - ${Math.max(...ratios).toFixed(2)}`,
-    ]);
+  const tables: string[] = [];
+  for (const workload of WORKLOADS) {
+    const got = samples[workload.name];
+    const plain = got['tracing off'];
+    const rows = [['kernel', `${workload.unit.replace(' (CPU time)', '')} (median)`, 'min - max', 'ns each', 'extra ns each', 'ratio to off (median of rounds)', 'min - max']];
+    for (const [name, xs] of Object.entries(got)) {
+      const ratios = xs.map((x, i) => x / plain[i]);
+      const m = median(xs);
+      rows.push([
+        name,
+        Math.round(m).toLocaleString('en-US'),
+        `${Math.round(Math.min(...xs)).toLocaleString('en-US')} - ${Math.round(Math.max(...xs)).toLocaleString('en-US')}`,
+        (1e9 / m).toFixed(0),
+        (1e9 / m - 1e9 / median(plain)).toFixed(0),
+        `${median(ratios).toFixed(2)}x`,
+        `${Math.min(...ratios).toFixed(2)} - ${Math.max(...ratios).toFixed(2)}`,
+      ]);
+    }
+    tables.push(`${workload.name} (${workload.unit})`, renderTable(rows), '');
   }
   const text = [
-    'Curio tracing benchmark (@curio/otel): spawn+join, CPU time per run',
-    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; ${tasks} tasks a run, ${runs} runs after a warm-up`,
+    'Curio tracing benchmark (@curio/otel): spawn+join and queue ping-pong, CPU time per run',
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; ${tasks} tasks (ping-pong: round trips) a run, ${runs} runs after a warm-up`,
     '',
-    renderTable(rows),
-    '',
-    'Target: the unsampled tracer keeps at least 0.8x of tracing off. Each task runs one step here, so the',
-    "per-step context switch (entering the task's context, restoring the outer one) is paid once a task.",
+    ...tables,
+    'Target: on spawn+join the unsampled tracer keeps at least 0.8x of tracing off. A spawn+join task runs one step;',
+    "ping-pong is only steps, so it shows the per-step context switch (entering the task's context, restoring the outer one).",
   ];
-  const comparisons = Object.keys(variants)
-    .filter((name) => name !== 'tracing off')
-    .map((name) => ({ case: 'spawn+join', contender: name, baseline: 'tracing off', unit: 'tasks/s (CPU time)', higherIsBetter: true, contenderSamples: samples[name], baselineSamples: plain }));
+  const comparisons = WORKLOADS.flatMap((workload) =>
+    Object.keys(variants)
+      .filter((name) => name !== 'tracing off')
+      .map((name) => ({ case: workload.name, contender: name, baseline: 'tracing off', unit: workload.unit, higherIsBetter: true, contenderSamples: samples[workload.name][name], baselineSamples: samples[workload.name]['tracing off'] })),
+  );
   emitReport(output, benchReport('otel', runs, comparisons), text.join('\n'));
   process.exit(0);
 }
