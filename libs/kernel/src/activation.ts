@@ -43,4 +43,11 @@ export interface Activation {
   terminated?(task: Task): void;
   /** The kernel has shut down. */
   shutdown?(kernel: Kernel): void;
+  /**
+   * Fields this plug-in adds to what diagnostics report about `task` (log records), read
+   * through {@link Kernel.taskFields}: `@curio/otel` gives `trace_id` and `span_id` of
+   * the task's current span. Return undefined to add none. Called for every record made
+   * about a task, so keep it cheap.
+   */
+  fields?(task: Task): Readonly<Record<string, unknown>> | undefined;
 }

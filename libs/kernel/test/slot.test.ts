@@ -60,3 +60,23 @@ describe('TaskSlot and created(task, spawner)', () => {
     expect(results).toEqual([null, { a: 1 }, undefined]);
   });
 });
+
+describe('Activation.fields and Kernel.taskFields', () => {
+  it('merges the fields of every activation that adds some, in order; {} when none does', async () => {
+    const kernel = new Kernel({
+      activations: [
+        { fields: (task) => ({ a: task.name, shared: 1 }) },
+        { created() {} },
+        { fields: (task) => (task.name === 'quiet' ? undefined : { b: task.id, shared: 2 }) },
+      ],
+    });
+    const worker = kernel.spawnTask(function* worker() {}, []);
+    const quiet = kernel.spawnTask(function* quiet() {}, []);
+    expect(kernel.taskFields(worker)).toEqual({ a: 'worker', shared: 2, b: worker.id });
+    expect(kernel.taskFields(quiet)).toEqual({ a: 'quiet', shared: 1 });
+    await kernel.shutdown();
+    const plain = new Kernel();
+    expect(plain.taskFields(plain.spawnTask(function* t() {}, []))).toEqual({});
+    await plain.shutdown();
+  });
+});

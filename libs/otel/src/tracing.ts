@@ -66,6 +66,9 @@ const TASK_NAME = 'curio.task.name';
  * cancelled one with `curio.task.cancelled = true`, not as an error. Every span ends,
  * also when the kernel shuts down with tasks alive (shutdown cancels them).
  *
+ * Diagnostics (`@curio/diagnostics` records about a task, through the kernel's
+ * `Activation.fields` hook) carry `trace_id` and `span_id` of the task's current span.
+ *
  * Needs a {@link TaskContextManager} as the global context manager: it registers one
  * when there is none, and throws a TypeError naming the problem if another kind is
  * registered. One `tracing()` per kernel.
@@ -142,6 +145,13 @@ export function tracing(options: TracingOptions = {}): Activation {
       // Back to what was current before the step (undefined: no context, the root).
       manager._storage.enterWith(step.outer as Context);
       step.outer = undefined;
+    },
+
+    fields(task) {
+      const traced = taskTraces.get(task);
+      const spanContext = traced === undefined ? undefined : trace.getSpan(traced.context)?.spanContext();
+      if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
+      return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
     },
 
     terminated(task) {

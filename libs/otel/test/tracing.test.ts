@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
-import { Kernel, TaskGroup, awaitPromise, call, run, sleep, spawn, timeoutAfter, TaskCancelled } from '@curio/kernel';
-import { tracing } from '../src/index.js';
+import { Kernel, TaskGroup, awaitPromise, call, currentTask, run, sleep, spawn, timeoutAfter, TaskCancelled } from '@curio/kernel';
+import { tracing, withSpan } from '../src/index.js';
 import { parentId, recordingTracer, spanNamed } from './setup.js';
 
 const { exporter, tracer } = recordingTracer();
@@ -193,6 +193,29 @@ describe('tracing(): outcomes', () => {
       yield* t.wait();
     }, { activations: [tracing({ tracer })], crashReporter: null });
     expect(spanNamed(exporter.getFinishedSpans(), 'selfCancelled').attributes['curio.task.cancelled']).toBe(true);
+  });
+});
+
+describe('tracing(): fields for diagnostics (Activation.fields)', () => {
+  it("gives trace_id and span_id of the task's current span (withSpan's inside it) through kernel.taskFields", async () => {
+    const seen: Record<string, unknown>[] = [];
+    await run(function* main() {
+      const me = yield* currentTask();
+      seen.push(me.kernel.taskFields(me));
+      yield* withSpan('inner', function* () { seen.push(me.kernel.taskFields(me)); });
+    }, { activations: [tracing({ tracer })] });
+    const spans = exporter.getFinishedSpans();
+    const main = spanNamed(spans, 'main').spanContext();
+    const inner = spanNamed(spans, 'inner').spanContext();
+    expect(seen).toEqual([{ trace_id: main.traceId, span_id: main.spanId }, { trace_id: inner.traceId, span_id: inner.spanId }]);
+  });
+
+  it('gives none when the task has no valid span context (no tracer provider registered)', async () => {
+    const fields = await run(function* main() {
+      const me = yield* currentTask();
+      return me.kernel.taskFields(me);
+    }, { activations: [tracing()] });
+    expect(fields).toEqual({});
   });
 });
 
