@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { trace, type Context, type Tracer } from '@opentelemetry/api';
-import type { Activation, Task } from '@curio/kernel';
+import type { Activation, Kernel, Task } from '@curio/kernel';
 import { registeredTaskContextManager, type TaskContextManager } from './context-manager.js';
 import { endSpan, isUnsampled, step, taskTraces } from './task-trace.js';
 
@@ -47,6 +47,9 @@ export interface TracingOptions {
   /** Which tasks get a span of their own (see {@link TaskFilter}); default every task. */
   tasks?: TaskFilter;
 }
+
+/** The kernels a tracing() activation has started on. */
+const tracedKernels = new WeakSet<Kernel>();
 
 /** Attribute: the task's id (`Task.id`). */
 const TASK_ID = 'curio.task.id';
@@ -97,7 +100,10 @@ export function tracing(options: TracingOptions = {}): Activation {
   let tracer: Tracer;
   let manager: TaskContextManager;
   return {
-    activate() {
+    activate(kernel) {
+      // Two would share one slot per task, each overwriting the other's state.
+      if (tracedKernels.has(kernel)) throw new TypeError('tracing(): this kernel already has a tracing() activation; give it one');
+      tracedKernels.add(kernel);
       const registered = registeredTaskContextManager();
       if (registered === null) {
         throw new TypeError(

@@ -253,4 +253,9 @@ describe('tracing(): which tasks get spans (tasks option)', () => {
     expect(() => tracing({ tracer: {} as never })).toThrow(/tracing\(\): tracer must be an OpenTelemetry Tracer/);
     expect(() => tracing(null as never)).toThrow(/tracing\(\): options must be an object/);
   });
+
+  it('refuses a second tracing() on one kernel, when the kernel starts', async () => {
+    const outcome = await run(function* main() {}, { activations: [tracing({ tracer }), tracing({ tracer })] }).then(() => 'ran', (e: unknown) => (e as Error).message);
+    expect(outcome).toBe('tracing(): this kernel already has a tracing() activation; give it one');
+  });
 });
