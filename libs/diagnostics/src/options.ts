@@ -104,7 +104,8 @@ export function flushLogger(logger: Logger): void {
   }
 }
 
-/** @internal The fields every record names its task with. */
-export function taskFields(task: Task): { taskId: number; taskName: string; parentId: number | null } {
-  return { taskId: task.id, taskName: task.name, parentId: task.parentId };
+/** @internal The fields every record names its task with, and those the kernel's plug-ins add about it. */
+export function taskFields(task: Task): Record<string, unknown> {
+  // Then what plug-ins add about the task (the kernel's Activation.fields): trace_id and span_id from @curio/otel.
+  return { taskId: task.id, taskName: task.name, parentId: task.parentId, ...task.kernel.taskFields(task) };
 }

@@ -22,6 +22,7 @@ export { traceTrap, requireTask } from './current.js';
 export { HandWrittenOperation, type OperationPhase } from './hand-written.js';
 export { awaitPromise, call } from './promise.js';
 export { TaskLocal } from './local.js';
+export { TaskSlot } from './slot.js';
 export { Event, Lock, RLock, Semaphore, BoundedSemaphore, Condition, Result, type Lockable } from './sync/index.js';
 export { Queue, PriorityQueue, LifoQueue, type PriorityQueueOptions } from './queue.js';
 export { TaskGroup, withTaskGroup, type TaskGroupOptions, type WaitPolicy, type GroupSpawnFunction, type TaskGroupBlock } from './taskgroup.js';

@@ -133,6 +133,7 @@ export class Kernel {
   private readonly onRunning: Activation[];
   private readonly onSuspended: Activation[];
   private readonly onTerminated: Activation[];
+  private readonly onFields: Activation[];
   private activated = false;
   private draining = false;
   private drainScheduled = false;
@@ -151,6 +152,7 @@ export class Kernel {
     this.onRunning = having('running');
     this.onSuspended = having('suspended');
     this.onTerminated = having('terminated');
+    this.onFields = having('fields');
   }
 
   /** The live tasks, by id, oldest first (a snapshot). */
@@ -158,6 +160,25 @@ export class Kernel {
     const tasks = new Map<number, Task>();
     for (let t = this.liveHead; t !== null; t = t._nextLive) tasks.set(t.id, t);
     return tasks;
+  }
+
+  /**
+   * The fields the kernel's activations add about `task` for diagnostics (their
+   * {@link Activation.fields} hooks, merged in order), so that a diagnostics package can
+   * carry, say, a trace id without depending on the plug-in that knows it. An empty
+   * object when no activation adds any.
+   *
+   * @example
+   * ```ts
+   * const kernel = new Kernel({ activations: [{ fields: (task) => ({ tenant: `t-${task.id}` }) }] });
+   * const task = kernel.spawnTask(function* worker() {}, []);
+   * kernel.taskFields(task);   // { tenant: 't-1' }
+   * ```
+   */
+  taskFields(task: Task): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const a of this.onFields) Object.assign(fields, a.fields!(task));
+    return fields;
   }
 
   /** True once {@link Kernel.shutdown} has finished. */
@@ -206,7 +227,7 @@ export class Kernel {
     const task = new Task<T>(this, gen, name, options.daemon ?? false, parent === null ? null : parent.id, functionGenerator);
     if (parent !== null && parent._locals !== null) task._locals = new Map(parent._locals);
     this.addLive(task as Task);
-    for (const a of this.onCreated) a.created!(task as Task);
+    for (const a of this.onCreated) a.created!(task as Task, parent);
     this._reschedule(task as Task, undefined);
     if (this.shuttingDown !== null) this._cancel(task as Task, new TaskCancelled('kernel shutting down'));
     return task;

@@ -81,6 +81,8 @@ interface TaskExtra {
   locals: Map<object, unknown> | null;
   group: TaskDoneListener | null;
   stack: string | null;
+  /** Values of the TaskSlots after the first set on this task, by slot index (the first: `Task._slot0`). */
+  slots: unknown[] | null;
 }
 
 /**
@@ -112,6 +114,8 @@ export class Task<T = unknown> {
   /** @internal */ _waitPrev: Task | null;
   /** @internal */ _waitNext: Task | null;
   /** @internal */ _extra: TaskExtra | null;
+  /** @internal The value of the process's first TaskSlot (most programs have one plug-in keeping state per task, if any). */
+  _slot0: unknown;
   /** @internal */ _joining: SchedBarrier | null;
   /** @internal Neighbours in the kernel's list of live tasks. */ _prevLive: Task | null;
   /** @internal */ _nextLive: Task | null;
@@ -130,6 +134,7 @@ export class Task<T = unknown> {
     this._waitPrev = null;
     this._waitNext = null;
     this._extra = null;
+    this._slot0 = undefined;
     this._cycles = 0;
     this._joining = null;
     this._prevLive = null;
@@ -183,6 +188,8 @@ export class Task<T = unknown> {
   /** @internal */ set _group(value: TaskDoneListener | null) { this.extra().group = value; }
   /** @internal Stack at the last blocking point (stack tracing only). */
   get _stack(): string | null { return this._extra === null ? null : this._extra.stack; }
+  /** @internal */ get _slots(): unknown[] | null { return this._extra === null ? null : this._extra.slots; }
+  /** @internal */ set _slots(value: unknown[] | null) { this.extra().slots = value; }
   /** @internal */ set _stack(value: string | null) { if (value !== null || this._extra !== null) this.extra().stack = value; }
 
   private setFlag(flag: number, on: boolean): void {
@@ -190,7 +197,7 @@ export class Task<T = unknown> {
   }
 
   private extra(): TaskExtra {
-    return (this._extra ??= { cancelPending: null, timeout: null, deadlines: null, locals: null, group: null, stack: null });
+    return (this._extra ??= { cancelPending: null, timeout: null, deadlines: null, locals: null, group: null, stack: null, slots: null });
   }
 
   /** Current state (`READY`, `RUNNING`, `TIME_SLEEP`, ..., `TERMINATED`). */

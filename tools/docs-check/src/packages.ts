@@ -22,6 +22,7 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/monitor', entry: 'libs/monitor/src/index.ts', sources: 'libs/monitor/src' },
   { name: '@curio/redis', entry: 'libs/redis/src/index.ts', sources: 'libs/redis/src' },
   { name: '@curio/http', entry: 'libs/http/src/index.ts', sources: 'libs/http/src' },
+  { name: '@curio/otel', entry: 'libs/otel/src/index.ts', sources: 'libs/otel/src' },
   { name: 'curio', entry: 'libs/curio/src/index.ts', sources: 'libs/curio/src' },
   { name: '@curio/nx', entry: 'tools/nx/src/index.ts', sources: 'tools/nx/src' },
 ];
