@@ -16,7 +16,7 @@ export class Acker {
   /** Jobs acknowledged so far. */
   acked = 0;
 
-  constructor(private readonly link: Link, private readonly keys: QueueKeys) {}
+  constructor(private readonly link: Link, private readonly keys: QueueKeys, private readonly onAcked: (ids: readonly string[]) => void) {}
 
   /** Queues the acknowledgement of the delivery `entryId`. */
   push(entryId: string): void {
@@ -48,6 +48,7 @@ export class Acker {
       });
       this.waiting.splice(0, ids.length);
       this.acked += ids.length;
+      this.onAcked(ids);
     }
   }
 }

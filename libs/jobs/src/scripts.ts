@@ -93,6 +93,22 @@ const REMOVE_DEAD = `if redis.call('ZREM', KEYS[1], ARGV[2]) == 0 then return 0 
 redis.call('DEL', ARGV[1] .. ARGV[2])
 return 1`;
 
+/**
+ * KEYS: stream. ARGV: group, entry ids. Gives deliveries back that a stopping worker never
+ * started: each is acknowledged, deleted and added again at the end of the stream, where
+ * any worker reads it at once (rather than after the visibility timeout). Gives how many.
+ */
+const REQUEUE = `local n = 0
+for i = 2, #ARGV do
+  local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 and e[1] then
+    redis.call('XADD', KEYS[1], '*', unpack(e[1][2]))
+    n = n + 1
+  end
+  redis.call('XDEL', KEYS[1], ARGV[i])
+end
+return n`;
+
 /** @internal A script and its SHA1. */
 export interface Script {
   readonly name: string;
@@ -111,6 +127,7 @@ export const SCRIPTS = {
   promote: script('promote', PROMOTE),
   retryDead: script('retryDead', RETRY_DEAD),
   removeDead: script('removeDead', REMOVE_DEAD),
+  requeue: script('requeue', REQUEUE),
 } as const;
 
 /** @internal Runs `s` with `keys` and `args`: EVALSHA, then EVAL if the server has not seen it. */

@@ -13,14 +13,16 @@
  *
  * Stopping (the work task cancelled): the reader is cancelled first (a blocked XREADGROUP
  * closes its socket: nothing is left half-read), the consumers finish what they hold (for up
- * to `stopTimeout`), the acker sends what is left (up to `stopTimeout` again), then the
- * rest is cancelled and the connections closed.
+ * to `stopTimeout`), the acker sends what is left (up to `stopTimeout` again), deliveries
+ * never started are given back to the stream, then the rest is cancelled and the
+ * connections closed. A job whose handler was cut off at the deadline stays pending: it
+ * may have done part of its work, and runs again elsewhere after the visibility timeout.
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
-  CancelledError, Event, Queue, TaskGroup, TaskTimeout, clock, ignoreAfter, sleep, spawn, type Operation, type Task,
+  CancelledError, Event, Queue, TaskGroup, TaskTimeout, clock, ignoreAfter, sleep, type Operation, type Task,
 } from '@curio/kernel';
 import type { RedisValue } from '@curio/redis';
 import { Acker } from './acker.js';
@@ -104,6 +106,12 @@ export class Worker<T extends JsonValue> {
   private readonly handoff = new Queue<Delivery | null>();
   /** The deliveries the consumers are running now (entry id → delivery). */
   private readonly inFlight = new Map<string, Delivery>();
+  /**
+   * Deliveries handed to a handler whose outcome is not yet on the server (running,
+   * cancelled, or finished with the acknowledgement still to send). On stop, every other
+   * delivery this consumer holds was never started, and is given back.
+   */
+  private readonly started = new Set<string>();
   private readonly failed = new Event();
   private failure: unknown = null;
 
@@ -112,7 +120,9 @@ export class Worker<T extends JsonValue> {
     const prepare = (c: Parameters<typeof ensureGroup>[0]): Operation<void> => ensureGroup(c, this.keys);
     this.commands = new Link(queue.options, prepare);
     this.reader = new Link(queue.options, prepare);
-    this.acker = new Acker(this.commands, this.keys);
+    this.acker = new Acker(this.commands, this.keys, (ids) => {
+      for (const id of ids) this.started.delete(id);
+    });
     this.slots = new Slots(settings.concurrency);
   }
 
@@ -150,10 +160,25 @@ export class Worker<T extends JsonValue> {
   /** The graceful stop: no more fetching; what is in flight finishes and is acknowledged, within the deadlines. */
   private *stop(readerTask: Task, consumers: TaskGroup, ackerTask: Task): Operation<void> {
     yield* readerTask.cancel();
+    // Deliveries not yet picked up stay with us (given back below): the consumers end after their job.
+    while (!this.handoff.empty()) yield* this.handoff.get();
     for (let i = 0; i < this.settings.concurrency; i++) yield* this.handoff.put(null);
     yield* ignoreAfter(this.settings.stopTimeout, consumers.join());
     this.acker.finish();
     yield* ignoreAfter(this.settings.stopTimeout, ackerTask.wait());
+    yield* ignoreAfter(this.settings.stopTimeout, this.giveBack());
+  }
+
+  /**
+   * Gives back what this consumer was delivered and never started: jobs fetched but not
+   * picked up, and a read whose reply was cut off by the stop (the server delivered it,
+   * the cancelled reader never saw it). Other workers get them at once.
+   */
+  private *giveBack(): Operation<void> {
+    const { stream, group } = this.keys;
+    const mine = yield* this.commands.use((c) => c.command('XPENDING', stream, group, '-', '+', 10_000, this.consumer));
+    const ids = (Array.isArray(mine) ? mine : []).map((row) => (Array.isArray(row) ? String(row[0]) : '')).filter((id) => id !== '' && !this.started.has(id));
+    if (ids.length > 0) yield* this.commands.use((c) => runScript(c, SCRIPTS.requeue, [stream], [group, ...ids]));
   }
 
   private close(): void {
@@ -215,6 +240,7 @@ export class Worker<T extends JsonValue> {
       const delivery = yield* this.handoff.get();
       if (delivery === null) return;
       this.inFlight.set(delivery.entryId, delivery);
+      this.started.add(delivery.entryId);
       try {
         yield* this.runOne(delivery);
       } finally {
@@ -245,6 +271,7 @@ export class Worker<T extends JsonValue> {
     const k = this.keys;
     const args = [k.group, k.job, delivery.entryId, stored.id, stored.data, stored.attempts, made, stored.backoff, describeError(failure), retryIn];
     yield* this.commands.use((c) => runScript(c, SCRIPTS.fail, [k.stream, k.delayed, k.dead], args));
+    this.started.delete(delivery.entryId);
   }
 
   private *heartbeat(): Operation<void> {
