@@ -326,17 +326,25 @@ export class JobQueue<T extends JsonValue = JsonValue> {
     return ids.map((id, i) => ({ id, added: flags[i] ?? false }));
   }
 
-  /** Runs `op` on the queue's connection; Redis unreachable or gone is a {@link JobQueueError} naming where. */
+  /**
+   * Runs `op` on the queue's connection; Redis unreachable or gone is a {@link JobQueueError}
+   * naming where. A connection kept from earlier that turns out dead (the server restarted
+   * meanwhile) gets one fresh try.
+   */
   private *call<R>(method: string, op: (c: RedisConnection) => Operation<R>): Operation<R> {
-    try {
-      const conn = this.conn !== null && !this.conn.closed ? this.conn : (this.conn = yield* this.link.open());
-      return yield* op(conn);
-    } catch (error) {
-      if (!isConnectionTrouble(error)) throw error;
-      this.conn?.close();
-      this.conn = null;
-      const where = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
-      throw new JobQueueError(`${method}(): cannot reach Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    for (let tries = 0; ; tries++) {
+      const reused = this.conn !== null && !this.conn.closed;
+      try {
+        const conn = reused && this.conn !== null ? this.conn : (this.conn = yield* this.link.open());
+        return yield* op(conn);
+      } catch (error) {
+        if (!isConnectionTrouble(error)) throw error;
+        this.conn?.close();
+        this.conn = null;
+        if (reused && tries === 0) continue;
+        const where = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
+        throw new JobQueueError(`${method}(): cannot reach Redis at ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
     }
   }
 }
