@@ -54,22 +54,27 @@ function waitReady(port, child) {
 }
 
 /**
- * Starts a redis-server on a free 127.0.0.1 port. Resolves to `{ port, pid, dir, stop }`;
- * `stop()` ends the server (SIGTERM, then SIGKILL) and removes its directory.
+ * Starts a redis-server on a free 127.0.0.1 port. Resolves to `{ port, pid, dir, stop, kill }`;
+ * `stop()` ends the server (SIGTERM, then SIGKILL) and removes its directory; `kill()`
+ * SIGKILLs it and keeps the directory (for a restart).
+ * Options (for tests that kill and restart a server): `port` (that port, not a free one),
+ * `dir` (that directory, kept by `stop()`), `persist` (an append-only file synced at every
+ * write, so a server killed and started again in the same `dir` has every write it acknowledged).
  */
-async function startRedisServer() {
+async function startRedisServer(options = {}) {
   const binary = ensureRedisServer();
   let lastError = null;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-redis-'));
+    const port = options.port ?? await freePort();
+    const ownDir = options.dir === undefined;
+    const dir = ownDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'curio-redis-')) : options.dir;
     const config = path.join(dir, 'redis.conf');
     fs.writeFileSync(config, [
       'bind 127.0.0.1',
       `port ${port}`,
       'protected-mode yes',
       'save ""',
-      'appendonly no',
+      ...(options.persist ? ['appendonly yes', 'appendfsync always'] : ['appendonly no']),
       `dir ${dir}`,
       'daemonize no',
       `logfile ${path.join(dir, 'redis.log')}`,
@@ -82,12 +87,18 @@ async function startRedisServer() {
     } catch (error) {
       lastError = error;
       child.kill('SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+      if (options.port !== undefined) await new Promise((r) => setTimeout(r, 100));
       continue;
     }
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const kill = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    };
     const stop = () => new Promise((resolve) => {
       const cleanup = () => {
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
         resolve();
       };
       if (child.exitCode !== null || child.signalCode !== null) return cleanup();
@@ -98,7 +109,7 @@ async function startRedisServer() {
       });
       child.kill('SIGTERM');
     });
-    return { port, pid: child.pid, dir, stop };
+    return { port, pid: child.pid, dir, stop, kill };
   }
   throw lastError;
 }
