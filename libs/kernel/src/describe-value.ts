@@ -22,7 +22,7 @@ const MAX_ARRAY_TEXT = 60;
  * `"" (an empty string)`, `Symbol(id)`, `the function worker`, `an anonymous function`,
  * `the async function load`, `the class Lock`, `[1, "2"]`, `an array of 12 items`,
  * `a Buffer of 5 bytes`, `a Map`, `an Error`, `a Promise`, `an object`.
- * It never throws and never calls the value's own methods (no `toString()` of a user object).
+ * It reads only the value's type, length and class, never its `toString` or `valueOf`.
  * @example
  * ```ts
  * function checkPort(port: unknown): number {
@@ -58,13 +58,16 @@ function quoted(value: string): string {
   return JSON.stringify(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}...` : value);
 }
 
+/** What a function is read for: its name, prototype and source text (never called). */
+type NamedFunction = object & { readonly name: string };
+
 /** `the function worker`, `the async function load`, `the class Lock`, `an anonymous function`. */
-function describeFunction(fn: Function): string {
+function describeFunction(fn: NamedFunction): string {
   const kind = functionKind(fn);
   return fn.name === '' ? `an anonymous ${kind}` : `the ${kind} ${fn.name}`;
 }
 
-function functionKind(fn: Function): string {
+function functionKind(fn: NamedFunction): string {
   switch ((Object.getPrototypeOf(fn) as { constructor?: { name?: unknown } } | null)?.constructor?.name) {
     case 'AsyncFunction':
       return 'async function';

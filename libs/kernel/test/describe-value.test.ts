@@ -51,7 +51,7 @@ describe('describeValue', () => {
     expect(describeValue(value)).toBe(expected);
   });
 
-  it('never calls the value’s own methods', () => {
+  it('never calls the value’s toString, valueOf or toPrimitive', () => {
     const touched: string[] = [];
     const sneaky = {
       toString: () => { touched.push('toString'); return 'sneaky'; },
