@@ -2,6 +2,7 @@
  * `longblock`: tasks that keep the CPU too long without blocking.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import type { Activation, Task, Trap } from '@curio/kernel';
 import { flushLogger, resolveOptions, taskFields, type DiagnosticOptions } from './options.js';
 
@@ -36,7 +37,7 @@ export interface LongBlockOptions extends DiagnosticOptions {
 export function longblock(options: LongBlockOptions = {}): Activation {
   const { logger, level, matches } = resolveOptions(options, 'longblock()', 'warn');
   const maxTime = options.maxTime ?? 50;
-  if (typeof maxTime !== 'number' || !(maxTime >= 0)) throw new RangeError(`longblock(): maxTime must be a number of milliseconds >= 0; got ${String(maxTime)}`);
+  if (typeof maxTime !== 'number' || !(maxTime >= 0)) throw new RangeError(`longblock(): maxTime must be a number of milliseconds >= 0; got ${describeValue(maxTime)}`);
   const now = options.now ?? (() => performance.now());
   // One task runs at a time: one start time is all the state needed. Reading the clock is
   // the dearest part of these hooks, so it is read once per step: within a drain, a step

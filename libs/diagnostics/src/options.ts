@@ -3,6 +3,7 @@
  * level, about which tasks; and the default logger used when none is given.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import type { Level, Logger } from 'pino';
 import type { Task } from '@curio/kernel';
 // pino loads on first use (a default logger, a flush), not when curio is imported.
@@ -66,7 +67,7 @@ export function taskMatcher(filter: TaskNameFilter | undefined, who: string): (t
   if (typeof filter === 'string') return (task) => task.name === filter;
   if (filter instanceof RegExp) return (task) => { filter.lastIndex = 0; return filter.test(task.name); };
   if (typeof filter === 'function') return (task) => filter(task.name);
-  throw new TypeError(`${who}: filter must be a task name, a RegExp or a function of the name; got ${typeof filter} ${String(filter)}`);
+  throw new TypeError(`${who}: filter must be a task name, a RegExp or a function of the name; got ${describeValue(filter)}`);
 }
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];

@@ -3,7 +3,7 @@
  * so a protocol package logs with task context without knowing the kernel.
  * @packageDocumentation
  */
-import { TaskLocal, currentTask, type Operation, type OperationOrBlock, type Task } from '@curio/kernel';
+import { TaskLocal, currentTask, describeValue, type Operation, type OperationOrBlock, type Task } from '@curio/kernel';
 import type { Logger } from 'pino';
 import { defaultLogger } from './options.js';
 
@@ -82,6 +82,6 @@ function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boo
 
 function checkLogger(logger: Logger, who: string): void {
   if (typeof logger !== 'object' || logger === null || typeof logger.child !== 'function') {
-    throw new TypeError(`${who}: expected a pino logger; got ${logger === null ? 'null' : typeof logger}`);
+    throw new TypeError(`${who}: expected a pino logger; got ${describeValue(logger)}`);
   }
 }

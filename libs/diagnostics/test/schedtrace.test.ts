@@ -83,6 +83,6 @@ describe('schedtrace', () => {
 
   it('rejects a bad level or filter with a clear error', () => {
     expect(() => schedtrace({ level: 'loud' as 'info' })).toThrow("schedtrace(): level must be one of fatal, error, warn, info, debug, trace; got 'loud'");
-    expect(() => schedtrace({ filter: 42 as unknown as string })).toThrow('schedtrace(): filter must be a task name, a RegExp or a function of the name; got number 42');
+    expect(() => schedtrace({ filter: 42 as unknown as string })).toThrow('schedtrace(): filter must be a task name, a RegExp or a function of the name; got 42');
   });
 });

@@ -47,6 +47,6 @@ describe('taskLogger', () => {
   it('rejects something that is not a logger', async () => {
     await expect(run(function* () {
       yield* setLogger({} as never);
-    })).rejects.toThrow('setLogger(): expected a pino logger; got object');
+    })).rejects.toThrow('setLogger(): expected a pino logger; got an object');
   });
 });

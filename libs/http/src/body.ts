@@ -3,6 +3,7 @@
  * response's on the client), never buffered whole unless asked to.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import type { Operation } from '@curio/kernel';
 import { HttpError } from './errors.js';
@@ -97,7 +98,7 @@ export class HttpBody {
    * @throws HttpError 413 as soon as the body is known to be larger than `limit`
    */
   *readAll(limit: number = this.limit): Operation<Buffer> {
-    if (!(limit >= 0)) throw new RangeError(`HttpBody.readAll(): limit must be a non-negative number of bytes, got ${String(limit)}`);
+    if (!(limit >= 0)) throw new RangeError(`HttpBody.readAll(): limit must be a non-negative number of bytes, got ${describeValue(limit)}`);
     if (this.length !== undefined && this.length > limit) throw tooLarge(`is ${this.length} bytes`, limit);
     const pieces: Uint8Array[] = [];
     let size = 0;

@@ -3,6 +3,7 @@
  * and {@link HttpParseError}, the one the parser raises for a request it will not accept.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 
 /**
  * An error that carries the HTTP status it stands for. Body reads throw it past their limit
@@ -25,7 +26,7 @@ export class HttpError extends Error {
 
   constructor(status: number, message: string) {
     super(message);
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`HttpError: status must be an integer from 400 to 599, got ${String(status)}`);
+    if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`HttpError: status must be an integer from 400 to 599, got ${describeValue(status)}`);
     this.name = 'HttpError';
     this.status = status;
   }

@@ -3,7 +3,7 @@
  * shape Hono, itty-router and the like export as `app.fetch`) through `serveHttp`, unchanged.
  * @packageDocumentation
  */
-import { CancelledError, awaitPromise, park, spawn, type Operation, type Waker } from '@curio/kernel';
+import { CancelledError, awaitPromise, describeValue, park, spawn, type Operation, type Waker } from '@curio/kernel';
 import type { HttpBody } from './body.js';
 import { HttpError } from './errors.js';
 import type { OutgoingHeader } from './serializer.js';
@@ -49,7 +49,7 @@ export type FetchFunction = (request: Request) => Response | Promise<Response>;
  * something other than a `Response`.
  */
 export function fetchHandler(fn: FetchFunction): HttpHandler {
-  if (typeof fn !== 'function') throw new TypeError(`fetchHandler(): expected a function (request: Request) => Response, got ${fn === null ? 'null' : typeof fn}`);
+  if (typeof fn !== 'function') throw new TypeError(`fetchHandler(): expected a function (request: Request) => Response, got ${describeValue(fn)}`);
   return function* fetchRequest(req: HttpRequest, res: HttpResponse): Operation<void> {
     const aborter = new AbortController();
     const body = hasBody(req) ? new RequestBodyStream(req.body) : null;
@@ -240,10 +240,4 @@ const EMPTY = new Uint8Array(0);
 function* endsAtOnce(read: Promise<{ done: boolean }>): Operation<boolean> {
   const later = new Promise<false>((resolve) => setImmediate(resolve, false));
   return yield* awaitPromise(Promise.race([read.then((result) => result.done), later]));
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 40))}` : `${typeof value} ${String(value)}`;
 }

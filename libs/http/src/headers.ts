@@ -4,6 +4,7 @@
  * message to send may be given.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import type { HeaderField } from './parser.js';
 import type { OutgoingHeader } from './serializer.js';
 
@@ -110,19 +111,19 @@ export function headerList(headers: OutgoingHeaders | undefined, where: string):
   if (Array.isArray(headers)) {
     for (const field of headers as readonly unknown[]) {
       if (!Array.isArray(field) || field.length !== 2 || typeof field[0] !== 'string' || typeof field[1] !== 'string') {
-        throw new TypeError(`${where}: each header must be a [name, value] pair of strings, got ${JSON.stringify(field)}`);
+        throw new TypeError(`${where}: each header must be a [name, value] pair of strings, got ${describeValue(field)}`);
       }
     }
     return headers as readonly OutgoingHeader[];
   }
-  if (typeof headers !== 'object' || headers === null) throw new TypeError(`${where}: headers must be an object or a list of [name, value] pairs, got ${String(headers)}`);
+  if (typeof headers !== 'object' || headers === null) throw new TypeError(`${where}: headers must be an object or a list of [name, value] pairs, got ${describeValue(headers)}`);
   const list: OutgoingHeader[] = [];
   for (const name in headers) {
     const value = (headers as Record<string, unknown>)[name];
     if (typeof value === 'string') list.push([name, value]);
     else if (typeof value === 'number' && Number.isFinite(value)) list.push([name, String(value)]);
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) for (const v of value as string[]) list.push([name, v]);
-    else throw new TypeError(`${where}: the value of header '${name}' must be a string, a finite number or a list of strings, got ${String(value)}`);
+    else throw new TypeError(`${where}: the value of header '${name}' must be a string, a finite number or a list of strings, got ${describeValue(value)}`);
   }
   return list;
 }

@@ -3,6 +3,7 @@
  * fields and body pieces into the bytes to send, choosing the framing RFC 9112 §6 requires.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import { allIn, FIELD_VALUE, TOKEN } from './syntax.js';
@@ -185,7 +186,7 @@ export class ResponseWriter extends MessageWriter {
   /** A 1xx interim response (such as 100 Continue), sent before the final head. */
   informational(status: number, headers: Iterable<OutgoingHeader> = []): Uint8Array {
     if (this.started) throw new Error('informational() after head()');
-    if (!Number.isInteger(status) || status < 100 || status > 199 || status === 101) throw new RangeError(`informational status must be 1xx (not 101), got ${status}`);
+    if (!Number.isInteger(status) || status < 100 || status > 199 || status === 101) throw new RangeError(`informational status must be 1xx (not 101), got ${describeValue(status)}`);
     return Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${fieldLines(headers, () => undefined)}\r\n`, 'latin1');
   }
 
@@ -196,9 +197,9 @@ export class ResponseWriter extends MessageWriter {
    */
   head(status: number, headers: Iterable<OutgoingHeader> = [], options: ResponseHeadOptions = {}): Uint8Array {
     if (this.started) throw new Error('head() called twice');
-    if (!Number.isInteger(status) || status < 200 || status > 999) throw new RangeError(`a final response status must be an integer from 200 to 999, got ${status}`);
+    if (!Number.isInteger(status) || status < 200 || status > 999) throw new RangeError(`a final response status must be an integer from 200 to 999, got ${describeValue(status)}`);
     const { contentLength } = options;
-    if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) throw new RangeError(`contentLength must be a non-negative integer, got ${contentLength}`);
+    if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) throw new RangeError(`contentLength must be a non-negative integer, got ${describeValue(contentLength)}`);
     const reason = options.reason ?? STATUS_CODES[status] ?? '';
     if (/[\r\n]/.test(reason) || !allIn(FIELD_VALUE, reason, false)) throw new TypeError(`invalid reason phrase ${JSON.stringify(reason)}`);
     this.started = true;

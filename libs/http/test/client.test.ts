@@ -185,7 +185,7 @@ describe('request(): limits and bad arguments', () => {
       'TypeError: request(): credentials in the URL are not sent; pass an Authorization header',
       'TypeError: invalid method "GET /x": it must be a token (RFC 9110 §9.1)',
       "TypeError: invalid value for header 'x-evil': CR, LF, NUL, other controls and characters above U+00FF are not allowed",
-      'TypeError: request(): the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got number',
+      'TypeError: request(): the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got 42',
     ]);
   });
 });

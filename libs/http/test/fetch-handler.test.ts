@@ -170,7 +170,7 @@ describe('fetchHandler: failures and bodies, without a framework', () => {
     expect(served.crashes.map((c) => (c.error as Error).message)).toEqual([
       'thrown by the handler',
       'rejected by the handler',
-      'fetchHandler(): the handler must give a Response, got the string "hello"',
+      'fetchHandler(): the handler must give a Response, got "hello" (a string)',
       'fetchHandler(): the handler gave Response.error(), a network error, not a response',
     ]);
   });
@@ -352,6 +352,6 @@ describe('fetchHandler: a client that goes away', () => {
 
 describe('fetchHandler: bad arguments', () => {
   it('refuses something other than a function, naming it', () => {
-    expect(() => fetchHandler('app.fetch' as unknown as FetchFunction)).toThrow('fetchHandler(): expected a function (request: Request) => Response, got string');
+    expect(() => fetchHandler('app.fetch' as unknown as FetchFunction)).toThrow('fetchHandler(): expected a function (request: Request) => Response, got "app.fetch" (a string)');
   });
 });

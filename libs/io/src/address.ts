@@ -3,8 +3,8 @@
  * means every interface), a path string for Unix sockets. Checking and formatting.
  * @packageDocumentation
  */
-import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
+import { describeValue } from '@curio/kernel';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 
 /**
@@ -43,12 +43,12 @@ function familyName(family: AddressFamily): string {
 export function checkAddress(operation: string, family: AddressFamily, address: unknown, purpose: 'bind' | 'connect'): ResolvedAddress {
   if (family === AF_UNIX) {
     if (typeof address !== 'string' || address.length === 0) {
-      throw new TypeError(`${operation}(): an AF_UNIX address is a non-empty path string, got ${show(address)}`);
+      throw new TypeError(`${operation}(): an AF_UNIX address is a non-empty path string, got ${describeValue(address)}`);
     }
     return { kind: 'unix', path: address };
   }
   if (!Array.isArray(address) || address.length !== 2 || typeof address[0] !== 'string') {
-    throw new TypeError(`${operation}(): an ${familyName(family)} address is a [host, port] tuple, got ${show(address)}`);
+    throw new TypeError(`${operation}(): an ${familyName(family)} address is a [host, port] tuple, got ${describeValue(address)}`);
   }
   const host = address[0];
   const port: unknown = address[1];
@@ -67,7 +67,7 @@ export function checkAddress(operation: string, family: AddressFamily, address: 
 /** Throws a clear error unless `port` is an integer in 0..65535. */
 export function checkPort(operation: string, port: unknown): asserts port is number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`${operation}(): a port is an integer from 0 to 65535, got ${show(port)}`);
+    throw new TypeError(`${operation}(): a port is an integer from 0 to 65535, got ${describeValue(port)}`);
   }
 }
 
@@ -86,32 +86,6 @@ function formatInet(host: string, port: number): string {
 /** The `[host, port]` of an address Node reported (`socket.remoteAddress`, ...). */
 export function inetAddress(host: string | undefined, port: number | undefined): InetAddress {
   return [host ?? '', port ?? 0];
-}
-
-/**
- * A value as the caller wrote it, for error messages: `-1`, `2.5`, `NaN`, `"10" (a
- * string)`, `[ '127.0.0.1', 80 ]`-like arrays, `a Buffer of 5 bytes`, `null`...
- * A string is always quoted and named, so `recv("10")` does not read as a valid 10.
- */
-export function show(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (a string)`;
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-    case 'symbol':
-      return String(value);
-    case 'bigint':
-      return `${value}n (a bigint)`;
-    case 'function':
-      return `a function${value.name === '' ? '' : ` (${value.name})`}`;
-  }
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : show(v))).join(', ')}]`;
-  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
 /** The name of an address family, for messages. */

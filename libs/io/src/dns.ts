@@ -6,9 +6,9 @@
  */
 import dns from 'node:dns';
 import { isIP } from 'node:net';
-import { CurioError, call, type Operation } from '@curio/kernel';
+import { CurioError, call, type Operation, describeValue } from '@curio/kernel';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_STREAM, type SocketKind } from './constants.js';
-import { checkPort, show, type InetAddress } from './address.js';
+import { checkPort, type InetAddress } from './address.js';
 import { ioError } from './io-error.js';
 
 /**
@@ -51,10 +51,10 @@ export interface GetAddrInfoOptions {
 export function* getaddrinfo(host: string | null, port: number | string | null, options: GetAddrInfoOptions = {}): Operation<AddrInfo[]> {
   const p = portNumber('getaddrinfo', port);
   const family = options.family ?? 0;
-  if (family !== 0 && family !== AF_INET && family !== AF_INET6) throw new TypeError(`getaddrinfo(): family must be 0, AF_INET or AF_INET6, got ${show(family)}`);
+  if (family !== 0 && family !== AF_INET && family !== AF_INET6) throw new TypeError(`getaddrinfo(): family must be 0, AF_INET or AF_INET6, got ${describeValue(family)}`);
   const type = options.type ?? 0;
-  if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM) throw new TypeError(`getaddrinfo(): type must be 0, SOCK_STREAM or SOCK_DGRAM, got ${show(type)}`);
-  if (host !== null && (typeof host !== 'string' || host === '')) throw new TypeError(`getaddrinfo(): host must be a non-empty string or null, got ${show(host)}`);
+  if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM) throw new TypeError(`getaddrinfo(): type must be 0, SOCK_STREAM or SOCK_DGRAM, got ${describeValue(type)}`);
+  if (host !== null && (typeof host !== 'string' || host === '')) throw new TypeError(`getaddrinfo(): host must be a non-empty string or null, got ${describeValue(host)}`);
   const name = host ?? (family === AF_INET6 ? '::1' : '127.0.0.1');
   const nodeFamily = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
   let found: dns.LookupAddress[];
@@ -87,7 +87,7 @@ export function* getaddrinfo(host: string | null, port: number | string | null, 
  * ```
  */
 export function* gethostbyname(host: string): Operation<string> {
-  if (typeof host !== 'string' || host === '') throw new TypeError(`gethostbyname(): host must be a non-empty string, got ${show(host)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError(`gethostbyname(): host must be a non-empty string, got ${describeValue(host)}`);
   const [first] = yield* getaddrinfo(host, 0, { family: AF_INET, type: SOCK_STREAM });
   return first[4][0];
 }
@@ -103,7 +103,7 @@ export function* gethostbyname(host: string): Operation<string> {
  */
 export function* getnameinfo(sockaddr: InetAddress): Operation<[host: string, service: string]> {
   if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== 'string' || isIP(sockaddr[0]) === 0) {
-    throw new TypeError(`getnameinfo(): expected an [ip, port] tuple with an IP address, got ${show(sockaddr)}`);
+    throw new TypeError(`getnameinfo(): expected an [ip, port] tuple with an IP address, got ${describeValue(sockaddr)}`);
   }
   checkPort('getnameinfo', sockaddr[1]);
   const [ip, port] = sockaddr;
@@ -119,7 +119,7 @@ export function* getnameinfo(sockaddr: InetAddress): Operation<[host: string, se
 function portNumber(operation: string, port: number | string | null): number {
   if (port === null) return 0;
   const p = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
-  if (typeof p === 'string') throw new TypeError(`${operation}(): port must be a number or a numeric string (service names are not supported), got ${show(port)}`);
+  if (typeof p === 'string') throw new TypeError(`${operation}(): port must be a number or a numeric string (service names are not supported), got ${describeValue(port)}`);
   checkPort(operation, p);
   return p;
 }

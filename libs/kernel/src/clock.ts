@@ -4,7 +4,7 @@
  * timer behind it.
  * @packageDocumentation
  */
-import { shown } from './operation.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * What the kernel needs from a clock. Times are milliseconds.
@@ -137,7 +137,7 @@ export class VirtualClock implements Clock {
    * @throws RangeError if `ms` is negative or not finite.
    */
   advance(ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`VirtualClock.advance(): ms must be a finite number >= 0, got ${shown(ms)}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`VirtualClock.advance(): ms must be a finite number >= 0, got ${describeValue(ms)}`);
     this.current += ms;
     const pending = this.pending;
     if (pending !== null && pending.deadline <= this.current) {

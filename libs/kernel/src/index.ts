@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export { describeValue } from './describe-value.js';
 export { Trap, type Waker, type ParkRegistration } from './traps.js';
 export type { Operation, TaskBody, OperationOrBlock } from './operation.js';
 export { Task, type TaskState, type CancelOptions } from './task.js';

@@ -11,7 +11,8 @@ import { Deque } from './deque.js';
 import { TimeEntry, TimeQueue } from './timequeue.js';
 import { RealClock, type Clock } from './clock.js';
 import { Trap, TrapKind, type AnyTrap, type ParkTrap, type SchedWaitTrap, type SleepTrap, type Waker } from './traps.js';
-import { describe, isGenerator, isThenable, type TaskBody } from './operation.js';
+import { asyncHint, isGenerator, isThenable, type TaskBody } from './operation.js';
+import { describeValue } from './describe-value.js';
 import { Task, type Detachable } from './task.js';
 import { WaitQueue } from './waitqueue.js';
 import { _currentTask, _setCurrentTask } from './current.js';
@@ -220,7 +221,7 @@ export class Kernel {
     // Checked by prototype chain first: property reads go megamorphic with closures (25% of closure spawn+join).
     const functionGenerator = typeof gen === 'object' && gen !== null && isFunctionGenerator(gen);
     if (!functionGenerator && !isGenerator(gen)) {
-      const got = typeof body === 'function' && !isThenable(gen) ? `${describe(body)}, which returned ${describe(gen)}` : describe(gen);
+      const got = typeof body === 'function' && !isThenable(gen) ? `${describeValue(body)}, which returned ${describeValue(gen)}` : `${describeValue(gen)}${asyncHint(gen)}`;
       throw new TypeError(`spawn(): a task must be a generator function (function*) or a generator object; got ${got}`);
     }
     const name = options.name ?? (typeof body === 'function' ? body : 'task');
@@ -671,7 +672,7 @@ function misuse(task: Task, value: unknown): TypeError {
     return new TypeError(`${who} yielded a Promise: wait on promises with \`yield* awaitPromise(promise)\``);
   }
   strayYields.set(task, value);
-  const what = value === undefined ? 'undefined (a bare `yield`)' : describe(value);
+  const what = value === undefined ? 'undefined (a bare `yield`)' : describeValue(value);
   return new TypeError(`${who} yielded ${what}, which is not a kernel trap: a bare yield is not allowed in a task; wait on operations with yield*`);
 }
 
@@ -697,7 +698,7 @@ function addYieldStarHint(task: Task, error: unknown): void {
     // yield* of an iterable: its elements reached the kernel, whose TypeError V8 could not throw into it.
     error.message =
       `yield* of something that is not an operation (an Array, a Buffer, a string, a Map...): the kernel was handed its elements one by one, ` +
-      `the first being ${describe(strayYields.get(task))}; did you mean yield* of an operation (a generator), e.g. \`yield* sleep(10)\`? ` +
+      `the first being ${describeValue(strayYields.get(task))}; did you mean yield* of an operation (a generator), e.g. \`yield* sleep(10)\`? ` +
       `(V8: ${error.message})`;
   }
 }

@@ -1,12 +1,12 @@
 /**
  * Operations: what a task waits on with `yield*` (a generator of kernel traps), task
  * bodies, and the helpers that accept "an operation, or a block (a generator function)
- * that makes one" and describe values in error messages.
+ * that makes one".
  * @packageDocumentation
  */
-import { Buffer } from 'node:buffer';
 import type { Trap } from './traps.js';
 import { isFunctionGenerator } from './resume.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * A blocking call. Wait on it with `yield*` inside a task:
@@ -49,37 +49,9 @@ export function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/**
- * @internal A short description of a value as given, for error messages: strings quoted
- * (`string "10"`, so they never pass for numbers), `undefined` once, containers by kind.
- */
-export function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (isThenable(value)) return 'a Promise (is it an async function? tasks are generator functions: function*)';
-  switch (typeof value) {
-    case 'string':
-      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-    case 'bigint':
-      return `bigint ${value}n`;
-    case 'symbol':
-      return value.toString();
-    case 'function':
-      return `function ${value.name || '<anonymous>'}`;
-    case 'object':
-      if (Array.isArray(value)) return `an Array of length ${value.length}`;
-      if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
-      return `an object (${(value as object).constructor?.name ?? Object.prototype.toString.call(value)})`;
-    default:
-      return `${typeof value} ${String(value)}`;
-  }
-}
-
-/**
- * @internal A value as given, for "got ..." in range errors: a number bare (`2.5`),
- * anything else described (a string quoted, so `"10"` never passes for a number).
- */
-export function shown(value: unknown): string {
-  return typeof value === 'number' ? String(value) : describe(value);
+/** @internal A hint for a task body or block that made a promise instead of an operation. */
+export function asyncHint(value: unknown): string {
+  return isThenable(value) ? ' (is it an async function? tasks are generator functions: function*)' : '';
 }
 
 /**
@@ -107,7 +79,7 @@ export function toOperation<T>(name: string, op: OperationOrBlock<T>): Operation
   if (isGenerator(gen)) return gen as Operation<T>;
   throw new TypeError(
     typeof op === 'function'
-      ? `${name}(): expected an operation or a generator function, got ${describe(gen)} from the block: the block must be a generator function (function*)`
-      : `${name}(): expected an operation or a generator function, got ${describe(op)}`,
+      ? `${name}(): expected an operation or a generator function, got ${describeValue(gen)}${asyncHint(gen)} from the block: the block must be a generator function (function*)`
+      : `${name}(): expected an operation or a generator function, got ${describeValue(op)}`,
   );
 }

@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 import { SleepTrap } from './traps.js';
-import { shown, type Operation, type TaskBody } from './operation.js';
+import { type Operation, type TaskBody } from './operation.js';
+import { describeValue } from './describe-value.js';
 import { _requireTask, traceTrap } from './current.js';
 import type { Task } from './task.js';
 import type { SpawnOptions } from './kernel.js';
@@ -97,7 +98,7 @@ export function* currentTask(): Operation<Task> {
 const RESCHEDULE = new SleepTrap(0, true);
 
 function checkMs(operation: string, ms: number): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${shown(ms)}`);
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`${operation}(): expected a number of milliseconds, got ${describeValue(ms)}`);
 }
 
 /**

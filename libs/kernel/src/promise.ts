@@ -2,7 +2,8 @@
  * Interop with promise-based code, in both directions (`run` covers the other one).
  * @packageDocumentation
  */
-import { describe, type Operation } from './operation.js';
+import { type Operation } from './operation.js';
+import { describeValue } from './describe-value.js';
 import { park } from './park.js';
 
 /**
@@ -17,7 +18,7 @@ import { park } from './park.js';
  */
 export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
   if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
-    if (typeof promise === 'function') throw new TypeError(`awaitPromise(): expected a promise, got ${describe(promise)}; did you mean call()?`);
+    if (typeof promise === 'function') throw new TypeError(`awaitPromise(): expected a promise, got ${describeValue(promise)}; did you mean call()?`);
     return promise as T;
   }
   return yield* park<T>('FUTURE_WAIT', (waker) => {
@@ -39,7 +40,7 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): Operation<T> {
  * ```
  */
 export function* call<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T): Operation<T> {
-  if (typeof fn !== 'function') throw new TypeError(`call(): expected a function taking an AbortSignal, got ${describe(fn)}`);
+  if (typeof fn !== 'function') throw new TypeError(`call(): expected a function taking an AbortSignal, got ${describeValue(fn)}`);
   const controller = new AbortController();
   try {
     return yield* awaitPromise(fn(controller.signal));

@@ -16,7 +16,8 @@
  */
 import { CurioError } from './errors.js';
 import type { Trap } from './traps.js';
-import { describe, shown, type Operation } from './operation.js';
+import { type Operation } from './operation.js';
+import { describeValue } from './describe-value.js';
 import { HandWrittenOperation } from './hand-written.js';
 import { SchedBarrier, SchedFIFO } from './waitqueue.js';
 import { _requireTask, traceTrap } from './current.js';
@@ -39,7 +40,7 @@ const NO_ITEM: Readonly<{ noItem: true }> = Object.freeze({ noItem: true });
 
 function checkMaxsize(kind: string, maxsize: number): void {
   if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0) {
-    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${shown(maxsize)}`);
+    throw new RangeError(`${kind}(): maxsize must be an integer >= 0 (0 means unbounded), got ${describeValue(maxsize)}`);
   }
 }
 
@@ -375,7 +376,7 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   constructor(maxsize = 0, options: PriorityQueueOptions<T> = {}) {
     super(maxsize);
     const compare = options.compare ?? naturalOrder;
-    if (typeof compare !== 'function') throw new TypeError(`PriorityQueue(): compare must be a function (a, b) => number, got ${describe(compare)}`);
+    if (typeof compare !== 'function') throw new TypeError(`PriorityQueue(): compare must be a function (a, b) => number, got ${describeValue(compare)}`);
     this._items = new BinaryHeap<T>(compare);
   }
 }

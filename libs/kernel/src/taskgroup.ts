@@ -12,7 +12,8 @@ import { spawn } from './ops.js';
 import { disableCancellation } from './cancellation.js';
 import { _requireTask } from './current.js';
 import type { SpawnOptions } from './kernel.js';
-import { describe, toOperation, type Operation, type TaskBody } from './operation.js';
+import { toOperation, type Operation, type TaskBody } from './operation.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * When {@link TaskGroup.join} stops waiting (the tasks still running are then cancelled):
@@ -124,11 +125,11 @@ export class TaskGroup<T = unknown> {
    */
   constructor(options: TaskGroupOptions = {}, tasks: Iterable<Task<T>> = []) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`TaskGroup(): options must be an object like { wait: 'all' }, got ${describe(options)}`);
+      throw new TypeError(`TaskGroup(): options must be an object like { wait: 'all' }, got ${describeValue(options)}`);
     }
     const wait = options.wait ?? 'all';
     if (!POLICIES.includes(wait)) {
-      throw new TypeError(`TaskGroup(): wait must be one of 'all', 'any', 'object', 'none'; got ${typeof wait === 'string' ? `'${wait}'` : describe(wait)}`);
+      throw new TypeError(`TaskGroup(): wait must be one of 'all', 'any', 'object', 'none'; got ${describeValue(wait)}`);
     }
     this.wait = wait;
     const spawnWith = (spawnOptions: SpawnOptions): GroupSpawnFunction<T> => {
@@ -198,7 +199,7 @@ export class TaskGroup<T = unknown> {
    * @throws CurioError if the task already belongs to a group or the group has been joined.
    */
   addTask(task: Task<T>): void {
-    if (!(task instanceof Task)) throw new TypeError(`TaskGroup.addTask(): expected a Task, got ${describe(task)}`);
+    if (!(task instanceof Task)) throw new TypeError(`TaskGroup.addTask(): expected a Task, got ${describeValue(task)}`);
     if (task._group !== null) throw new CurioError(`TaskGroup.addTask(): ${task} already belongs to a task group`);
     if (this.joined) throw new CurioError('TaskGroup.addTask(): the group has already been joined');
     task._group = this;
@@ -387,7 +388,7 @@ export function* withTaskGroup<R, T = unknown>(
 ): Operation<R> {
   _requireTask('withTaskGroup');
   const block = typeof groupOrBlock === 'function' ? groupOrBlock : maybeBlock;
-  if (typeof block !== 'function') throw new TypeError(`withTaskGroup(): expected a generator function taking the group, got ${describe(block)}`);
+  if (typeof block !== 'function') throw new TypeError(`withTaskGroup(): expected a generator function taking the group, got ${describeValue(block)}`);
   const group = typeof groupOrBlock === 'function' ? new TaskGroup<T>() : groupOrBlock instanceof TaskGroup ? groupOrBlock : new TaskGroup<T>(groupOrBlock);
   let result: R;
   try {

@@ -12,7 +12,8 @@
  * @packageDocumentation
  */
 import { TaskTimeout, TimeoutCancellationError, UncaughtTimeoutError, type CancelledError } from './errors.js';
-import { shown, toOperation, type Operation, type OperationOrBlock } from './operation.js';
+import { toOperation, type Operation, type OperationOrBlock } from './operation.js';
+import { describeValue } from './describe-value.js';
 import { _requireTask } from './current.js';
 
 /**
@@ -93,7 +94,7 @@ function* underDeadline<T, R>(
   timeoutResult: R,
 ): Operation<T | R> {
   if (time !== null && (typeof time !== 'number' || Number.isNaN(time))) {
-    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${shown(time)}`);
+    throw new TypeError(`${name}(): expected a number of milliseconds or null, got ${describeValue(time)}`);
   }
   const task = _requireTask(name);
   const kernel = task.kernel;

@@ -82,7 +82,7 @@ describe('TaskGroup construction and misuse', () => {
   });
 
   it('rejects an unknown wait policy and bad options with a TypeError naming the problem', () => {
-    expect(() => new TaskGroup({ wait: 'first' as unknown as 'all' })).toThrow(/wait must be one of 'all', 'any', 'object', 'none'; got 'first'/);
+    expect(() => new TaskGroup({ wait: 'first' as unknown as 'all' })).toThrow(/wait must be one of 'all', 'any', 'object', 'none'; got "first" \(a string\)/);
     expect(() => new TaskGroup(null as unknown as object)).toThrow(TypeError);
   });
 

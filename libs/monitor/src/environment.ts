@@ -3,6 +3,7 @@
  * umbrella's `run` does; the kernel itself knows nothing of monitors).
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { monitor, type MonitorActivation } from './monitor.js';
 import { parseMonitorAddress, type MonitorOptions } from './options.js';
 
@@ -33,7 +34,7 @@ export function monitorFromEnvironment(setting?: MonitorSetting, env: NodeJS.Pro
   if (setting === false) return null;
   if (setting === true) return monitor();
   if (setting !== undefined) {
-    if (typeof setting !== 'object' || setting === null) throw new TypeError(`monitor option: expected true, false, { host, port } or { path }; got ${String(setting)}`);
+    if (typeof setting !== 'object' || setting === null) throw new TypeError(`monitor option: expected true, false, { host, port } or { path }; got ${describeValue(setting)}`);
     return monitor(setting);
   }
   const value = env.CURIO_MONITOR;

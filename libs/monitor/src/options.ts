@@ -2,6 +2,7 @@
  * Where the monitor listens: options, their checks, and the `CURIO_MONITOR` syntax.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import { dirname, resolve } from 'node:path';
 
@@ -101,14 +102,14 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): MonitorAddr
   if (options.path !== undefined) return { path: resolveSocketPath(options) };
   const host = options.host ?? DEFAULT_MONITOR_HOST;
   const port = options.port ?? DEFAULT_MONITOR_PORT;
-  if (typeof host !== 'string' || host === '') throw new TypeError(`monitor(): host must be a non-empty string such as '127.0.0.1'; got ${JSON.stringify(host)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`monitor(): port must be an integer from 0 to 65535; got ${String(port)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError(`monitor(): host must be a non-empty string such as '127.0.0.1'; got ${describeValue(host)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`monitor(): port must be an integer from 0 to 65535; got ${describeValue(port)}`);
   return { host, port };
 }
 
 function resolveSocketPath({ host, port, path }: MonitorOptions): string {
   if (host !== undefined || port !== undefined) throw new TypeError(`monitor(): give either path (a Unix socket) or host and port, not both; got path ${JSON.stringify(path)} with ${host === undefined ? `port ${String(port)}` : `host ${JSON.stringify(host)}`}`);
-  if (typeof path !== 'string' || path === '') throw new TypeError(`monitor(): path must be a non-empty string such as '/run/user/1000/app.monitor'; got ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path === '') throw new TypeError(`monitor(): path must be a non-empty string such as '/run/user/1000/app.monitor'; got ${describeValue(path)}`);
   const absolute = resolve(path);
   // The socket is first made in a private directory beside it (see listen.ts): both paths must fit.
   const longest = Math.max(Buffer.byteLength(absolute), Buffer.byteLength(dirname(absolute)) + PRIVATE_BIND_SUFFIX);

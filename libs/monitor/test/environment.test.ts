@@ -43,6 +43,6 @@ describe('monitorFromEnvironment', () => {
 
   it('says which variable was wrong', () => {
     expect(() => monitorFromEnvironment(undefined, { CURIO_MONITOR: 'on' })).toThrow("CURIO_MONITOR: expected a monitor address: 1, PORT, HOST:PORT, [IPV6]:PORT or unix:PATH (e.g. 127.0.0.1:48802); got 'on'");
-    expect(() => monitorFromEnvironment('yes' as never, {})).toThrow('monitor option: expected true, false, { host, port } or { path }; got yes');
+    expect(() => monitorFromEnvironment('yes' as never, {})).toThrow('monitor option: expected true, false, { host, port } or { path }; got "yes" (a string)');
   });
 });

@@ -225,7 +225,7 @@ describe('monitor while a task hogs the CPU', () => {
 describe('monitor() options', () => {
   it('rejects a bad host or port, naming it', () => {
     expect(() => monitor({ port: 70000 })).toThrow('monitor(): port must be an integer from 0 to 65535; got 70000');
-    expect(() => monitor({ host: '' })).toThrow(`monitor(): host must be a non-empty string such as '127.0.0.1'; got ""`);
+    expect(() => monitor({ host: '' })).toThrow(`monitor(): host must be a non-empty string such as '127.0.0.1'; got "" (an empty string)`);
   });
 
   it('reports a port already in use through listening, and the program goes on', async () => {

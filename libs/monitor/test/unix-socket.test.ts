@@ -108,7 +108,7 @@ test('CURIO_MONITOR=unix:PATH and the { path } setting (what run(main, { monitor
 });
 
 test('bad paths are refused at once, naming the problem', () => {
-  expect(() => monitor({ path: '' })).toThrow(`monitor(): path must be a non-empty string such as '/run/user/1000/app.monitor'; got ""`);
+  expect(() => monitor({ path: '' })).toThrow(`monitor(): path must be a non-empty string such as '/run/user/1000/app.monitor'; got "" (an empty string)`);
   expect(() => monitor({ path: '/tmp/x', port: 9000 })).toThrow('monitor(): give either path (a Unix socket) or host and port, not both; got path "/tmp/x" with port 9000');
   const long = `/tmp/${'d'.repeat(100)}/m`;
   expect(() => monitor({ path: long })).toThrow(`monitor(): path ${long} is too long for a Unix socket`);

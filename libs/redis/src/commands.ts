@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { timeoutAfter, type Operation } from '@curio/kernel';
+import { describeValue, timeoutAfter, type Operation } from '@curio/kernel';
 import { makeCommand, type Command } from './command.js';
-import { describe, type RedisArg, type RespReply } from './resp.js';
+import { type RedisArg, type RespReply } from './resp.js';
 import {
   asBigInt, asBoolean, asBufferOrNull, asNumber, asOk, asOkOrNil, asRaw, asRecord, asString, asStringOrNull, asStrings,
   asStringsOrNulls, asValue, type RedisValue,
@@ -83,7 +83,7 @@ export abstract class RedisCommands {
    * ```
    */
   withTimeout(ms: number): RedisCommands {
-    if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`withTimeout(): ms must be a finite number >= 0, got ${describe(ms)}`);
+    if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`withTimeout(): ms must be a finite number >= 0, got ${describeValue(ms)}`);
     return new TimedCommands(this, ms);
   }
 
@@ -142,7 +142,7 @@ export abstract class RedisCommands {
    */
   set(key: RedisArg, value: RedisArg, options: SetOptions = {}): Operation<boolean> {
     const args: RedisArg[] = ['SET', key, value];
-    if (typeof options !== 'object' || options === null) throw new TypeError(`set(): options must be an object, got ${describe(options)}`);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`set(): options must be an object, got ${describeValue(options)}`);
     if (options.ex !== undefined) args.push('EX', positiveInteger('set', 'ex', options.ex));
     if (options.px !== undefined) args.push('PX', positiveInteger('set', 'px', options.px));
     if (options.ex !== undefined && options.px !== undefined) throw new TypeError('set(): give ex or px, not both');
@@ -335,12 +335,12 @@ class TimedCommands extends RedisCommands {
 }
 
 function integer(method: string, name: string, value: number): number {
-  if (!Number.isSafeInteger(value)) throw new TypeError(`${method}(): ${name} must be an integer, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value)) throw new TypeError(`${method}(): ${name} must be an integer, got ${describeValue(value)}`);
   return value;
 }
 
 function positiveInteger(method: string, name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${method}(): ${name} must be a positive integer, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${method}(): ${name} must be a positive integer, got ${describeValue(value)}`);
   return value;
 }
 
@@ -351,7 +351,7 @@ function atLeastOne(method: string, what: string, values: RedisArg[]): RedisArg[
 
 function pairs(method: string, record: Record<string, RedisArg>): RedisArg[] {
   if (typeof record !== 'object' || record === null || Array.isArray(record) || Buffer.isBuffer(record)) {
-    throw new TypeError(`${method}(): expected a record of field: value, got ${describe(record)}`);
+    throw new TypeError(`${method}(): expected a record of field: value, got ${describeValue(record)}`);
   }
   const out: RedisArg[] = [];
   for (const [k, v] of Object.entries(record)) out.push(k, v);

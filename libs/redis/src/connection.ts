@@ -15,12 +15,12 @@
  * @packageDocumentation
  */
 import { Buffer, constants as bufferConstants } from 'node:buffer';
-import { CancelledError, Lock, timeoutAfter, type Operation } from '@curio/kernel';
+import { CancelledError, Lock, describeValue, timeoutAfter, type Operation } from '@curio/kernel';
 import { IPPROTO_TCP, TCP_NODELAY, openConnection, type Socket, type SocketStream } from '@curio/io';
 import { RedisCommands } from './commands.js';
 import { makeCommand, type Command } from './command.js';
 import { RedisConnectionError } from './errors.js';
-import { DEFAULT_LIMITS, INCOMPLETE, describe, type RedisArg, type ReplyLimits, type RespReply } from './resp.js';
+import { DEFAULT_LIMITS, INCOMPLETE, type RedisArg, type ReplyLimits, type RespReply } from './resp.js';
 import { ReplyReader } from './reader.js';
 import { asOk } from './reply.js';
 import { Pipeline, Transaction } from './pipeline.js';
@@ -131,21 +131,21 @@ export interface ConnectionSettings {
 
 /** @internal Checks {@link ConnectOptions}; errors name the option and the value given. */
 export function checkOptions(method: string, options: ConnectOptions): ConnectionSettings {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${method}(): options must be an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${method}(): options must be an object, got ${describeValue(options)}`);
   const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '') throw new TypeError(`${method}(): host must be a non-empty string, got ${describe(host)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError(`${method}(): host must be a non-empty string, got ${describeValue(host)}`);
   const port = options.port ?? 6379;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`${method}(): port must be an integer from 1 to 65535, got ${describe(port)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`${method}(): port must be an integer from 1 to 65535, got ${describeValue(port)}`);
   const db = options.db ?? 0;
-  if (!Number.isInteger(db) || db < 0) throw new RangeError(`${method}(): db must be an integer >= 0, got ${describe(db)}`);
+  if (!Number.isInteger(db) || db < 0) throw new RangeError(`${method}(): db must be an integer >= 0, got ${describeValue(db)}`);
   for (const name of ['username', 'password', 'clientName'] as const) {
     const value = options[name];
-    if (value !== undefined && typeof value !== 'string') throw new TypeError(`${method}(): ${name} must be a string, got ${describe(value)}`);
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`${method}(): ${name} must be a string, got ${describeValue(value)}`);
   }
   if (options.username !== undefined && options.password === undefined) throw new TypeError(`${method}(): username needs a password`);
   const commandTimeout = options.commandTimeout ?? null;
   if (commandTimeout !== null && (typeof commandTimeout !== 'number' || !(commandTimeout >= 0) || !Number.isFinite(commandTimeout))) {
-    throw new RangeError(`${method}(): commandTimeout must be a finite number of ms >= 0 (or null), got ${describe(commandTimeout)}`);
+    throw new RangeError(`${method}(): commandTimeout must be a finite number of ms >= 0 (or null), got ${describeValue(commandTimeout)}`);
   }
   const limits: ReplyLimits = {
     maxBulkLength: checkLimit(method, 'maxBulkLength', options.maxBulkLength, DEFAULT_LIMITS.maxBulkLength, bufferConstants.MAX_LENGTH),
@@ -157,7 +157,7 @@ export function checkOptions(method: string, options: ConnectOptions): Connectio
 /** A size limit: an integer from 1 to `most` (the largest Buffer, or the longest array), `fallback` if not given. */
 function checkLimit(method: string, name: string, value: number | undefined, fallback: number, most: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > most) throw new RangeError(`${method}(): ${name} must be an integer from 1 to ${most}, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > most) throw new RangeError(`${method}(): ${name} must be an integer from 1 to ${most}, got ${describeValue(value)}`);
   return value;
 }
 

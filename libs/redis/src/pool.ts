@@ -6,12 +6,11 @@
  * the pool never hands out a connection in an unknown state.
  * @packageDocumentation
  */
-import { Semaphore, type Operation } from '@curio/kernel';
+import { Semaphore, describeValue, type Operation } from '@curio/kernel';
 import { RedisCommands } from './commands.js';
 import type { Command } from './command.js';
 import { RedisConnectionError, RedisError } from './errors.js';
 import { checkOptions, connect, type ConnectOptions, type ConnectionSettings, type RedisConnection } from './connection.js';
-import { describe } from './resp.js';
 
 /**
  * Options of {@link createPool}: how to connect, and how many connections at most.
@@ -44,7 +43,7 @@ export interface PoolOptions extends ConnectOptions {
 export function createPool(options: PoolOptions = {}): RedisPool {
   const settings = checkOptions('createPool', options);
   const size = options.size ?? 10;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`createPool(): size must be an integer >= 1, got ${describe(size)}`);
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`createPool(): size must be an integer >= 1, got ${describeValue(size)}`);
   return new RedisPool(options, settings, size);
 }
 
@@ -154,7 +153,7 @@ export class RedisPool extends RedisCommands {
    * ```
    */
   *withConnection<T>(body: (conn: RedisConnection) => Operation<T>): Operation<T> {
-    if (typeof body !== 'function') throw new TypeError(`withConnection(): expected a generator function (conn) => Operation, got ${describe(body)}`);
+    if (typeof body !== 'function') throw new TypeError(`withConnection(): expected a generator function (conn) => Operation, got ${describeValue(body)}`);
     const conn = yield* this.acquire();
     try {
       return yield* body(conn);

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import type { Operation } from '@curio/kernel';
+import { describeValue, type Operation } from '@curio/kernel';
 import { makeCommand } from './command.js';
 import { RedisProtocolError, RedisReplyError } from './errors.js';
 import { toValue } from './reply.js';
@@ -124,7 +124,7 @@ export class Subscription {
 
   private *change(kind: Kind, names: string[]): Operation<void> {
     for (const name of names) {
-      if (typeof name !== 'string' || name === '') throw new TypeError(`${kind}(): channel names and patterns must be non-empty strings, got ${JSON.stringify(name) ?? String(name)}`);
+      if (typeof name !== 'string' || name === '') throw new TypeError(`${kind}(): channel names and patterns must be non-empty strings, got ${describeValue(name)}`);
     }
     if (names.length === 0) {
       if (kind === 'subscribe' || kind === 'psubscribe') throw new TypeError(`${kind}(): give at least one ${kind === 'subscribe' ? 'channel' : 'pattern'}`);

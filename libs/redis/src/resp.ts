@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
+import { describeValue } from '@curio/kernel';
 import { RedisProtocolError, RedisReplyError } from './errors.js';
 
 /**
@@ -316,16 +317,5 @@ export function encodeCommand(name: string, args: readonly RedisArg[]): string |
 }
 
 function badArgument(name: string, index: number, value: unknown): TypeError {
-  return new TypeError(`${name}(): argument ${index + 1} must be a string, a finite number, a bigint or a Buffer, got ${describe(value)}`);
-}
-
-/** A short description of a value for an error message. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'function') return 'a function';
-  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return new TypeError(`${name}(): argument ${index + 1} must be a string, a finite number, a bigint or a Buffer, got ${describeValue(value)}`);
 }

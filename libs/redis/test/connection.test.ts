@@ -84,21 +84,21 @@ describe('commands with typed replies', () => {
   it('bad arguments are refused before anything is sent, naming the value', () => withConnection(function* (conn) {
     expect(() => conn.get(undefined as unknown as string)).toThrow('get(): argument 2 must be a string, a finite number, a bigint or a Buffer, got undefined');
     expect(() => conn.set('k', null as unknown as string)).toThrow('set(): argument 3 must be a string, a finite number, a bigint or a Buffer, got null');
-    expect(() => conn.incrBy('k', 1.5)).toThrow('incrBy(): n must be an integer, got number 1.5');
-    expect(() => conn.set('k', 'v', { ex: 0 })).toThrow('set(): ex must be a positive integer, got number 0');
+    expect(() => conn.incrBy('k', 1.5)).toThrow('incrBy(): n must be an integer, got 1.5');
+    expect(() => conn.set('k', 'v', { ex: 0 })).toThrow('set(): ex must be a positive integer, got 0');
     expect(() => conn.set('k', 'v', { nx: true, xx: true })).toThrow('give nx or xx, not both');
     expect(() => conn.del()).toThrow('del(): give at least one key');
     expect(() => conn.mset({})).toThrow('mset(): the record is empty');
     expect(() => conn.command('SUBSCRIBE', 'x')).toThrow('command(): SUBSCRIBE cannot be sent this way: use connection.subscribe()');
     expect(() => conn.command('multi')).toThrow('use connection.multi() and exec()');
-    expect(() => conn.withTimeout(-1)).toThrow('withTimeout(): ms must be a finite number >= 0, got number -1');
+    expect(() => conn.withTimeout(-1)).toThrow('withTimeout(): ms must be a finite number >= 0, got -1');
     expect(yield* conn.ping()).toBe('PONG');
     expect(conn.pendingReplies).toBe(0);
   }));
 
   it('connect() checks its options', async () => {
-    await expect(run(connect({ port: 70000 }))).rejects.toThrow('connect(): port must be an integer from 1 to 65535, got number 70000');
-    await expect(run(connect({ host: '' }))).rejects.toThrow('connect(): host must be a non-empty string, got ""');
+    await expect(run(connect({ port: 70000 }))).rejects.toThrow('connect(): port must be an integer from 1 to 65535, got 70000');
+    await expect(run(connect({ host: '' }))).rejects.toThrow('connect(): host must be a non-empty string, got "" (an empty string)');
     await expect(run(connect({ db: -1 }))).rejects.toThrow('db must be an integer >= 0');
     await expect(run(connect({ username: 'u' }))).rejects.toThrow('username needs a password');
     await expect(run(connect({ port: redisPort(), commandTimeout: Number.NaN }))).rejects.toThrow('commandTimeout must be a finite number');

@@ -135,7 +135,7 @@ describe('sizes are capped like Redis caps them', () => {
 
   it('the limits are checked', async () => {
     await expect(run(connect({ port: redisPort(), maxBulkLength: 0 }))).rejects.toThrow('connect(): maxBulkLength must be an integer from 1 to');
-    await expect(run(connect({ port: redisPort(), maxArrayLength: 1.5 }))).rejects.toThrow('connect(): maxArrayLength must be an integer from 1 to 4294967295, got number 1.5');
+    await expect(run(connect({ port: redisPort(), maxArrayLength: 1.5 }))).rejects.toThrow('connect(): maxArrayLength must be an integer from 1 to 4294967295, got 1.5');
   });
 });
 

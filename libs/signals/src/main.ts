@@ -6,7 +6,7 @@
  * uncaught failure is printed with its stack, and the exit status says how it ended.
  * @packageDocumentation
  */
-import { CancelledError, Kernel, type Activation, type KernelOptions, type Task, type TaskBody } from '@curio/kernel';
+import { CancelledError, Kernel, describeValue, type Activation, type KernelOptions, type Task, type TaskBody } from '@curio/kernel';
 import { signalNumber } from './signal-names.js';
 
 /**
@@ -101,10 +101,9 @@ function statusAfter(signal: ShutdownSignal): number {
 export function main<T, A extends unknown[]>(body: TaskBody<T, A>, options: MainOptions<A> = {}): Promise<number> {
   const { args, exit = true, onShutdown, ...kernelOptions } = options;
   // node:util through getBuiltinModule: an ESM import of it would load its lazy parts (parseArgs, MIME) with `curio`.
-  const { inspect } = process.getBuiltinModule('node:util');
-  if (typeof exit !== 'boolean') throw new TypeError(`main(): option exit must be true or false, got ${inspect(exit)}`);
-  if (onShutdown !== undefined && typeof onShutdown !== 'function') throw new TypeError(`main(): option onShutdown must be a function, got ${inspect(onShutdown)}`);
-  if (args !== undefined && !Array.isArray(args)) throw new TypeError(`main(): option args must be an array of the main task's arguments, got ${inspect(args)}`);
+  if (typeof exit !== 'boolean') throw new TypeError(`main(): option exit must be true or false, got ${describeValue(exit)}`);
+  if (onShutdown !== undefined && typeof onShutdown !== 'function') throw new TypeError(`main(): option onShutdown must be a function, got ${describeValue(onShutdown)}`);
+  if (args !== undefined && !Array.isArray(args)) throw new TypeError(`main(): option args must be an array of the main task's arguments, got ${describeValue(args)}`);
   return new MainRun(kernelOptions, exit, onShutdown ?? null).run(body, (args ?? []) as A);
 }
 

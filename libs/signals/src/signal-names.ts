@@ -4,6 +4,7 @@
  * checked against the signals this platform knows (`os.constants.signals`).
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 /** The platform's signals by name (`SIGINT: 2`, ...); node:os is read when a name is checked, not when curio is imported. */
 let signalTable: Readonly<Record<string, number>> | undefined;
 function known(): Readonly<Record<string, number>> {
@@ -31,9 +32,8 @@ function hintFor(value: unknown): string {
   return guess in known() && guess !== value ? ` (did you mean '${guess}'?)` : '';
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : `${typeof value} ${String(value)}`;
-}
+/** The names a message suggests, and where the rest are. */
+const EXAMPLES = "'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals)";
 
 /**
  * Checks the signals given to `who` (`'SignalQueue'`, ...) and returns them without
@@ -45,10 +45,12 @@ export function checkSignals(who: string, signals: readonly unknown[]): NodeJS.S
   if (signals.length === 0) throw new TypeError(`${who}(): give at least one signal name, e.g. new ${who}('SIGUSR1')`);
   const checked: NodeJS.Signals[] = [];
   for (const signal of signals) {
-    if (typeof signal !== 'string' || !Object.prototype.hasOwnProperty.call(known(), signal)) {
-      throw new TypeError(
-        `${who}(): unknown signal ${show(signal)}${hintFor(signal)}; expected a signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals)`,
-      );
+    // A string is a name, quoted like the suggestions; anything else is a value of the wrong kind.
+    if (typeof signal !== 'string') {
+      throw new TypeError(`${who}(): a signal is named by a string such as ${EXAMPLES}, got ${describeValue(signal)}${hintFor(signal)}`);
+    }
+    if (!Object.prototype.hasOwnProperty.call(known(), signal)) {
+      throw new TypeError(`${who}(): unknown signal '${signal}'${hintFor(signal)}; expected a signal name such as ${EXAMPLES}`);
     }
     if (UNCATCHABLE.has(signal)) throw new TypeError(`${who}(): '${signal}' cannot be watched: the OS never delivers it to the program (it cannot be caught)`);
     if (!checked.includes(signal as NodeJS.Signals)) checked.push(signal as NodeJS.Signals);

@@ -188,7 +188,7 @@ test('kernel options pass through: activations see the main task and the kernel'
 });
 
 test('bad options are a TypeError at the call; a main that is not a generator is a failure, status 1', async () => {
-  expect(() => main(function* () {}, { exit: 'no' as unknown as boolean })).toThrow("main(): option exit must be true or false, got 'no'");
+  expect(() => main(function* () {}, { exit: 'no' as unknown as boolean })).toThrow('main(): option exit must be true or false, got "no" (a string)');
   expect(() => main(function* () {}, { onShutdown: 1 as unknown as () => void })).toThrow('main(): option onShutdown must be a function, got 1');
   const status = await main((async () => {}) as unknown as () => Generator<never>, { exit: false });
   expect(status).toBe(1);

@@ -168,7 +168,8 @@ describe('bad signal names are a clear TypeError and install nothing', () => {
     ['SIGFOO', "SignalQueue(): unknown signal 'SIGFOO'; expected a signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals)"],
     ['usr1', "SignalQueue(): unknown signal 'usr1' (did you mean 'SIGUSR1'?); expected a signal name such as"],
     ['sigterm', "SignalQueue(): unknown signal 'sigterm' (did you mean 'SIGTERM'?);"],
-    [10, "SignalQueue(): unknown signal number 10 (signal 10 is 'SIGUSR1' here: pass the name);"],
+    [10, "SignalQueue(): a signal is named by a string such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals), got 10 (signal 10 is 'SIGUSR1' here: pass the name)"],
+    [undefined, "SignalQueue(): a signal is named by a string such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1' or 'SIGUSR2' (the names are the keys of os.constants.signals), got undefined"],
     ['SIGKILL', "SignalQueue(): 'SIGKILL' cannot be watched: the OS never delivers it to the program (it cannot be caught)"],
     ['SIGSTOP', "SignalQueue(): 'SIGSTOP' cannot be watched"],
   ])('%p', (bad, message) => {

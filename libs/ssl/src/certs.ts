@@ -15,8 +15,7 @@ import { Buffer } from 'node:buffer';
 import { X509Certificate, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
 import type forge from 'node-forge';
-import { awaitPromise, type Operation } from '@curio/kernel';
-import { describe } from './check.js';
+import { awaitPromise, type Operation, describeValue } from '@curio/kernel';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start a little in the past, so a peer whose clock lags accepts them. */
@@ -109,8 +108,8 @@ export class CertificateAuthority implements CertificateAndKey {
 
   /** A CA from its certificate and key (as {@link createCertificateAuthority} returns them). */
   constructor(cert: string, key: string) {
-    if (typeof cert !== 'string' || !cert.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError(`CertificateAuthority: cert must be PEM text, got ${describe(cert)}`);
-    if (typeof key !== 'string' || !key.includes('PRIVATE KEY-----')) throw new TypeError(`CertificateAuthority: key must be PEM text, got ${describe(key)}`);
+    if (typeof cert !== 'string' || !cert.includes('-----BEGIN CERTIFICATE-----')) throw new TypeError(`CertificateAuthority: cert must be PEM text, got ${describeValue(cert)}`);
+    if (typeof key !== 'string' || !key.includes('PRIVATE KEY-----')) throw new TypeError(`CertificateAuthority: key must be PEM text, got ${describeValue(key)}`);
     try {
       new X509Certificate(cert);
     } catch (e) {
@@ -186,10 +185,10 @@ export function* createCertificateAuthority(options: CertificateOptions = {}): O
  * ```
  */
 export function* issueCertificate(ca: CertificateAuthority, options: IssueOptions = {}): Operation<CertificateAndKey> {
-  if (!(ca instanceof CertificateAuthority)) throw new TypeError(`issueCertificate(): ca must be a CertificateAuthority (from createCertificateAuthority), got ${describe(ca)}`);
+  if (!(ca instanceof CertificateAuthority)) throw new TypeError(`issueCertificate(): ca must be a CertificateAuthority (from createCertificateAuthority), got ${describeValue(ca)}`);
   const purpose = options.purpose ?? 'server';
   if (purpose !== 'server' && purpose !== 'client' && purpose !== 'both') {
-    throw new TypeError(`issueCertificate(): purpose must be 'server', 'client' or 'both', got ${describe(purpose)}`);
+    throw new TypeError(`issueCertificate(): purpose must be 'server', 'client' or 'both', got ${describeValue(purpose)}`);
   }
   const o = checkOptions('issueCertificate', options, purpose === 'client' ? 'client' : 'localhost', 365);
   const keys = yield* newKeyPair(o.keyBits);
@@ -223,22 +222,22 @@ interface CheckedOptions {
 }
 
 function checkOptions(where: string, options: CertificateOptions, defaultName: string, defaultDays: number): CheckedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}(): options must be an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}(): options must be an object, got ${describeValue(options)}`);
   const { commonName = defaultName, organization, altNames, days, notBefore, notAfter, keyBits = 2048 } = options;
-  if (typeof commonName !== 'string' || commonName === '') throw new TypeError(`${where}(): commonName must be a non-empty string, got ${describe(commonName)}`);
-  if (organization !== undefined && typeof organization !== 'string') throw new TypeError(`${where}(): organization must be a string, got ${describe(organization)}`);
+  if (typeof commonName !== 'string' || commonName === '') throw new TypeError(`${where}(): commonName must be a non-empty string, got ${describeValue(commonName)}`);
+  if (organization !== undefined && typeof organization !== 'string') throw new TypeError(`${where}(): organization must be a string, got ${describeValue(organization)}`);
   if (altNames !== undefined && (!Array.isArray(altNames) || altNames.some((n) => typeof n !== 'string' || n === ''))) {
-    throw new TypeError(`${where}(): altNames must be an array of host names and IP addresses, got ${describe(altNames)}`);
+    throw new TypeError(`${where}(): altNames must be an array of host names and IP addresses, got ${describeValue(altNames)}`);
   }
   if (days !== undefined && (typeof days !== 'number' || !(days > 0) || !Number.isFinite(days))) {
-    throw new TypeError(`${where}(): days must be a positive number, got ${describe(days)}`);
+    throw new TypeError(`${where}(): days must be a positive number, got ${describeValue(days)}`);
   }
   if (days !== undefined && notAfter !== undefined) throw new TypeError(`${where}(): give days or notAfter, not both`);
   for (const [name, d] of [['notBefore', notBefore], ['notAfter', notAfter]] as const) {
-    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new TypeError(`${where}(): ${name} must be a valid Date, got ${describe(d)}`);
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new TypeError(`${where}(): ${name} must be a valid Date, got ${describeValue(d)}`);
   }
   if (!Number.isInteger(keyBits) || keyBits < 1024 || keyBits > 16384 || keyBits % 8 !== 0) {
-    throw new TypeError(`${where}(): keyBits must be a multiple of 8 from 1024 to 16384 (2048 or more for OpenSSL's default security level), got ${describe(keyBits)}`);
+    throw new TypeError(`${where}(): keyBits must be a multiple of 8 from 1024 to 16384 (2048 or more for OpenSSL's default security level), got ${describeValue(keyBits)}`);
   }
   const now = Date.now();
   const start = notBefore ?? new Date(now - BACKDATE_MS);

@@ -4,14 +4,14 @@
  * @packageDocumentation
  */
 import type tls from 'node:tls';
-import { awaitPromise, type Operation } from '@curio/kernel';
+import { awaitPromise, type Operation, describeValue } from '@curio/kernel';
 import type { Socket, SslWrapper } from '@curio/io';
 import {
   CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, Purpose, TLSVersion, TLS_VERSION_RANK,
   type SSLProtocol, type VerifyMode,
 } from './constants.js';
 import { readPem, type PemSource } from './pem.js';
-import { checkAlpn, describe } from './check.js';
+import { checkAlpn } from './check.js';
 import { SSLError } from './errors.js';
 import type { WrapSocketOptions } from './wrap.js';
 import type { SSLSocket } from './ssl-socket.js';
@@ -88,7 +88,7 @@ export class SSLContext implements SslWrapper {
    */
   constructor(protocol: SSLProtocol = PROTOCOL_TLS_CLIENT) {
     if (protocol !== PROTOCOL_TLS_CLIENT && protocol !== PROTOCOL_TLS_SERVER) {
-      throw new TypeError(`SSLContext(): protocol must be PROTOCOL_TLS_CLIENT or PROTOCOL_TLS_SERVER, got ${describe(protocol)}`);
+      throw new TypeError(`SSLContext(): protocol must be PROTOCOL_TLS_CLIENT or PROTOCOL_TLS_SERVER, got ${describeValue(protocol)}`);
     }
     this.protocol = protocol;
     const client = protocol === PROTOCOL_TLS_CLIENT;
@@ -107,7 +107,7 @@ export class SSLContext implements SslWrapper {
 
   set verifyMode(mode: VerifyMode) {
     if (mode !== CERT_NONE && mode !== CERT_OPTIONAL && mode !== CERT_REQUIRED) {
-      throw new TypeError(`SSLContext.verifyMode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED, got ${describe(mode)}`);
+      throw new TypeError(`SSLContext.verifyMode must be CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED, got ${describeValue(mode)}`);
     }
     if (mode === CERT_NONE && this.hostnameCheck) {
       throw new TypeError('SSLContext.verifyMode: cannot set CERT_NONE while checkHostname is true (set checkHostname = false first)');
@@ -126,7 +126,7 @@ export class SSLContext implements SslWrapper {
   }
 
   set checkHostname(on: boolean) {
-    if (typeof on !== 'boolean') throw new TypeError(`SSLContext.checkHostname must be a boolean, got ${describe(on)}`);
+    if (typeof on !== 'boolean') throw new TypeError(`SSLContext.checkHostname must be a boolean, got ${describeValue(on)}`);
     if (on && this.mode === CERT_NONE) this.mode = CERT_REQUIRED;
     this.hostnameCheck = on;
     this.changed();
@@ -163,7 +163,7 @@ export class SSLContext implements SslWrapper {
 
   set sniCallback(callback: SniCallback | null) {
     if (callback !== null && typeof callback !== 'function') {
-      throw new TypeError(`SSLContext.sniCallback must be a function (serverName) => SSLContext | undefined, or null; got ${describe(callback)}`);
+      throw new TypeError(`SSLContext.sniCallback must be a function (serverName) => SSLContext | undefined, or null; got ${describeValue(callback)}`);
     }
     this.sni = callback;
     this.changed();
@@ -180,7 +180,7 @@ export class SSLContext implements SslWrapper {
     const cert = readPem(certfile, 'the certificate', where);
     const key = keyfile === undefined ? cert : readPem(keyfile, 'the private key', where);
     if (!key.includes('PRIVATE KEY-----')) throw new TypeError(`${where}: no private key given: pass keyfile, or a certfile holding the key too`);
-    if (password !== undefined && typeof password !== 'string') throw new TypeError(`${where}: password must be a string, got ${describe(password)}`);
+    if (password !== undefined && typeof password !== 'string') throw new TypeError(`${where}: password must be a string, got ${describeValue(password)}`);
     try {
       process.getBuiltinModule('node:tls').createSecureContext({ cert, key, passphrase: password });
     } catch (error) {
@@ -222,7 +222,7 @@ export class SSLContext implements SslWrapper {
    * @throws SSLError if OpenSSL can select no cipher from the list.
    */
   setCiphers(ciphers: string): void {
-    if (typeof ciphers !== 'string' || ciphers === '') throw new TypeError(`SSLContext.setCiphers(): expected an OpenSSL cipher list, got ${describe(ciphers)}`);
+    if (typeof ciphers !== 'string' || ciphers === '') throw new TypeError(`SSLContext.setCiphers(): expected an OpenSSL cipher list, got ${describeValue(ciphers)}`);
     try {
       process.getBuiltinModule('node:tls').createSecureContext({ ciphers });
     } catch (error) {
@@ -283,7 +283,7 @@ export class SSLContext implements SslWrapper {
       try {
         const chosen = sni(serverName);
         if (chosen !== null && chosen !== undefined && !(chosen instanceof SSLContext)) {
-          throw new TypeError(`SSLContext.sniCallback must return an SSLContext or nothing, got ${describe(chosen)}`);
+          throw new TypeError(`SSLContext.sniCallback must return an SSLContext or nothing, got ${describeValue(chosen)}`);
         }
         done(null, chosen?.secureContext());
       } catch (error) {
@@ -314,7 +314,7 @@ export class SSLContext implements SslWrapper {
  */
 export function createDefaultContext(purpose: Purpose = Purpose.SERVER_AUTH, options: DefaultContextOptions = {}): SSLContext {
   if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) {
-    throw new TypeError(`createDefaultContext(): purpose must be Purpose.SERVER_AUTH or Purpose.CLIENT_AUTH, got ${describe(purpose)}`);
+    throw new TypeError(`createDefaultContext(): purpose must be Purpose.SERVER_AUTH or Purpose.CLIENT_AUTH, got ${describeValue(purpose)}`);
   }
   const ctx = new SSLContext(purpose === Purpose.SERVER_AUTH ? PROTOCOL_TLS_CLIENT : PROTOCOL_TLS_SERVER);
   const { cafile, capath, cadata } = options;
@@ -342,7 +342,7 @@ export function createDefaultContext(purpose: Purpose = Purpose.SERVER_AUTH, opt
  * ```
  */
 export function wrapSocket(sock: Socket, context: SSLContext, options: WrapSocketOptions = {}): Operation<SSLSocket> {
-  if (!(context instanceof SSLContext)) throw new TypeError(`wrapSocket(): context must be an SSLContext, got ${describe(context)}`);
+  if (!(context instanceof SSLContext)) throw new TypeError(`wrapSocket(): context must be an SSLContext, got ${describeValue(context)}`);
   return wrapLazily(sock, context, options);
 }
 
@@ -356,7 +356,7 @@ function* wrapLazily(sock: Socket, context: SSLContext, options: WrapSocketOptio
 
 function checkVersion(name: string, version: unknown): TLSVersion {
   if (typeof version !== 'string' || !VERSIONS.has(version)) {
-    throw new TypeError(`SSLContext.${name} must be one of ${[...VERSIONS].map((v) => `'${v}'`).join(', ')} (TLSVersion), got ${describe(version)}`);
+    throw new TypeError(`SSLContext.${name} must be one of ${[...VERSIONS].map((v) => `'${v}'`).join(', ')} (TLSVersion), got ${describeValue(version)}`);
   }
   return version as TLSVersion;
 }

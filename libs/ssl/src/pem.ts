@@ -2,10 +2,10 @@
  * Certificates and keys given as PEM text, PEM bytes or file paths.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe } from './check.js';
 
 /**
  * A certificate or key: PEM text, PEM bytes, or the path of a PEM file.
@@ -38,7 +38,7 @@ export function readPem(source: unknown, what: string, where: string): string {
     return text;
   }
   if (typeof source !== 'string' || source === '') {
-    throw new TypeError(`${where}: ${what} must be PEM text, a Buffer of PEM or a file path, got ${describe(source)}`);
+    throw new TypeError(`${where}: ${what} must be PEM text, a Buffer of PEM or a file path, got ${describeValue(source)}`);
   }
   if (isPemText(source)) return source;
   let text: string;

@@ -4,14 +4,14 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
+import { TaskTimeout, timeoutAfter, type Operation, describeValue } from '@curio/kernel';
 import { Socket, SOCK_STREAM, type SocketAddress } from '@curio/io';
 import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './constants.js';
 import type { SSLContext } from './context.js';
 import { clientHandshake, serverHandshake } from './handshake.js';
 import { SSLError } from './errors.js';
 import { SSLSocket } from './ssl-socket.js';
-import { checkAlpn, describe } from './check.js';
+import { checkAlpn } from './check.js';
 
 /**
  * Options of `wrapSocket` (and of `SSLContext.wrapSocket`).
@@ -44,14 +44,14 @@ export interface WrapSocketOptions {
 
 /** @internal The work of `wrapSocket`, once the context is known to be an SSLContext. */
 export function* wrapWithContext(sock: Socket, context: SSLContext, options: WrapSocketOptions): Operation<SSLSocket> {
-  if (!(sock instanceof Socket)) throw new TypeError(`wrapSocket(): expected a connected Socket, got ${describe(sock)}`);
+  if (!(sock instanceof Socket)) throw new TypeError(`wrapSocket(): expected a connected Socket, got ${describeValue(sock)}`);
   if (sock.type !== SOCK_STREAM) throw new TypeError('wrapSocket(): TLS needs a stream socket (SOCK_STREAM), not a datagram socket');
-  if (typeof options !== 'object' || options === null) throw new TypeError(`wrapSocket(): options must be an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`wrapSocket(): options must be an object, got ${describeValue(options)}`);
   const serverSide = options.serverSide ?? false;
-  if (typeof serverSide !== 'boolean') throw new TypeError(`wrapSocket(): serverSide must be a boolean, got ${describe(serverSide)}`);
+  if (typeof serverSide !== 'boolean') throw new TypeError(`wrapSocket(): serverSide must be a boolean, got ${describeValue(serverSide)}`);
   const { serverHostname } = options;
   if (serverHostname !== undefined && (typeof serverHostname !== 'string' || serverHostname === '')) {
-    throw new TypeError(`wrapSocket(): serverHostname must be a non-empty string, got ${describe(serverHostname)}`);
+    throw new TypeError(`wrapSocket(): serverHostname must be a non-empty string, got ${describeValue(serverHostname)}`);
   }
   if (serverSide && context.protocol === PROTOCOL_TLS_CLIENT) {
     throw new TypeError('wrapSocket(): a PROTOCOL_TLS_CLIENT context cannot do the server side; use createDefaultContext(Purpose.CLIENT_AUTH) or new SSLContext(PROTOCOL_TLS_SERVER)');
@@ -68,7 +68,7 @@ export function* wrapWithContext(sock: Socket, context: SSLContext, options: Wra
   let handshake;
   const { handshakeTimeout } = options;
   if (handshakeTimeout !== undefined && (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0))) {
-    throw new TypeError(`wrapSocket(): handshakeTimeout must be a positive number of ms (or Infinity), got ${describe(handshakeTimeout)}`);
+    throw new TypeError(`wrapSocket(): handshakeTimeout must be a positive number of ms (or Infinity), got ${describeValue(handshakeTimeout)}`);
   }
   if (serverSide) {
     if (serverHostname !== undefined) throw new TypeError('wrapSocket(): serverHostname is for the client side');

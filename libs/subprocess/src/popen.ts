@@ -4,7 +4,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { disableCancellation, park, spawn, type Operation, type Task } from '@curio/kernel';
+import { disableCancellation, park, spawn, type Operation, type Task, describeValue } from '@curio/kernel';
 import type { BytesLike } from '@curio/io';
 import { formatCommand, type Command } from './errors.js';
 import { ProcessPipe } from './pipe.js';
@@ -262,7 +262,7 @@ export class Popen<T extends Buffer | string = Buffer> {
   *communicate(input: BytesLike | null = null): Operation<CommunicateResult<T>> {
     if (input !== null && this.stdin === null) throw new TypeError(`communicate(): input was given but the stdin of ${formatCommand(this.args)} is not a pipe (start it with stdin: 'pipe')`);
     if (input !== null && this.stdin?.isClosed === true) throw new TypeError(`communicate(): input was given but the stdin pipe of ${formatCommand(this.args)} is already closed`);
-    if (input !== null && typeof input !== 'string' && !(input instanceof Uint8Array)) throw new TypeError(`communicate(): input must be a Buffer, Uint8Array or string, got ${typeof input}`);
+    if (input !== null && typeof input !== 'string' && !(input instanceof Uint8Array)) throw new TypeError(`communicate(): input must be a Buffer, Uint8Array or string, got ${describeValue(input)}`);
     const data = typeof input === 'string' ? Buffer.from(input, this.encoding ?? 'utf-8') : input;
     const tasks: Task<Outcome<Buffer | null>>[] = [];
     try {
@@ -443,14 +443,14 @@ function isBrokenPipe(error: unknown): boolean {
 /** The program and argv for `spawn`, with the shell and the stderr-into-stdout wrapper applied. */
 function invocationOf(operation: string, args: Command, shell: boolean | string, mergeIntoPipe: boolean): Invocation {
   if (shell !== false) {
-    if (typeof args !== 'string') throw new TypeError(`${operation}: with shell, give the command line as one string, got ${describeArgs(args)}`);
+    if (typeof args !== 'string') throw new TypeError(`${operation}: with shell, give the command line as one string, got ${describeValue(args)}`);
     const sh = shell === true ? '/bin/sh' : shell;
     // `exec 2>&1` first makes the shell (and all it runs) write errors into the stdout pipe.
     return { file: sh, argv: ['-c', mergeIntoPipe ? `exec 2>&1\n${args}` : args], program: sh };
   }
   const list = typeof args === 'string' ? [args] : args;
   if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== 'string')) {
-    throw new TypeError(`${operation}: args must be a non-empty array of strings (the program and its arguments) or a string, got ${describeArgs(args)}`);
+    throw new TypeError(`${operation}: args must be a non-empty array of strings (the program and its arguments) or a string, got ${describeValue(args)}`);
   }
   if (list[0] === '') throw new TypeError(`${operation}: the program name (args[0]) is empty`);
   const [program, ...rest] = list as string[];
@@ -462,24 +462,24 @@ function invocationOf(operation: string, args: Command, shell: boolean | string,
 function checkOptions(operation: string, options: PopenOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${operation}: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const { cwd, gracePeriod, shell, encoding, processGroup, env } = options;
-  if (cwd !== undefined && typeof cwd !== 'string') throw new TypeError(`${operation}: cwd must be a string (a directory), got ${typeof cwd}`);
+  if (cwd !== undefined && typeof cwd !== 'string') throw new TypeError(`${operation}: cwd must be a string (a directory), got ${describeValue(cwd)}`);
   if (gracePeriod !== undefined && (typeof gracePeriod !== 'number' || !(gracePeriod >= 0) || !Number.isFinite(gracePeriod))) {
-    throw new RangeError(`${operation}: gracePeriod must be a non-negative number of milliseconds, got ${String(gracePeriod)}`);
+    throw new RangeError(`${operation}: gracePeriod must be a non-negative number of milliseconds, got ${describeValue(gracePeriod)}`);
   }
-  if (shell !== undefined && typeof shell !== 'boolean' && (typeof shell !== 'string' || shell === '')) throw new TypeError(`${operation}: shell must be true, false or the path of a shell, got ${String(shell)}`);
+  if (shell !== undefined && typeof shell !== 'boolean' && (typeof shell !== 'string' || shell === '')) throw new TypeError(`${operation}: shell must be true, false or the path of a shell, got ${describeValue(shell)}`);
   if (encoding !== undefined && !Buffer.isEncoding(encoding)) throw new RangeError(`${operation}: unknown encoding ${JSON.stringify(encoding)} (try 'utf-8' or 'latin1')`);
-  if (processGroup !== undefined && typeof processGroup !== 'boolean') throw new TypeError(`${operation}: processGroup must be true or false, got ${describeArgs(processGroup)}`);
+  if (processGroup !== undefined && typeof processGroup !== 'boolean') throw new TypeError(`${operation}: processGroup must be true or false, got ${describeValue(processGroup)}`);
   if (env !== undefined) checkEnv(operation, env);
 }
 
 /** `env` must map names to strings, as the child gets them; `undefined` leaves a variable out. */
 function checkEnv(operation: string, env: unknown): void {
   if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-    throw new TypeError(`${operation}: env must be an object of variable names to strings (like process.env), got ${env === null ? 'null' : Array.isArray(env) ? 'an array' : `${typeof env} ${describeArgs(env)}`}`);
+    throw new TypeError(`${operation}: env must be an object of variable names to strings (like process.env), got ${describeValue(env)}`);
   }
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && typeof value !== 'string') {
-      throw new TypeError(`${operation}: env.${key} must be a string, got ${value === null ? 'null' : `${typeof value} ${describeArgs(value)}`}`);
+      throw new TypeError(`${operation}: env.${key} must be a string, got ${describeValue(value)}`);
     }
     if (key === '' || key.includes('=')) throw new TypeError(`${operation}: env has the name ${JSON.stringify(key)}: a variable name must be non-empty and without '='`);
   }
@@ -488,12 +488,4 @@ function checkEnv(operation: string, env: unknown): void {
 /** Whether the child gets a process group of its own (POSIX only: Windows has none). */
 function usesProcessGroup(options: PopenOptions): boolean {
   return (options.processGroup ?? true) && process.platform !== 'win32';
-}
-
-function describeArgs(args: unknown): string {
-  try {
-    return JSON.stringify(args) ?? String(args);
-  } catch {
-    return String(args);
-  }
 }

@@ -2,6 +2,7 @@
  * Exit statuses in Python's form: the exit code, or `-N` for a child killed by signal N.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 /** The platform's signals by name (`SIGKILL: 9`, ...), from node:os when first needed, not when curio is imported. */
 let signalTable: Readonly<Record<string, number>> | undefined;
 function signalNumbers(): Readonly<Record<string, number>> {
@@ -36,6 +37,6 @@ export function signalNumber(sig: NodeJS.Signals | number, operation: string): n
     throw new RangeError(`${operation}(): ${sig} is not a signal number (expected 0 to 64, or a name such as 'SIGTERM')`);
   }
   const n = typeof sig === 'string' ? signalNumbers()[sig] : undefined;
-  if (n === undefined) throw new TypeError(`${operation}(): unknown signal ${JSON.stringify(sig)}: expected a name such as 'SIGTERM', 'SIGINT', 'SIGKILL' or a number`);
+  if (n === undefined) throw new TypeError(`${operation}(): ${typeof sig === 'string' ? `unknown signal '${sig}'` : `a signal is a name or a number, got ${describeValue(sig)}`}: expected a name such as 'SIGTERM', 'SIGINT', 'SIGKILL' or a number`);
   return n;
 }

@@ -2,7 +2,7 @@
  * `run` and `checkOutput`: start a command, feed it, collect its output, wait for it.
  * @packageDocumentation
  */
-import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
+import { TaskTimeout, timeoutAfter, type Operation, describeValue } from '@curio/kernel';
 import type { BytesLike } from '@curio/io';
 import { CalledProcessError, TimeoutExpired, type Command } from './errors.js';
 import { Popen, type CommunicateResult, type PopenOptions } from './popen.js';
@@ -127,7 +127,7 @@ export type RunResult<O extends RunOptions> = CompletedProcess<OutputOf<O>> &
 export function run<const O extends RunOptions = Record<never, never>>(args: Command, options?: O): Operation<RunResult<O>>;
 export function* run(args: Command, options: RunOptions = {}): Operation<CompletedProcess<Buffer | string>> {
   const { input = null, capture = false, check = false, timeout, ...popenOptions } = options ?? {};
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) throw new RangeError(`run(): timeout must be a non-negative number of milliseconds, got ${String(timeout)}`);
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) throw new RangeError(`run(): timeout must be a non-negative number of milliseconds, got ${describeValue(timeout)}`);
   if (input !== null) {
     if (popenOptions.stdin !== undefined && popenOptions.stdin !== 'pipe') throw new TypeError("run(): give either input or stdin, not both (input makes stdin a pipe)");
     popenOptions.stdin = 'pipe';

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { Readable, Writable } from 'node:stream';
+import { describeValue } from '@curio/kernel';
 import { AsyncFile } from '@curio/io';
 import { ProcessPipe, type PipeName } from './pipe.js';
 
@@ -61,7 +62,7 @@ export function resolveStdio(operation: string, stdin: StdioOption, stdout: Stdi
     if (value === 'pipe' || value === 'ignore') return value;
     if (typeof value === 'number') {
       if (Number.isInteger(value) && value >= 0) return value;
-      throw new RangeError(`${operation}: ${name} must be a file descriptor (a non-negative integer), got ${value}`);
+      throw new RangeError(`${operation}: ${name} must be a file descriptor (a non-negative integer), got ${describeValue(value)}`);
     }
     if (value instanceof AsyncFile) return value.fileno();
     if (value instanceof ProcessPipe) {
@@ -92,10 +93,4 @@ export function resolveStdio(operation: string, stdin: StdioOption, stdout: Stdi
     errSlot = slot(2, stderr);
   }
   return { stdio: [inSlot, outSlot, errSlot], handedOver, mergeIntoPipe };
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return `an object (${value.constructor?.name ?? 'Object'})`;
-  return String(value);
 }

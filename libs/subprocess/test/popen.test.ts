@@ -144,13 +144,13 @@ describe('Popen.start', () => {
       return messages;
     });
     expect(errors).toEqual([
-      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got string "FOO=1"',
-      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got an array',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got "FOO=1" (a string)',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got ["FOO=1"]',
       'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got null',
-      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got number 42',
-      'TypeError: Popen.start(): env.PORT must be a string, got number 8080',
+      'TypeError: Popen.start(): env must be an object of variable names to strings (like process.env), got 42',
+      'TypeError: Popen.start(): env.PORT must be a string, got 8080',
       'TypeError: Popen.start(): env.HOME must be a string, got null',
-      'TypeError: Popen.start(): env.NESTED must be a string, got object {"a":1}',
+      'TypeError: Popen.start(): env.NESTED must be a string, got an object',
       `TypeError: Popen.start(): env has the name "A=B": a variable name must be non-empty and without '='`,
       'unset yes\n',
     ]);
@@ -201,7 +201,7 @@ describe('Popen.start', () => {
       yield* p.wait();
       return text;
     });
-    expect(message).toContain('unknown signal "SIGNOPE"');
+    expect(message).toContain("unknown signal 'SIGNOPE'");
   });
 });
 

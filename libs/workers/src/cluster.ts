@@ -8,7 +8,7 @@
  */
 import type { KernelOptions, Operation } from '@curio/kernel';
 import { restartOptions, type RestartOptions } from './restarts.js';
-import { show } from './show.js';
+import { describeValue } from '@curio/kernel';
 
 /**
  * Options of {@link runCluster}.
@@ -51,18 +51,18 @@ export interface ClusterOptions<A extends unknown[]> {
 }
 
 function checkOptions<A extends unknown[]>(main: unknown, options: ClusterOptions<A>): void {
-  if (typeof main !== 'function') throw new TypeError(`runCluster(): main must be a generator function (the server), got ${show(main)}`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`runCluster(): options must be an object, got ${show(options)}`);
+  if (typeof main !== 'function') throw new TypeError(`runCluster(): main must be a generator function (the server), got ${describeValue(main)}`);
+  if (options === null || typeof options !== 'object') throw new TypeError(`runCluster(): options must be an object, got ${describeValue(options)}`);
   const { workers, graceMs, scheduling, restart } = options;
   restartOptions(restart);
   if (scheduling !== undefined && scheduling !== 'os' && scheduling !== 'round-robin') {
-    throw new RangeError(`runCluster(): scheduling must be 'os' or 'round-robin', got ${show(scheduling)}`);
+    throw new RangeError(`runCluster(): scheduling must be 'os' or 'round-robin', got ${describeValue(scheduling)}`);
   }
   if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
-    throw new RangeError(`runCluster(): workers must be an integer >= 1, got ${show(workers)}`);
+    throw new RangeError(`runCluster(): workers must be an integer >= 1, got ${describeValue(workers)}`);
   }
   if (graceMs !== undefined && (typeof graceMs !== 'number' || !(graceMs >= 0))) {
-    throw new RangeError(`runCluster(): graceMs must be a number of milliseconds >= 0, got ${show(graceMs)}`);
+    throw new RangeError(`runCluster(): graceMs must be a number of milliseconds >= 0, got ${describeValue(graceMs)}`);
   }
 }
 

@@ -5,9 +5,9 @@
  * nothing of the caller's closure.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { show } from './show.js';
 
 /**
  * Where a function lives: the module to import in the worker and the export to call.
@@ -67,19 +67,19 @@ export const WORKER_REF: unique symbol = Symbol.for('curio.workers.ref') as neve
 function moduleUrl(caller: string, module: string | URL): string {
   if (module instanceof URL) return module.href;
   if (typeof module !== 'string' || module === '') {
-    throw new TypeError(`${caller}: the module must be a URL (import.meta.url) or an absolute path, got ${show(module)}`);
+    throw new TypeError(`${caller}: the module must be a URL (import.meta.url) or an absolute path, got ${describeValue(module)}`);
   }
   if (isAbsolute(module)) return pathToFileURL(module).href;
   try {
     return new URL(module).href;
   } catch {
-    throw new TypeError(`${caller}: the module must be a URL (import.meta.url) or an absolute path, got ${show(module)}`);
+    throw new TypeError(`${caller}: the module must be a URL (import.meta.url) or an absolute path, got ${describeValue(module)}`);
   }
 }
 
 function checkExportName(caller: string, name: unknown): string {
   if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`${caller}: the export name must be a non-empty string, got ${show(name)}`);
+    throw new TypeError(`${caller}: the export name must be a non-empty string, got ${describeValue(name)}`);
   }
   return name;
 }
@@ -121,7 +121,7 @@ export function functionRef<A extends unknown[] = unknown[], R = unknown>(module
  * @throws TypeError if `fn` is not a function, is anonymous without `name`, or `module` is not a URL.
  */
 export function workerFunction<A extends unknown[], R>(module: string | URL, fn: (...args: A) => R, name?: string): WorkerFunction<A, R> {
-  if (typeof fn !== 'function') throw new TypeError(`workerFunction(): expected the exported function, got ${show(fn)}`);
+  if (typeof fn !== 'function') throw new TypeError(`workerFunction(): expected the exported function, got ${describeValue(fn)}`);
   const exportName = name ?? fn.name;
   if (exportName === '') {
     throw new TypeError('workerFunction(): the function is anonymous: give it a name (function fib(n) {...}) or pass the export name as the third argument');
@@ -141,12 +141,12 @@ export function toRef(caller: string, fn: unknown): FunctionRef {
     const ref = (fn as Partial<WorkerFunction>)[WORKER_REF];
     if (ref !== undefined) return ref;
     throw new TypeError(
-      `${caller}: ${show(fn)} cannot cross to a worker: functions cross by reference, not by code (a closure's variables would stay behind). ` +
+      `${caller}: ${describeValue(fn)} cannot cross to a worker: functions cross by reference, not by code (a closure's variables would stay behind). ` +
         'Export it from a module and mark it with workerFunction(import.meta.url, fn), or pass functionRef(moduleUrl, exportName)',
     );
   }
   if (typeof fn === 'object' && fn !== null && typeof (fn as FunctionRef).module === 'string' && typeof (fn as FunctionRef).name === 'string') {
     return fn as FunctionRef;
   }
-  throw new TypeError(`${caller}: expected a function marked with workerFunction() or a functionRef(module, name), got ${show(fn)}`);
+  throw new TypeError(`${caller}: expected a function marked with workerFunction() or a functionRef(module, name), got ${describeValue(fn)}`);
 }

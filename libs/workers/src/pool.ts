@@ -8,11 +8,10 @@
  * alive.
  * @packageDocumentation
  */
-import { park, type Operation } from '@curio/kernel';
+import { park, type Operation, describeValue } from '@curio/kernel';
 import { toRef, type FunctionRef, type Runnable } from './function-ref.js';
 import { isTransfer, type Transferable, type Untransferred } from './transfer.js';
 import { PoolClosed, WorkerCrashed, WorkerError, type RemoteErrorInfo } from './errors.js';
-import { show } from './show.js';
 import { FifoQueue } from './job-queue.js';
 import { findStaying, withArticle, type StayingValue } from './stays-here.js';
 
@@ -153,7 +152,7 @@ let nextJobId = 1;
 function checkSize(kind: string, size: unknown): number {
   if (size === undefined) return process.getBuiltinModule('node:os').availableParallelism();
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
-    throw new RangeError(`${kind}(): size must be an integer >= 1 (the most workers at once), got ${show(size)}`);
+    throw new RangeError(`${kind}(): size must be an integer >= 1 (the most workers at once), got ${describeValue(size)}`);
   }
   return size;
 }
@@ -187,7 +186,7 @@ export abstract class WorkerPool {
     protected readonly caller: string,
     options: PoolOptions,
   ) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${kind}(): options must be an object, got ${show(options)}`);
+    if (options === null || typeof options !== 'object') throw new TypeError(`${kind}(): options must be an object, got ${describeValue(options)}`);
     this.size = checkSize(kind, options.size);
   }
 
@@ -213,7 +212,7 @@ export abstract class WorkerPool {
   /** Like {@link WorkerPool.run}, for promise code: `options.signal` plays the role of cancellation. */
   runAsync<A extends unknown[], R>(fn: Runnable<A, R>, args: WorkerArgs<A>, options: JobOptions = {}): Promise<WorkerResult<R>> {
     try {
-      if (!Array.isArray(args)) throw new TypeError(`${this.kind}.runAsync(): args must be an array, got ${show(args)}`);
+      if (!Array.isArray(args)) throw new TypeError(`${this.kind}.runAsync(): args must be an array, got ${describeValue(args)}`);
       const request = this.prepare(fn, args);
       const signal = options.signal;
       signal?.throwIfAborted();

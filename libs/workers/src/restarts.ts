@@ -4,7 +4,7 @@
  * window, so a worker that crashes right after it starts is not forked for ever.
  * @packageDocumentation
  */
-import { show } from './show.js';
+import { describeValue } from '@curio/kernel';
 
 /**
  * How `runCluster` restarts workers that die (option `restart` of {@link ClusterOptions}).
@@ -35,15 +35,15 @@ const DEFAULTS: Required<RestartOptions> = { delayMs: 100, maxDelayMs: 10_000, m
 /** Checks `restart` (a TypeError/RangeError naming the option) and fills in the defaults. */
 export function restartOptions(restart: unknown): Required<RestartOptions> {
   if (restart === undefined) return DEFAULTS;
-  if (restart === null || typeof restart !== 'object') throw new TypeError(`runCluster(): option restart must be an object, got ${show(restart)}`);
+  if (restart === null || typeof restart !== 'object') throw new TypeError(`runCluster(): option restart must be an object, got ${describeValue(restart)}`);
   const options = { ...DEFAULTS, ...restart } as Record<keyof RestartOptions, unknown>;
   for (const name of ['delayMs', 'maxDelayMs', 'windowMs'] as const) {
     const value = options[name];
-    if (typeof value !== 'number' || !(value >= 0) || value === Infinity) throw new RangeError(`runCluster(): restart.${name} must be a finite number of milliseconds >= 0, got ${show(value)}`);
+    if (typeof value !== 'number' || !(value >= 0) || value === Infinity) throw new RangeError(`runCluster(): restart.${name} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`);
   }
   const { maxRestarts } = options;
   if (typeof maxRestarts !== 'number' || !Number.isSafeInteger(maxRestarts) || maxRestarts < 0) {
-    throw new RangeError(`runCluster(): restart.maxRestarts must be an integer >= 0, got ${show(maxRestarts)}`);
+    throw new RangeError(`runCluster(): restart.maxRestarts must be an integer >= 0, got ${describeValue(maxRestarts)}`);
   }
   return options as Required<RestartOptions>;
 }

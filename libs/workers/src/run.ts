@@ -3,12 +3,12 @@
  * machine's cores unless {@link configureWorkerPools} says otherwise.
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import type { Operation } from '@curio/kernel';
 import type { Runnable } from './function-ref.js';
 import type { WorkerArgs, WorkerResult } from './pool.js';
 import { ThreadPool } from './thread-pool.js';
 import { ProcessPool } from './process-pool.js';
-import { show } from './show.js';
 
 let threads: ThreadPool | null = null;
 let processes: ProcessPool | null = null;
@@ -67,11 +67,11 @@ export interface WorkerPoolSizes {
  * @throws RangeError if a size is not an integer >= 1.
  */
 export async function configureWorkerPools(sizes: WorkerPoolSizes): Promise<void> {
-  if (sizes === null || typeof sizes !== 'object') throw new TypeError(`configureWorkerPools(): expected { threads?, processes? }, got ${show(sizes)}`);
+  if (sizes === null || typeof sizes !== 'object') throw new TypeError(`configureWorkerPools(): expected { threads?, processes? }, got ${describeValue(sizes)}`);
   for (const key of ['threads', 'processes'] as const) {
     const n = sizes[key];
     if (n !== undefined && (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)) {
-      throw new RangeError(`configureWorkerPools(): ${key} must be an integer >= 1, got ${show(n)}`);
+      throw new RangeError(`configureWorkerPools(): ${key} must be an integer >= 1, got ${describeValue(n)}`);
     }
   }
   const closing: Promise<void>[] = [];

@@ -3,7 +3,7 @@
  * whose memory moves to the other side instead of being copied.
  * @packageDocumentation
  */
-import { show } from './show.js';
+import { describeValue } from '@curio/kernel';
 
 /**
  * The key that marks a {@link Transfer}; a registry symbol, so worker-side code sees the same one.
@@ -72,9 +72,9 @@ export function transfer<T>(value: T, list?: readonly Transferable[]): Transfer<
   if (moved === undefined) {
     if (value instanceof ArrayBuffer) moved = [value];
     else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) moved = [value.buffer];
-    else throw new TypeError(`transfer(): ${show(value)} has no buffer to move; pass an ArrayBuffer, a typed array or Buffer, or the list of what moves`);
+    else throw new TypeError(`transfer(): ${describeValue(value)} has no buffer to move; pass an ArrayBuffer, a typed array or Buffer, or the list of what moves`);
   }
-  if (!Array.isArray(moved)) throw new TypeError(`transfer(): list must be an array of ArrayBuffers or MessagePorts, got ${show(moved)}`);
+  if (!Array.isArray(moved)) throw new TypeError(`transfer(): list must be an array of ArrayBuffers or MessagePorts, got ${describeValue(moved)}`);
   return { [TRANSFER]: true, value, list: moved };
 }
 

@@ -6,7 +6,7 @@
 import { changedAsync, changedInTask, changedSync } from './shared-wait.js';
 import { SHARED_MARK, isSharedArrayBuffer, registerReviver, sharedKind } from './shared-mark.js';
 import { UniversalOperation } from './universal-op.js';
-import { show } from './show.js';
+import { describeValue } from '@curio/kernel';
 
 const FLAG = 0;
 
@@ -66,7 +66,7 @@ export class UniversalEvent {
   static from(clone: UniversalEventClone | UniversalEvent): UniversalEvent {
     if (clone instanceof UniversalEvent) return clone;
     if (sharedKind(clone) !== 'UniversalEvent' || !isSharedArrayBuffer((clone as UniversalEventClone).buffer)) {
-      throw new TypeError(`UniversalEvent.from(): expected a UniversalEvent sent to this thread, got ${show(clone)}`);
+      throw new TypeError(`UniversalEvent.from(): expected a UniversalEvent sent to this thread, got ${describeValue(clone)}`);
     }
     adopting = (clone as UniversalEventClone).buffer;
     try {

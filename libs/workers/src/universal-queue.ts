@@ -11,12 +11,11 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { CurioError, type Operation } from '@curio/kernel';
+import { CurioError, type Operation, describeValue } from '@curio/kernel';
 import { serialize, deserialize } from 'node:v8';
 import { changedAsync, changedInTask, changedSync, lock, unlock } from './shared-wait.js';
 import { SHARED_MARK, isSharedArrayBuffer, registerReviver, sharedKind } from './shared-mark.js';
 import { UniversalOperation } from './universal-op.js';
-import { show } from './show.js';
 
 const LOCK = 0;
 const COUNT = 1;
@@ -110,11 +109,11 @@ export class UniversalQueue<T = unknown> {
       return;
     }
     if (typeof maxsize !== 'number' || !Number.isSafeInteger(maxsize) || maxsize < 0 || maxsize > 0x7fffffff) {
-      throw new RangeError(`UniversalQueue(): maxsize must be an integer >= 0 (0 means no limit but the buffer), got ${show(maxsize)}`);
+      throw new RangeError(`UniversalQueue(): maxsize must be an integer >= 0 (0 means no limit but the buffer), got ${describeValue(maxsize)}`);
     }
     const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
     if (typeof bufferSize !== 'number' || !Number.isSafeInteger(bufferSize) || bufferSize < 64 || bufferSize > 0x7fffffff) {
-      throw new RangeError(`UniversalQueue(): bufferSize must be an integer from 64 to 2^31-1 bytes, got ${show(bufferSize)}`);
+      throw new RangeError(`UniversalQueue(): bufferSize must be an integer from 64 to 2^31-1 bytes, got ${describeValue(bufferSize)}`);
     }
     this.buffer = new SharedArrayBuffer(HEADER_BYTES + bufferSize);
     this.#header = new Int32Array(this.buffer, 0, HEADER_BYTES / 4);
@@ -138,7 +137,7 @@ export class UniversalQueue<T = unknown> {
   static from<T = unknown>(clone: UniversalQueueClone | UniversalQueue<T>): UniversalQueue<T> {
     if (clone instanceof UniversalQueue) return clone;
     if (sharedKind(clone) !== 'UniversalQueue' || !isSharedArrayBuffer((clone as UniversalQueueClone).buffer)) {
-      throw new TypeError(`UniversalQueue.from(): expected a UniversalQueue sent to this thread, got ${show(clone)}`);
+      throw new TypeError(`UniversalQueue.from(): expected a UniversalQueue sent to this thread, got ${describeValue(clone)}`);
     }
     adopting = (clone as UniversalQueueClone).buffer;
     try {

@@ -14,14 +14,14 @@ const CRASHING = join(__dirname, 'fixtures/crashing-cluster.mjs');
 
 describe('runCluster', () => {
   it('checks its arguments before forking anything', async () => {
-    await expect(runCluster('server' as never)).rejects.toThrow(/main must be a generator function \(the server\), got "server"/);
+    await expect(runCluster('server' as never)).rejects.toThrow(/main must be a generator function \(the server\), got "server" \(a string\)/);
     const main = function* () {};
-    await expect(runCluster(main, { workers: 0 })).rejects.toThrow(/workers must be an integer >= 1, got number 0/);
-    await expect(runCluster(main, { graceMs: -1 })).rejects.toThrow(/graceMs must be a number of milliseconds >= 0, got number -1/);
-    await expect(runCluster(main, { scheduling: 'random' as never })).rejects.toThrow(/scheduling must be 'os' or 'round-robin', got "random"/);
-    await expect(runCluster(main, { restart: 3 as never })).rejects.toThrow(/option restart must be an object, got number 3/);
-    await expect(runCluster(main, { restart: { delayMs: -5 } })).rejects.toThrow(/restart.delayMs must be a finite number of milliseconds >= 0, got number -5/);
-    await expect(runCluster(main, { restart: { maxRestarts: 1.5 } })).rejects.toThrow(/restart.maxRestarts must be an integer >= 0, got number 1.5/);
+    await expect(runCluster(main, { workers: 0 })).rejects.toThrow(/workers must be an integer >= 1, got 0/);
+    await expect(runCluster(main, { graceMs: -1 })).rejects.toThrow(/graceMs must be a number of milliseconds >= 0, got -1/);
+    await expect(runCluster(main, { scheduling: 'random' as never })).rejects.toThrow(/scheduling must be 'os' or 'round-robin', got "random" \(a string\)/);
+    await expect(runCluster(main, { restart: 3 as never })).rejects.toThrow(/option restart must be an object, got 3/);
+    await expect(runCluster(main, { restart: { delayMs: -5 } })).rejects.toThrow(/restart.delayMs must be a finite number of milliseconds >= 0, got -5/);
+    await expect(runCluster(main, { restart: { maxRestarts: 1.5 } })).rejects.toThrow(/restart.maxRestarts must be an integer >= 0, got 1.5/);
   });
 });
 

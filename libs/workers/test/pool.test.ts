@@ -44,14 +44,14 @@ describe('function references', () => {
   it('refuses a closure with an error that says how to pass a function', () => {
     const factor = 3;
     const closure = (n: number) => n * factor;
-    expect(() => runInThread(closure as never, 1)).toThrow(/the function 'closure' cannot cross to a worker: functions cross by reference.*workerFunction\(import\.meta\.url, fn\).*functionRef\(moduleUrl, exportName\)/);
-    expect(() => runInProcess((() => 1) as never)).toThrow(/<anonymous> cannot cross to a worker/);
-    expect(() => runInThread('add' as never)).toThrow(/expected a function marked with workerFunction\(\) or a functionRef\(module, name\), got "add"/);
+    expect(() => runInThread(closure as never, 1)).toThrow(/the function closure cannot cross to a worker: functions cross by reference.*workerFunction\(import\.meta\.url, fn\).*functionRef\(moduleUrl, exportName\)/);
+    expect(() => runInProcess((() => 1) as never)).toThrow(/an anonymous function cannot cross to a worker/);
+    expect(() => runInThread('add' as never)).toThrow(/expected a function marked with workerFunction\(\) or a functionRef\(module, name\), got "add" \(a string\)/);
   });
 
   it('checks functionRef and workerFunction arguments', () => {
-    expect(() => functionRef('relative/jobs.mjs', 'add')).toThrow(/the module must be a URL \(import\.meta\.url\) or an absolute path, got "relative\/jobs\.mjs"/);
-    expect(() => functionRef(JOBS, '')).toThrow(/the export name must be a non-empty string, got ""/);
+    expect(() => functionRef('relative/jobs.mjs', 'add')).toThrow(/the module must be a URL \(import\.meta\.url\) or an absolute path, got "relative\/jobs\.mjs" \(a string\)/);
+    expect(() => functionRef(JOBS, '')).toThrow(/the export name must be a non-empty string, got "" \(an empty string\)/);
     expect(() => workerFunction('file:///x.mjs', () => 1)).toThrow(/the function is anonymous/);
     const named = workerFunction('file:///x.mjs', function twice(n: number) { return 2 * n; });
     expect(named(4)).toBe(8);
@@ -314,8 +314,8 @@ process.stdout.write(String(await run(() => runInThread(add, 40, 2))));`;
     await configureWorkerPools({ threads: 3, processes: 1 });
     expect(defaultThreadPool().size).toBe(3);
     expect(defaultProcessPool().size).toBe(1);
-    await expect(configureWorkerPools({ threads: 0 })).rejects.toThrow(/threads must be an integer >= 1, got number 0/);
-    expect(() => new ThreadPool({ size: 1.5 })).toThrow(/size must be an integer >= 1 \(the most workers at once\), got number 1.5/);
+    await expect(configureWorkerPools({ threads: 0 })).rejects.toThrow(/threads must be an integer >= 1, got 0/);
+    expect(() => new ThreadPool({ size: 1.5 })).toThrow(/size must be an integer >= 1 \(the most workers at once\), got 1.5/);
   });
 
   it('refuse to send shared memory to a child process', async () => {

@@ -145,8 +145,8 @@ describe('UniversalQueue', () => {
   });
 
   it('checks its arguments and refuses to block the main thread', async () => {
-    expect(() => new UniversalQueue(-1)).toThrow(/maxsize must be an integer >= 0 \(0 means no limit but the buffer\), got number -1/);
-    expect(() => new UniversalQueue(0, { bufferSize: 10 })).toThrow(/bufferSize must be an integer from 64 to 2\^31-1 bytes, got number 10/);
+    expect(() => new UniversalQueue(-1)).toThrow(/maxsize must be an integer >= 0 \(0 means no limit but the buffer\), got -1/);
+    expect(() => new UniversalQueue(0, { bufferSize: 10 })).toThrow(/bufferSize must be an integer from 64 to 2\^31-1 bytes, got 10/);
     const small = new UniversalQueue<string>(0, { bufferSize: 64 });
     await expect(small.put('x'.repeat(100))).rejects.toThrow(/the item takes \d+ bytes serialized, more than the queue's buffer of 64; make the queue with a larger bufferSize/);
     expect(() => small.getSync()).toThrow(/blocking would freeze the main thread's event loop.*yield\* UniversalQueue\.get\(\)/);

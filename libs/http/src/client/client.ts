@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { CancelledError, type Operation } from '@curio/kernel';
+import { CancelledError, type Operation, describeValue } from '@curio/kernel';
 import { IPPROTO_TCP, openConnection, TCP_NODELAY } from '@curio/io';
 import { createDefaultContext, type SSLContext } from '@curio/ssl';
 import { headerList, type OutgoingHeaders } from '../headers.js';
@@ -176,7 +176,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions = {}) {
     this.settings = new Settings(options, 'HttpClient');
     this.maxConnections = options.maxConnectionsPerOrigin ?? 10;
-    if (!Number.isSafeInteger(this.maxConnections) || this.maxConnections < 1) throw new RangeError(`HttpClient: maxConnectionsPerOrigin must be an integer >= 1, got ${String(options.maxConnectionsPerOrigin)}`);
+    if (!Number.isSafeInteger(this.maxConnections) || this.maxConnections < 1) throw new RangeError(`HttpClient: maxConnectionsPerOrigin must be an integer >= 1, got ${describeValue(options.maxConnectionsPerOrigin)}`);
     this.keepAliveTimeout = duration(options.keepAliveTimeout, 4000, 'HttpClient: keepAliveTimeout');
   }
 
@@ -241,7 +241,7 @@ export function* request(method: string, url: string | URL, options: RequestOpti
 
 /** Checks and assembles a request; `reuse` says whether its connection may be kept (else it asks the server to close). */
 function prepare(method: string, url: string | URL, options: RequestOptions, where: string, reuse: boolean): Prepared {
-  if (typeof method !== 'string') throw new TypeError(`${where}: the method must be a string, got ${String(method)}`);
+  if (typeof method !== 'string') throw new TypeError(`${where}: the method must be a string, got ${describeValue(method)}`);
   const target = parseTarget(url, where);
   const given = headerList(options.headers, where);
   const headers: OutgoingHeader[] = given.some(([name]) => name.toLowerCase() === 'host') ? [...given] : [['Host', target.authority], ...given];
@@ -273,13 +273,13 @@ function payloadOf(body: RequestBody | undefined, where: string): Payload {
       return { next: function* () { const { done, value } = pieces.next(); return done === true ? null : piece(value, where); } };
     }
   }
-  throw new TypeError(`${where}: the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got ${typeof body}`);
+  throw new TypeError(`${where}: the body must be a string, a Uint8Array, an iterable of them or a BodyStream, got ${describeValue(body)}`);
 }
 
 function piece(value: unknown, where: string): Uint8Array {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (value instanceof Uint8Array) return value;
-  throw new TypeError(`${where}: each piece of a streamed body must be a string or a Uint8Array, got ${typeof value}`);
+  throw new TypeError(`${where}: each piece of a streamed body must be a string or a Uint8Array, got ${describeValue(value)}`);
 }
 
 /**
@@ -350,6 +350,6 @@ function* send(connection: ClientConnection, prepared: Prepared, settings: Setti
 
 function duration(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`${what} must be a number of ms > 0 (or Infinity), got ${String(value)}`);
+  if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`${what} must be a number of ms > 0 (or Infinity), got ${describeValue(value)}`);
   return value;
 }

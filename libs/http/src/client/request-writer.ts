@@ -3,6 +3,7 @@
  * and body pieces into the bytes of one HTTP/1.1 request (RFC 9112).
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import { fieldLines, MessageWriter, type OutgoingHeader } from '../serializer.js';
 import { allIn, TARGET, TOKEN } from '../syntax.js';
@@ -57,7 +58,7 @@ export class RequestWriter extends MessageWriter {
     if (!allIn(TOKEN, method, true)) throw new TypeError(`invalid method ${JSON.stringify(method)}: it must be a token (RFC 9110 §9.1)`);
     if (!allIn(TARGET, target, true)) throw new TypeError(`invalid request-target ${JSON.stringify(target)}: it must be visible ASCII, without spaces (percent-encode the rest)`);
     const { contentLength, chunked = false } = body;
-    if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) throw new RangeError(`contentLength must be a non-negative integer, got ${contentLength}`);
+    if (contentLength !== undefined && !(Number.isSafeInteger(contentLength) && contentLength >= 0)) throw new RangeError(`contentLength must be a non-negative integer, got ${describeValue(contentLength)}`);
     if (contentLength !== undefined && chunked) throw new TypeError('a request body is framed by contentLength or chunked, not both');
     let hosts = 0;
     let text = `${method} ${target} HTTP/1.1\r\n${fieldLines(headers, (name) => {

@@ -3,6 +3,7 @@
  * @internal
  * @packageDocumentation
  */
+import { describeValue } from '@curio/kernel';
 
 /** A request URL, read. @internal */
 export interface Target {
@@ -28,7 +29,7 @@ export function parseTarget(url: string | URL, where: string): Target {
   } catch {
     throw new TypeError(`${where}: ${JSON.stringify(url)} is not an absolute URL`);
   }
-  if (!(parsed instanceof URL)) throw new TypeError(`${where}: the URL must be a string or a URL, got ${String(url)}`);
+  if (!(parsed instanceof URL)) throw new TypeError(`${where}: the URL must be a string or a URL, got ${describeValue(url)}`);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${where}: only http: and https: URLs are supported, got ${parsed.protocol}`);
   if (parsed.username !== '' || parsed.password !== '') throw new TypeError(`${where}: credentials in the URL are not sent; pass an Authorization header`);
   const secure = parsed.protocol === 'https:';

@@ -3,6 +3,7 @@
  * @packageDocumentation
  * @internal
  */
+import { describeValue } from '@curio/kernel';
 import { Buffer } from 'node:buffer';
 import type { Operation } from '@curio/kernel';
 import { headerList, type OutgoingHeaders } from '../headers.js';
@@ -145,7 +146,7 @@ function toBytes(data: string | Uint8Array | undefined, operation: string): Uint
   if (data === undefined) return EMPTY;
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;
-  throw new TypeError(`HttpResponse.${operation}(): the body must be a string or a Uint8Array, got ${typeof data}`);
+  throw new TypeError(`HttpResponse.${operation}(): the body must be a string or a Uint8Array, got ${describeValue(data)}`);
 }
 
 /** The fields without a Content-Length a handler gave, and its value (checked: one, a number of bytes). */

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import type net from 'node:net';
-import { CancelledError, ignoreAfter, spawn, type Operation } from '@curio/kernel';
+import { CancelledError, ignoreAfter, spawn, type Operation, describeValue } from '@curio/kernel';
 import { tcpServer, type InetAddress, type Socket, type SocketAddress } from '@curio/io';
 import type { SSLContext } from '@curio/ssl';
 import { HttpConnection } from './connection.js';
@@ -36,7 +36,7 @@ import type { HttpHandler, ServeHttpOptions } from './types.js';
  * ```
  */
 export function* serveHttp(host: string, port: number, handler: HttpHandler, options: ServeHttpOptions = {}): Operation<never> {
-  if (typeof handler !== 'function') throw new TypeError(`serveHttp(): the handler must be a generator function (function*), got ${typeof handler}`);
+  if (typeof handler !== 'function') throw new TypeError(`serveHttp(): the handler must be a generator function (function*), got ${describeValue(handler)}`);
   if (typeof options !== 'object' || options === null) throw new TypeError('serveHttp(): options must be an object');
   const { ssl } = options;
   if (ssl !== undefined) offerHttp11(ssl);
@@ -110,7 +110,7 @@ function timeoutOption(options: ServeHttpOptions, name: TimeoutName, fallback: n
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (value === 0 && !zeroOk)) {
-    throw new TypeError(`serveHttp(): ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number of ms (or Infinity), got ${String(value)}`);
+    throw new TypeError(`serveHttp(): ${name} must be a ${zeroOk ? 'non-negative' : 'positive'} number of ms (or Infinity), got ${describeValue(value)}`);
   }
   return value;
 }
@@ -119,6 +119,6 @@ function timeoutOption(options: ServeHttpOptions, name: TimeoutName, fallback: n
 function countOption(options: ServeHttpOptions, name: CountName, fallback: number, min: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) throw new TypeError(`serveHttp(): ${name} must be an integer of at least ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min) throw new TypeError(`serveHttp(): ${name} must be an integer of at least ${min}, got ${describeValue(value)}`);
   return value;
 }

@@ -11,7 +11,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Operation } from '@curio/kernel';
 import { AuthenticationError, FrameError } from './errors.js';
 import type { FramedStream } from './frame.js';
-import { show } from '../address.js';
+import { describeValue } from '@curio/kernel';
 
 const CHALLENGE = Buffer.from('#CHALLENGE#');
 const WELCOME = Buffer.from('#WELCOME#');
@@ -38,7 +38,7 @@ export function authKeyBytes(operation: string, key: unknown): Buffer {
   let bytes: Buffer;
   if (typeof key === 'string') bytes = Buffer.from(key, 'utf8');
   else if (key instanceof Uint8Array) bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-  else throw new TypeError(`${operation}(): authkey must be a Buffer, Uint8Array or string, got ${show(key)}`);
+  else throw new TypeError(`${operation}(): authkey must be a Buffer, Uint8Array or string, got ${describeValue(key)}`);
   if (bytes.length === 0) throw new RangeError(`${operation}(): authkey must not be empty (omit it to connect without authentication)`);
   return bytes;
 }

@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import { TaskTimeout, timeoutAfter, type Operation } from '@curio/kernel';
+import { TaskTimeout, timeoutAfter, type Operation, describeValue } from '@curio/kernel';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, type AddressFamily } from '../constants.js';
-import { checkAddress, formatAddress, show, type SocketAddress } from '../address.js';
+import { checkAddress, formatAddress, type SocketAddress } from '../address.js';
 import { IOError } from '../io-error.js';
 import { Socket } from '../socket/socket.js';
 import { AuthenticationError, ChannelError } from './errors.js';
@@ -104,10 +104,10 @@ export class Channel {
     this.addr = typeof address === 'string' ? address : [address[0], address[1]];
     this.connectionOptions = { maxFrameSize: checkMaxFrameSize('Channel()', options.maxFrameSize) };
     const t = options.authTimeout === undefined ? DEFAULT_AUTH_TIMEOUT : options.authTimeout;
-    if (t !== null && (typeof t !== 'number' || !(t > 0))) throw new RangeError(`Channel(): authTimeout must be a positive number of milliseconds or null, got ${show(t)}`);
+    if (t !== null && (typeof t !== 'number' || !(t > 0))) throw new RangeError(`Channel(): authTimeout must be a positive number of milliseconds or null, got ${describeValue(t)}`);
     this.authTimeout = t;
     const backlog = options.backlog ?? DEFAULT_BACKLOG;
-    if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`Channel(): backlog must be a non-negative integer, got ${show(backlog)}`);
+    if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`Channel(): backlog must be a non-negative integer, got ${describeValue(backlog)}`);
     this.backlog = backlog;
   }
 

@@ -4,11 +4,10 @@
  * @packageDocumentation
  */
 import v8 from 'node:v8';
-import { ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { ReadResourceBusy, WriteResourceBusy, type Operation, describeValue } from '@curio/kernel';
 import { ChannelError, FrameError } from './errors.js';
 import { FramedStream, MAX_HEADER_LENGTH, type ByteTransport } from './frame.js';
 import { authenticateClient, authenticateServer } from './auth.js';
-import { show } from '../address.js';
 
 /**
  * The default largest message, both ways: 64 MiB.
@@ -40,7 +39,7 @@ export interface ConnectionOptions {
 export function checkMaxFrameSize(operation: string, value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_FRAME_SIZE;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_HEADER_LENGTH) {
-    throw new RangeError(`${operation}: maxFrameSize must be an integer from 1 to ${MAX_HEADER_LENGTH}, got ${show(value)}`);
+    throw new RangeError(`${operation}: maxFrameSize must be an integer from 1 to ${MAX_HEADER_LENGTH}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -128,11 +127,11 @@ export class Connection {
    * @throws RangeError for an offset or size outside `data`, or over `maxFrameSize`.
    */
   *sendBytes(data: Uint8Array, offset = 0, size?: number): Operation<void> {
-    if (!(data instanceof Uint8Array)) throw new TypeError(`sendBytes(): expected a Buffer or Uint8Array, got ${show(data)}`);
-    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`sendBytes(): offset must be a non-negative integer, got ${show(offset)}`);
+    if (!(data instanceof Uint8Array)) throw new TypeError(`sendBytes(): expected a Buffer or Uint8Array, got ${describeValue(data)}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`sendBytes(): offset must be a non-negative integer, got ${describeValue(offset)}`);
     if (offset > data.length) throw new RangeError(`sendBytes(): offset ${offset} is past the end of the data (${data.length} bytes)`);
     const length = size ?? data.length - offset;
-    if (!Number.isInteger(length) || length < 0) throw new RangeError(`sendBytes(): size must be a non-negative integer, got ${show(size)}`);
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`sendBytes(): size must be a non-negative integer, got ${describeValue(size)}`);
     if (offset + length > data.length) throw new RangeError(`sendBytes(): offset ${offset} + size ${length} is past the end of the data (${data.length} bytes)`);
     yield* this.writeFrame('sendBytes', data.subarray(offset, offset + length));
   }
@@ -144,7 +143,7 @@ export class Connection {
    */
   *recvBytes(maxLength?: number): Operation<Buffer> {
     if (maxLength !== undefined && (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 0)) {
-      throw new RangeError(`recvBytes(): maxLength must be a non-negative integer, got ${show(maxLength)}`);
+      throw new RangeError(`recvBytes(): maxLength must be a non-negative integer, got ${describeValue(maxLength)}`);
     }
     return yield* this.readFrame('recvBytes', maxLength ?? this.frames.maxFrameSize);
   }

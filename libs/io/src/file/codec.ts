@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { show } from '../address.js';
+import { describeValue } from '@curio/kernel';
 
 /**
  * The text encodings {@link aopen} supports, by their canonical names.
@@ -124,7 +124,7 @@ const CODECS: Record<TextEncoding, TextCodec> = {
  * @throws RangeError naming the supported encodings for any other name.
  */
 export function textCodec(encoding: string): TextCodec {
-  if (typeof encoding !== 'string') throw new TypeError(`aopen(): encoding must be a string such as 'utf-8', got ${show(encoding)}`);
+  if (typeof encoding !== 'string') throw new TypeError(`aopen(): encoding must be a string such as 'utf-8', got ${describeValue(encoding)}`);
   const key = encoding.toLowerCase().replace(/[-_\s]/g, '');
   const canonical = ALIASES[key];
   if (canonical === undefined) {

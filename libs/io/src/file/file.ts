@@ -8,14 +8,13 @@
  */
 import { Buffer } from 'node:buffer';
 import type { PathLike } from 'node:fs';
-import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation } from '@curio/kernel';
+import { park, requireTask, ResourceBusy, ReadResourceBusy, WriteResourceBusy, type Operation, describeValue } from '@curio/kernel';
 import { parseMode, type FileMode } from './mode.js';
 import { textCodec, type TextCodec, type TextEncoding } from './codec.js';
 import { ReadBuffer } from './buffer.js';
 import { openRaw, type RawFile } from './raw.js';
 import { ClosedFileError, UnsupportedOperation } from './errors.js';
 import { ioError, ioFailure } from '../io-error.js';
-import { show } from '../address.js';
 
 /**
  * `whence` for {@link AsyncFile.seek}: from the start of the file.
@@ -110,7 +109,7 @@ export function aopen(path: PathLike, mode: string, options?: AopenOptions): Ope
 export function* aopen(path: PathLike, mode: string = 'r', options: AopenOptions = {}): Operation<AsyncFile> {
   const parsed = parseMode(mode);
   if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) {
-    throw new TypeError(`aopen(): path must be a string, Buffer or URL, got ${show(path)}`);
+    throw new TypeError(`aopen(): path must be a string, Buffer or URL, got ${describeValue(path)}`);
   }
   let codec: TextCodec | null = null;
   if (!parsed.binary) codec = textCodec(options.encoding ?? 'utf-8');
@@ -214,7 +213,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * string/Buffer at the end of the file.
    */
   *read(n = -1): Operation<T> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`read(): n must be an integer (negative: read to the end), got ${show(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`read(): n must be an integer (negative: read to the end), got ${describeValue(n)}`);
     return yield* this.guard('read', 'read', () => (n < 0 ? this.readToEnd() : this.readSome(n)));
   }
 
@@ -266,7 +265,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * ```
    */
   *forEachLine(fn: (line: T) => unknown): Operation<void> {
-    if (typeof fn !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${show(fn)}`);
+    if (typeof fn !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${describeValue(fn)}`);
     for (;;) {
       const line = yield* this.readline();
       if (line.length === 0) return;
@@ -292,7 +291,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   /** Writes each item of `lines` (no newlines are added), in one write. */
   *writelines(lines: Iterable<T>): Operation<void> {
     if (lines === null || typeof (lines as Partial<Iterable<T>>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(`writelines(): expected an iterable of ${this.codec === null ? 'Buffers' : 'strings'}, got ${show(lines)}`);
+      throw new TypeError(`writelines(): expected an iterable of ${this.codec === null ? 'Buffers' : 'strings'}, got ${describeValue(lines)}`);
     }
     yield* this.guard('writelines', 'write', function* (this: AsyncFile<T>) {
       const parts = Array.from(lines, (line) => this.toBytes(line, 'writelines'));
@@ -308,9 +307,9 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    * UnsupportedOperation for a pipe, FIFO or terminal.
    */
   *seek(offset: number, whence: number = SEEK_SET): Operation<number> {
-    if (typeof offset !== 'number' || !Number.isInteger(offset)) throw new TypeError(`seek(): offset must be an integer, got ${show(offset)}`);
+    if (typeof offset !== 'number' || !Number.isInteger(offset)) throw new TypeError(`seek(): offset must be an integer, got ${describeValue(offset)}`);
     if (whence !== SEEK_SET && whence !== SEEK_CUR && whence !== SEEK_END) {
-      throw new RangeError(`seek(): invalid whence ${show(whence)}: use SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
+      throw new RangeError(`seek(): invalid whence ${describeValue(whence)}: use SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
     }
     return yield* this.guard('seek', 'seek', function* (this: AsyncFile<T>) {
       this.requireSeekable('seek');
@@ -342,7 +341,7 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
    */
   *truncate(size?: number): Operation<number> {
     if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
-      throw new RangeError(`truncate(): size must be a non-negative integer, got ${show(size)}`);
+      throw new RangeError(`truncate(): size must be a non-negative integer, got ${describeValue(size)}`);
     }
     return yield* this.guard('truncate', 'write', function* (this: AsyncFile<T>) {
       const fh = this.handle('truncate');
@@ -585,11 +584,11 @@ export class AsyncFile<T extends string | Buffer = string | Buffer> {
   private toBytes(data: unknown, op: string): Buffer {
     if (this.codec !== null) {
       if (typeof data === 'string') return this.codec.encode(data);
-      throw new TypeError(`${op}(): '${this.name}' is open in text mode ('${this.mode}') and takes strings, got ${show(data)}; add 'b' to the mode to write bytes`);
+      throw new TypeError(`${op}(): '${this.name}' is open in text mode ('${this.mode}') and takes strings, got ${describeValue(data)}; add 'b' to the mode to write bytes`);
     }
     if (Buffer.isBuffer(data)) return data;
     if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    throw new TypeError(`${op}(): '${this.name}' is open in binary mode ('${this.mode}') and takes a Buffer or Uint8Array, got ${show(data)}; drop 'b' from the mode to write strings`);
+    throw new TypeError(`${op}(): '${this.name}' is open in binary mode ('${this.mode}') and takes a Buffer or Uint8Array, got ${describeValue(data)}; drop 'b' from the mode to write strings`);
   }
 }
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { constants as fsConstants } from 'node:fs';
-import { show } from '../address.js';
+import { describeValue } from '@curio/kernel';
 
 /** What a parsed mode string allows, and the `node:fs` flags that open such a file. */
 export interface FileMode {
@@ -45,7 +45,7 @@ const HOW_TO = "use exactly one of 'r', 'w', 'a', 'x', optionally followed by '+
  * @throws TypeError if `mode` is not a string; RangeError naming the problem if it is not a valid mode.
  */
 export function parseMode(mode: unknown): FileMode {
-  if (typeof mode !== 'string') throw new TypeError(`aopen(): mode must be a string such as 'r' or 'wb', got ${show(mode)}`);
+  if (typeof mode !== 'string') throw new TypeError(`aopen(): mode must be a string such as 'r' or 'wb', got ${describeValue(mode)}`);
   const seen = new Set<string>();
   for (const ch of mode) {
     if (!'rwax+bt'.includes(ch)) throw new RangeError(`aopen(): invalid mode '${mode}': unknown mode character '${ch}'; ${HOW_TO}`);

@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
-import { CurioError, type Operation } from '@curio/kernel';
+import { CurioError, type Operation, describeValue } from '@curio/kernel';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, type AddressFamily } from '../constants.js';
-import { show, type SocketAddress } from '../address.js';
+import { type SocketAddress } from '../address.js';
 import { Socket } from './socket.js';
 import { getaddrinfo } from '../dns.js';
 import { checkServe, serve } from './serve.js';
@@ -234,7 +234,7 @@ const DEFAULT_BACKLOG = 100;
  * ```
  */
 export function* tcpServerSocket(host: string, port: number, options: TcpServerSocketOptions = {}): Operation<Socket> {
-  if (typeof host !== 'string') throw new TypeError(`tcpServerSocket(): host must be a string, got ${show(host)}`);
+  if (typeof host !== 'string') throw new TypeError(`tcpServerSocket(): host must be a string, got ${describeValue(host)}`);
   const family: AddressFamily = options.family ?? (host.includes(':') ? AF_INET6 : AF_INET);
   const sock = new Socket(family, SOCK_STREAM);
   try {
@@ -354,7 +354,7 @@ export function* runServer(
  * ```
  */
 export function* openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Operation<Socket> {
-  if (typeof host !== 'string' || host === '') throw new TypeError(`openConnection(): host must be a non-empty string, got ${show(host)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError(`openConnection(): host must be a non-empty string, got ${describeValue(host)}`);
   checkSslOptions('openConnection', options.ssl, options.serverHostname);
   let targets: Array<[typeof AF_INET | typeof AF_INET6, string]>;
   const literal = isIP(host);
@@ -414,7 +414,7 @@ function* wrapClient(sock: Socket, ssl: SslWrapper | undefined, options: SslWrap
 /** @internal Throws a clear TypeError for an `ssl` option that is not an SslWrapper, or a stray serverHostname. */
 export function checkSslOptions(name: string, ssl: unknown, serverHostname: unknown): void {
   if (ssl !== undefined && (typeof ssl !== 'object' || ssl === null || typeof (ssl as SslWrapper).wrapSocket !== 'function')) {
-    throw new TypeError(`${name}(): ssl must be an SSL context from @curio/ssl (an object with wrapSocket), got ${show(ssl)}`);
+    throw new TypeError(`${name}(): ssl must be an SSL context from @curio/ssl (an object with wrapSocket), got ${describeValue(ssl)}`);
   }
   if (serverHostname !== undefined && ssl === undefined) throw new TypeError(`${name}(): serverHostname only applies with ssl`);
 }

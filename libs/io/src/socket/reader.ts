@@ -10,10 +10,9 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { ReadResourceBusy, SchedFIFO, type Operation, type Trap, requireTask, traceTrap, describeValue } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';
 import { IncompleteReadError, LimitOverrunError, ioError, ioFailure, type IOError } from '../io-error.js';
-import { show } from '../address.js';
 
 /**
  * Options of {@link NodeReader}.
@@ -204,7 +203,7 @@ export class NodeReader {
   *readIntoAs(operation: string, target: Uint8Array): Operation<number> {
     requireTask(operation);
     if (this.busy) throw this.busyError(operation);
-    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${show(target)}`);
+    if (!(target instanceof Uint8Array)) throw new TypeError(`${operation}(): expected a Buffer or Uint8Array to read into, got ${describeValue(target)}`);
     if (target.length === 0) return 0;
     if (this.size > 0) return this.copyInto(target);
     this.busy = true;
@@ -541,11 +540,11 @@ export class NodeReader {
 /** A size of 0 reads nothing; anything else that is not a positive integer is an error. */
 function checkedEmpty(operation: string, n: number): Buffer {
   if (n === 0) return EMPTY;
-  throw new RangeError(`${operation}(): the byte count must be a non-negative integer (0 reads nothing), got ${show(n)}`);
+  throw new RangeError(`${operation}(): the byte count must be a non-negative integer (0 reads nothing), got ${describeValue(n)}`);
 }
 
 /** A byte limit is a positive integer or Infinity. */
 function checkLimit(what: string, limit: number): number {
   if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit;
-  throw new RangeError(`${what} must be a positive integer (bytes) or Infinity, got ${show(limit)}`);
+  throw new RangeError(`${what} must be a positive integer (bytes) or Infinity, got ${describeValue(limit)}`);
 }

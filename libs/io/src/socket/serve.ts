@@ -5,9 +5,9 @@
  * @packageDocumentation
  * @internal
  */
-import { CancelledError, currentTask, disableCancellation, reportCrashToStderr, spawn, type Operation, type Task } from '@curio/kernel';
+import { CancelledError, currentTask, disableCancellation, reportCrashToStderr, spawn, type Operation, type Task, describeValue } from '@curio/kernel';
 import { AF_UNIX } from '../constants.js';
-import { formatAddress, show, type SocketAddress } from '../address.js';
+import { formatAddress, type SocketAddress } from '../address.js';
 import type { Socket } from './socket.js';
 import { IOError } from '../io-error.js';
 import { checkSslOptions, type ClientHandler, type ListeningAddress, type ServeOptions, type SslWrapper } from './network.js';
@@ -29,17 +29,17 @@ interface ClientSetup {
 
 /** @internal Throws a clear TypeError for a handler or a server option that cannot work. */
 export function checkServe(name: string, handler: unknown, options: ServeOptions<never> | undefined): void {
-  if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${show(handler)}`);
+  if (typeof handler !== 'function') throw new TypeError(`${name}(): the client handler must be a generator function, got ${describeValue(handler)}`);
   checkSslOptions(name, options?.ssl, undefined);
   const { handshakeTimeout, maxConnections, clientName } = options ?? {};
   if (handshakeTimeout !== undefined && (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0))) {
-    throw new TypeError(`${name}(): handshakeTimeout must be a positive number of ms (or Infinity), got ${show(handshakeTimeout)}`);
+    throw new TypeError(`${name}(): handshakeTimeout must be a positive number of ms (or Infinity), got ${describeValue(handshakeTimeout)}`);
   }
   if (maxConnections !== undefined && maxConnections !== Infinity && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
-    throw new TypeError(`${name}(): maxConnections must be a positive integer (or Infinity), got ${show(maxConnections)}`);
+    throw new TypeError(`${name}(): maxConnections must be a positive integer (or Infinity), got ${describeValue(maxConnections)}`);
   }
   if (clientName !== undefined && typeof clientName !== 'string' && typeof clientName !== 'function') {
-    throw new TypeError(`${name}(): clientName must be a string or a function of the client's address, got ${show(clientName)}`);
+    throw new TypeError(`${name}(): clientName must be a string or a function of the client's address, got ${describeValue(clientName)}`);
   }
 }
 

@@ -7,13 +7,13 @@
 import net from 'node:net';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import type { Operation } from '@curio/kernel';
+import { describeValue, type Operation } from '@curio/kernel';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, IPPROTO_TCP, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
   SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, SHUT_RD, SHUT_WR, SHUT_RDWR,
   type AddressFamily, type SocketKind, type ShutdownHow,
 } from '../constants.js';
-import { checkAddress, formatAddress, inetAddress, show, type InetAddress, type ResolvedAddress, type SocketAddress } from '../address.js';
+import { checkAddress, formatAddress, inetAddress, type InetAddress, type ResolvedAddress, type SocketAddress } from '../address.js';
 import { ioError, ioFailure, type IOError } from '../io-error.js';
 import { NodeReader } from './reader.js';
 import { ReadFeed, feedSocket, takeOverAccepted } from './onread.js';
@@ -116,9 +116,9 @@ export class Socket {
    */
   constructor(family: AddressFamily = AF_INET, type: SocketKind = SOCK_STREAM) {
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
-      throw new TypeError(`socket(): family must be AF_INET, AF_INET6 or AF_UNIX, got ${show(family)}`);
+      throw new TypeError(`socket(): family must be AF_INET, AF_INET6 or AF_UNIX, got ${describeValue(family)}`);
     }
-    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) throw new TypeError(`socket(): type must be SOCK_STREAM or SOCK_DGRAM, got ${show(type)}`);
+    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) throw new TypeError(`socket(): type must be SOCK_STREAM or SOCK_DGRAM, got ${describeValue(type)}`);
     if (family === AF_UNIX && type === SOCK_DGRAM) throw new TypeError('socket(): AF_UNIX with SOCK_DGRAM is not supported (Node has no Unix datagram sockets)');
     this.family = family;
     this.type = type;
@@ -132,7 +132,7 @@ export class Socket {
    * an instance of that subclass: `@curio/ssl`'s `SSLSocket.fromNode(tlsSocket)`.
    */
   static fromNode<S extends Socket>(this: new (family: AddressFamily, type: SocketKind) => S, raw: net.Socket, family?: AddressFamily): S {
-    if (!(raw instanceof net.Socket)) throw new TypeError(`Socket.fromNode(): expected a net.Socket, got ${show(raw)}`);
+    if (!(raw instanceof net.Socket)) throw new TypeError(`Socket.fromNode(): expected a net.Socket, got ${describeValue(raw)}`);
     const remoteFamily = family === undefined ? peerNameOf(raw).family : undefined;
     const fam = family ?? (remoteFamily === 'IPv6' ? AF_INET6 : remoteFamily === 'IPv4' ? AF_INET : AF_UNIX);
     const sock = new this(fam, SOCK_STREAM);
@@ -197,7 +197,7 @@ export class Socket {
   *listen(backlog: number = DEFAULT_BACKLOG): Operation<void> {
     this.checkOpen('listen');
     if (this.type !== SOCK_STREAM) throw ioFailure('listen()', '', 'EOPNOTSUPP', 'a datagram socket cannot listen');
-    if (!Number.isInteger(backlog) || backlog < 0) throw new TypeError(`listen(): backlog must be a non-negative integer, got ${show(backlog)}`);
+    if (!Number.isInteger(backlog) || backlog < 0) throw new TypeError(`listen(): backlog must be a non-negative integer, got ${describeValue(backlog)}`);
     if (this.phase === 'listening') return;
     if (this.phase !== 'fresh') throw ioFailure('listen()', '', 'EINVAL', 'the socket is connected');
     if (this.options.reusePort && !NODE_HAS_REUSE_PORT) {
@@ -317,9 +317,9 @@ export class Socket {
    * how many bytes were stored; 0 at the end of the stream.
    */
   *recvInto(buffer: Uint8Array, nbytes = 0): Operation<number> {
-    if (!(buffer instanceof Uint8Array)) throw new TypeError(`recvInto(): expected a Buffer or Uint8Array, got ${show(buffer)}`);
+    if (!(buffer instanceof Uint8Array)) throw new TypeError(`recvInto(): expected a Buffer or Uint8Array, got ${describeValue(buffer)}`);
     if (!Number.isInteger(nbytes) || nbytes < 0 || nbytes > buffer.length) {
-      throw new RangeError(`recvInto(): nbytes must be an integer from 0 to the buffer's length (${buffer.length}), got ${show(nbytes)}`);
+      throw new RangeError(`recvInto(): nbytes must be an integer from 0 to the buffer's length (${buffer.length}), got ${describeValue(nbytes)}`);
     }
     const target = nbytes === 0 ? buffer : buffer.subarray(0, nbytes);
     const reader = this.reader;
@@ -389,7 +389,7 @@ export class Socket {
    * {@link SHUT_RDWR} does both.
    */
   shutdown(how: ShutdownHow): void {
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new TypeError(`shutdown(): how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got ${show(how)}`);
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new TypeError(`shutdown(): how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got ${describeValue(how)}`);
     this.checkOpen('shutdown');
     if (this.reader === null || this.writer === null) throw this.notConnected('shutdown');
     if (how !== SHUT_WR) this.reader.shutdown();
@@ -436,7 +436,7 @@ export class Socket {
    */
   setsockopt(level: number, option: number, value: number | boolean): void {
     this.checkOpen('setsockopt');
-    if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`setsockopt(): value must be a number or a boolean, got ${show(value)}`);
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`setsockopt(): value must be a number or a boolean, got ${describeValue(value)}`);
     const on = Boolean(value);
     const o = this.options;
     const key = optionKey(level, option);
@@ -458,7 +458,7 @@ export class Socket {
     }
     if (this.type !== SOCK_DGRAM) throw ioFailure('setsockopt()', '', 'ENOPROTOOPT', `option ${level}/${option} applies to datagram sockets only`);
     if (key === 'broadcast') o.broadcast = on;
-    else if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`setsockopt(): a buffer size must be a positive integer, got ${show(value)}`);
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`setsockopt(): a buffer size must be a positive integer, got ${describeValue(value)}`);
     else o[key] = value;
     this.udp?.applyOptions();
   }
@@ -656,7 +656,7 @@ export class Socket {
   private *recvDatagram(n: number, operation: string): Operation<[Buffer, InetAddress]> {
     this.checkOpen(operation);
     if (this.type !== SOCK_DGRAM) throw this.notConnected(operation);
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${operation}(): the byte count must be a non-negative integer, got ${show(n)}`);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${operation}(): the byte count must be a non-negative integer, got ${describeValue(n)}`);
     return yield* this.datagram().recvfrom(n, operation);
   }
 

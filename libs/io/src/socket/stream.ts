@@ -11,7 +11,7 @@ import { NodeReader, type NodeReaderOptions } from './reader.js';
 import { NodeWriter, checkBytes, type BytesLike } from './writer.js';
 import { ioFailure } from '../io-error.js';
 import type { Socket } from './socket.js';
-import { show } from '../address.js';
+import { describeValue } from '@curio/kernel';
 
 /** How much `read()` with no size (or a negative one) takes at most. */
 const MAX_READ = 64 * 1024;
@@ -140,7 +140,7 @@ export class Stream {
    * ```
    */
   *forEachLine(body: LineHandler): Operation<void> {
-    if (typeof body !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${show(body)}`);
+    if (typeof body !== 'function') throw new TypeError(`forEachLine(): expected a function, got ${describeValue(body)}`);
     for (;;) {
       const line = yield* this.readline();
       if (line.length === 0) return;

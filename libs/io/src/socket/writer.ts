@@ -6,10 +6,9 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
-import { CancelledError, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap } from '@curio/kernel';
+import { CancelledError, SchedFIFO, WriteResourceBusy, type Operation, type Trap, requireTask, traceTrap, describeValue } from '@curio/kernel';
 import { StreamOperation, WAIT } from './stream-operation.js';
 import { ioError, ioFailure, type IOError } from '../io-error.js';
-import { show } from '../address.js';
 
 /**
  * Bytes to write: a Buffer or Uint8Array, or a string (written as UTF-8).
@@ -300,6 +299,6 @@ function byteLength(data: BytesLike): number {
 /** Throws a clear TypeError unless `data` is bytes or a string. */
 export function checkBytes(operation: string, data: unknown): asserts data is BytesLike {
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${show(data)}`);
+    throw new TypeError(`${operation}(): expected a Buffer, Uint8Array or string, got ${describeValue(data)}`);
   }
 }

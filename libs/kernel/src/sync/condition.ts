@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { describe, shown, type Operation, type OperationOrBlock } from '../operation.js';
+import { type Operation, type OperationOrBlock } from '../operation.js';
+import { describeValue } from '../describe-value.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { disableCancellation } from '../cancellation.js';
@@ -38,7 +39,7 @@ export class Condition implements Lockable {
    */
   constructor(lock?: Lock | RLock) {
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
-      throw new TypeError(`Condition(): the lock must be a Lock or an RLock, got ${describe(lock)}`);
+      throw new TypeError(`Condition(): the lock must be a Lock or an RLock, got ${describeValue(lock)}`);
     }
     this.lock = lock ?? new Lock();
   }
@@ -96,7 +97,7 @@ export class Condition implements Lockable {
    * @throws CurioError if the calling task does not hold the lock.
    */
   *waitFor<R>(predicate: () => R): Operation<R> {
-    if (typeof predicate !== 'function') throw new TypeError(`Condition.waitFor(): expected a predicate function, got ${describe(predicate)}`);
+    if (typeof predicate !== 'function') throw new TypeError(`Condition.waitFor(): expected a predicate function, got ${describeValue(predicate)}`);
     this.requireHeld('waitFor', _requireTask('Condition.waitFor'));
     for (;;) {
       const result = predicate();
@@ -114,7 +115,7 @@ export class Condition implements Lockable {
   notify(n = 1): void {
     this.requireHeld('notify', _currentTask());
     if (typeof n !== 'number' || !(Number.isSafeInteger(n) || n === Infinity) || n < 0) {
-      throw new RangeError(`Condition.notify(): n must be an integer >= 0, got ${shown(n)}`);
+      throw new RangeError(`Condition.notify(): n must be an integer >= 0, got ${describeValue(n)}`);
     }
     if (n > 0) this.waiting.wake(n);
   }

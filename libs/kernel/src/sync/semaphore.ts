@@ -3,14 +3,15 @@
  * @packageDocumentation
  */
 import { CurioError } from '../errors.js';
-import { shown, type Operation, type OperationOrBlock } from '../operation.js';
+import { type Operation, type OperationOrBlock } from '../operation.js';
+import { describeValue } from '../describe-value.js';
 import { SchedFIFO } from '../waitqueue.js';
 import { _currentTask, _requireTask, traceTrap } from '../current.js';
 import { _holding, type Lockable } from './lock.js';
 
 function checkValue(kind: string, value: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${shown(value)}`);
+    throw new RangeError(`${kind}(): the initial value must be an integer >= 0, got ${describeValue(value)}`);
   }
 }
 
