@@ -5,10 +5,19 @@
  * must come from the page's own origin (CSRF).
  * @packageDocumentation
  */
+import { Buffer } from 'node:buffer';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest } from '@curio/http';
 
-/** The cookie the page sets so that its own requests carry the token. */
+/**
+ * The cookie the page sets so that its own requests carry the token.
+ *
+ * @example
+ * ```ts
+ * import { TOKEN_COOKIE } from '@curio/monitor-web';
+ * const header = `${TOKEN_COOKIE}=...`;
+ * ```
+ */
 export const TOKEN_COOKIE = 'curio_monitor_token';
 
 /**
@@ -16,6 +25,7 @@ export const TOKEN_COOKIE = 'curio_monitor_token';
  *
  * @example
  * ```ts
+ * import { newToken } from '@curio/monitor-web';
  * const token = newToken(); // 64 hex digits
  * ```
  */
@@ -28,6 +38,7 @@ export function newToken(): string {
  *
  * @example
  * ```ts
+ * import type { AccessVerdict } from '@curio/monitor-web';
  * const verdict: AccessVerdict = { ok: false, status: 403, reason: 'no token' };
  * ```
  */
@@ -58,8 +69,14 @@ function sameToken(given: string | null, token: string): boolean {
  *
  * @example
  * ```ts
- * const verdict = checkAccess(req, '127.0.0.1:48803', token);
- * if (!verdict.ok) yield* res.send(verdict.status, `${verdict.reason}\n`);
+ * import type { HttpHandler } from '@curio/http';
+ * import { checkAccess, newToken } from '@curio/monitor-web';
+ * const token = newToken();
+ * const guarded: HttpHandler = function* (req, res) {
+ *   const verdict = checkAccess(req, '127.0.0.1:48803', token);
+ *   if (!verdict.ok) return yield* res.send(verdict.status, `${verdict.reason}\n`);
+ *   yield* res.send(200, 'ok\n');
+ * };
  * ```
  */
 export function checkAccess(req: HttpRequest, authority: string, token: string): AccessVerdict {

@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import { pageHtml } from '@curio/monitor-web';
  * const html = pageHtml(); // starts with <!doctype html>
  * ```
  */

@@ -14,6 +14,7 @@ import { pageHtml } from './page.js';
  *
  * @example
  * ```ts
+ * import type { WebTaskRow } from '@curio/monitor-web';
  * const row: WebTaskRow = { id: 2, name: 'echoClient', state: 'READ_WAIT', cycles: 2, parentId: 1, daemon: false };
  * ```
  */
@@ -32,7 +33,8 @@ export interface WebTaskRow {
  *
  * @example
  * ```ts
- * const source: TaskSource = { rows: async () => [], where: async (id) => `No task ${id}`, cancel: async (id) => `No task ${id}` };
+ * import type { TaskSource } from '@curio/monitor-web';
+ * const source: TaskSource = { rows: async () => [], where: async (id: number) => `No task ${id}`, cancel: async (id: number) => `No task ${id}` };
  * ```
  */
 export interface TaskSource {
@@ -46,7 +48,8 @@ export interface TaskSource {
  *
  * @example
  * ```ts
- * const options: WebViewOptions = { token: newToken(), intervalMs: 250, onListening: (url) => console.error(`monitor web view: ${url}`) };
+ * import { newToken, type WebViewOptions } from '@curio/monitor-web';
+ * const options: WebViewOptions = { token: newToken(), intervalMs: 250, onListening: (url: string) => console.error(`monitor web view: ${url}`) };
  * ```
  */
 export interface WebViewOptions {
@@ -65,7 +68,9 @@ const TASK_PATH = /^\/(where|cancel)\/([1-9][0-9]*)$/;
  *
  * @example
  * ```ts
- * yield* serveWebView('127.0.0.1', 48803, source, { token: newToken(), onListening: (url) => console.error(`monitor web view: ${url}`) });
+ * import { newToken, serveWebView, type TaskSource } from '@curio/monitor-web';
+ * const source: TaskSource = { rows: async () => [], where: async (id: number) => `No task ${id}`, cancel: async (id: number) => `No task ${id}` };
+ * yield* serveWebView('127.0.0.1', 48803, source, { token: newToken(), onListening: (url: string) => console.error(`monitor web view: ${url}`) });
  * ```
  */
 export function* serveWebView(host: string, port: number, source: TaskSource, options: WebViewOptions): Operation<never> {
