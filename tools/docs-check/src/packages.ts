@@ -20,6 +20,7 @@ export const CHECKED_PACKAGES: readonly CheckedPackage[] = [
   { name: '@curio/workers', entry: 'libs/workers/src/index.ts', sources: 'libs/workers/src' },
   { name: '@curio/diagnostics', entry: 'libs/diagnostics/src/index.ts', sources: 'libs/diagnostics/src' },
   { name: '@curio/monitor', entry: 'libs/monitor/src/index.ts', sources: 'libs/monitor/src' },
+  { name: '@curio/monitor-web', entry: 'libs/monitor-web/src/index.ts', sources: 'libs/monitor-web/src' },
   { name: '@curio/redis', entry: 'libs/redis/src/index.ts', sources: 'libs/redis/src' },
   { name: '@curio/http', entry: 'libs/http/src/index.ts', sources: 'libs/http/src' },
   { name: '@curio/otel', entry: 'libs/otel/src/index.ts', sources: 'libs/otel/src' },
