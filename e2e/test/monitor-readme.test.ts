@@ -4,7 +4,9 @@
  * bin link in node_modules/.bin, which npm makes at install time, before any build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { DEFAULT_MONITOR_PORT } from 'curio';
 import { psTables } from '../src/monitor-cli.js';
 import { CHILD_ENV, WORKSPACE_ROOT } from '../src/server-process.js';
 
@@ -37,9 +39,10 @@ async function startMonitored(): Promise<Started> {
 
 /**
  * The README's sequence needs the default port, 48802, which is inside the range the
- * system hands out for port 0: a test running beside this one may hold it for a moment.
- * The server prints `Monitor listening at` before its own line when its console listens;
- * when it says it could not (EADDRINUSE), this tries again a little later, a few times.
+ * system hands out for port 0: a test running beside this one may hold it (a server of
+ * its own, for as long as that test runs). The server prints `Monitor listening at` before
+ * its own line when its console listens; when it says it could not (EADDRINUSE), this
+ * waits until the port is free again (up to two minutes) and tries once more.
  */
 async function startWithMonitor(): Promise<Started> {
   for (let attempt = 1; ; attempt++) {
@@ -48,7 +51,21 @@ async function startWithMonitor(): Promise<Started> {
     pressCtrlC(started.start.pid!);
     await started.exited;
     if (!started.stderr().includes('EADDRINUSE') || attempt === 5) throw new Error(`the monitor did not listen (attempt ${attempt}):\n${started.lines.join('\n')}\n${started.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await untilFree(DEFAULT_MONITOR_PORT, 120_000);
+  }
+}
+
+/** Resolves once nothing listens on 127.0.0.1:`port` (checked by listening there a moment), or after `ms` in any case. */
+async function untilFree(port: number, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
